@@ -1,0 +1,106 @@
+# opendpu - top-level build. `make` builds everything that exists, `make test` runs every
+# test, `make deps` installs the Debian packages, `make demo` runs the main end-to-end job.
+# SANITIZE=1 builds into build-san/ with AddressSanitizer and UBSan.
+
+CC ?= gcc
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD ?= build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+
+OPT ?= -O2
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -g $(WARN) -I. -I$(BUILD)/gen $(SAN_FLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(SAN_FLAGS)
+DEPFLAGS = -MMD -MP
+
+YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
+LIBS := $(YAML_LIBS) -lm
+
+# The library: one folder per layer of the blueprint (docs/architecture.md).
+LIB_DIRS := common arch isa ref host
+LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libodpu.a
+
+CLI_SRCS := $(wildcard cli/*.c)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
+CLI := $(BUILD)/opendpu
+
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_UTIL_SRCS := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
+TEST_UTIL_OBJS := $(TEST_UTIL_SRCS:%.c=$(BUILD)/%.o)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+
+ARCH_CONFIGS := $(wildcard arch/*.yaml)
+GEN_HEADERS := $(ARCH_CONFIGS:arch/%.yaml=$(BUILD)/gen/%/odpu_arch_params.h)
+GEN_VERILOG := $(ARCH_CONFIGS:arch/%.yaml=$(BUILD)/gen/%/odpu_arch_params.vh)
+
+DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys iverilog \
+                libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
+                dataset-fashion-mnist cppcheck
+
+.PHONY: all gen test demo deps lint clean
+
+all: $(CLI) gen $(TEST_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(CLI): $(CLI_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS)
+
+# Generated parameters: arch/NAME.yaml -> C header and Verilog include, never written by hand.
+gen: $(GEN_HEADERS) $(GEN_VERILOG)
+
+$(BUILD)/gen/%/odpu_arch_params.h: arch/%.yaml $(CLI)
+	@mkdir -p $(dir $@)
+	$(CLI) archgen $< --c-header $@
+
+$(BUILD)/gen/%/odpu_arch_params.vh: arch/%.yaml $(CLI)
+	@mkdir -p $(dir $@)
+	$(CLI) archgen $< --verilog $@
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(TEST_UTIL_OBJS) $(LIB) $(CHECK_LIBS) $(LIBS)
+
+# Every test binary runs even if an earlier one fails; the target fails if any did.
+test: all
+	@fail=0; for t in $(TEST_BINS); do \
+	  echo "== $$t"; \
+	  ODPU_BUILD=$(BUILD) ODPU_CLI=$(CLI) $$t || fail=1; \
+	done; \
+	if [ $$fail -ne 0 ]; then echo "FAILED: some tests failed"; exit 1; fi; \
+	echo "all test binaries passed"
+
+demo: all
+	$(CLI) demo --arch arch/tiny.yaml --backend ref
+
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES); \
+	else \
+	  echo "not root; run: sudo apt-get update && sudo apt-get install -y $(DEB_PACKAGES)"; \
+	  exit 1; \
+	fi
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --suppress=missingIncludeSystem -I. $(LIB_DIRS) cli tests
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_BINS:=.d) $(TEST_UTIL_OBJS:.o=.d)

@@ -1,0 +1,15 @@
+/* commands.h - the subcommands of the `opendpu` command line tool.
+ * Each is implemented in cli/cmd_NAME.c and returns the process exit status. */
+#ifndef ODPU_CLI_COMMANDS_H
+#define ODPU_CLI_COMMANDS_H
+
+/* opendpu archgen ARCH.yaml [--c-header OUT.h] [--verilog OUT.vh] [--print] */
+int cmd_archgen(int argc, char **argv);
+/* opendpu disasm FILE: listing of a model file (.odpu) or a raw stream (.bin) */
+int cmd_disasm(int argc, char **argv);
+/* opendpu validate MODEL --arch ARCH.yaml: run the stream validator, print the verdict */
+int cmd_validate(int argc, char **argv);
+/* opendpu demo [--arch ARCH.yaml] [--backend NAME]: the end-to-end demonstration */
+int cmd_demo(int argc, char **argv);
+
+#endif

@@ -1,0 +1,40 @@
+/* opendpu.c - entry point of the `opendpu` tool: dispatches to the subcommands in commands.h.
+ * Every subcommand prints errors as "opendpu CMD: message" on stderr and exits non-zero. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+} command;
+
+static const command commands[] = {
+    {"archgen", cmd_archgen, "archgen ARCH.yaml [--c-header OUT.h] [--verilog OUT.vh] [--print]"},
+    {"disasm", cmd_disasm, "disasm FILE (.odpu model or raw .bin stream)"},
+    {"validate", cmd_validate, "validate MODEL.odpu --arch ARCH.yaml"},
+    {"demo", cmd_demo, "demo [--arch ARCH.yaml] [--backend ref] [--seed N]"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: opendpu COMMAND [ARGS]\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  opendpu %s\n", commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "opendpu: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
