@@ -1,4 +1,4 @@
-/* arch.h - the accelerator's architecture configuration (arch/*.yaml, docs/arch.md).
+/* arch.h - the accelerator's architecture configuration (arch/NAME.yaml, docs/arch.md).
  * Parsed with libyaml; fingerprinted; the source of the generated C header and Verilog include. */
 #ifndef ODPU_ARCH_ARCH_H
 #define ODPU_ARCH_ARCH_H
