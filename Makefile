@@ -37,6 +37,7 @@ TEST_SRCS := $(wildcard tests/test_*.c)
 TEST_UTIL_SRCS := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
 TEST_UTIL_OBJS := $(TEST_UTIL_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 
 ARCH_CONFIGS := $(wildcard arch/*.yaml)
 GEN_HEADERS := $(ARCH_CONFIGS:arch/%.yaml=$(BUILD)/gen/%/odpu_arch_params.h)
@@ -78,7 +79,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL_OBJS) $(LIB)
 
 # Every test binary runs even if an earlier one fails; the target fails if any did.
 test: all
-	@fail=0; for t in $(TEST_BINS); do \
+	@fail=0; for t in $(TEST_BINS) $(TEST_SCRIPTS); do \
 	  echo "== $$t"; \
 	  ODPU_BUILD=$(BUILD) ODPU_CLI=$(CLI) $$t || fail=1; \
 	done; \

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# test_cli.sh - the opendpu command line as a user meets it: listings, exit codes, and
+# error messages that name what is wrong and where. Run by `make test` from the repo root.
+set -u
+CLI=${ODPU_CLI:-build/opendpu}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect STATUS PATTERN -- CMD...: exit status and a pattern in stdout+stderr.
+expect() {
+  local want=$1 pattern=$2
+  shift 3
+  local out status
+  out=$("$@" 2>&1); status=$?
+  if [ "$status" -ne "$want" ]; then
+    bad "'$*' exited $status, expected $want; output: $(echo "$out" | head -5)"
+  elif ! grep -qE -- "$pattern" <<<"$out"; then
+    bad "'$*' output lacks /$pattern/: $(echo "$out" | head -5)"
+  else
+    ok
+  fi
+}
+
+# The end-to-end demo writes a model file; disasm must list it readably.
+expect 0 "outputs equal the plain-C reference" -- "$CLI" demo --images 20 -o "$tmp/demo.odpu"
+expect 0 "^ *0 .*LOAD" -- "$CLI" disasm "$tmp/demo.odpu"
+listing=$("$CLI" disasm "$tmp/demo.odpu" 2>&1)
+for op in LOAD CONV POOL SAVE NOP END; do
+  grep -q "$op" <<<"$listing" && ok || bad "disasm listing has no $op"
+done
+n_conv=$(grep -c "CONV" <<<"$listing")
+[ "$n_conv" -eq 3 ] && ok || bad "demo listing shows $n_conv CONV lines, expected 3"
+expect 0 "valid" -- "$CLI" validate "$tmp/demo.odpu" --arch arch/tiny.yaml
+
+# The same demo on the larger configs (buffers and word sizes change with the arch).
+for a in b512 b1024 b4096; do
+  expect 0 "20/20 outputs equal" -- "$CLI" demo --images 20 --arch "arch/$a.yaml"
+done
+
+# Wrong arch: the message says which config the model was built for and how to rebuild.
+expect 1 "tiny.*b4096|b4096.*tiny" -- "$CLI" validate "$tmp/demo.odpu" --arch arch/b4096.yaml
+expect 1 "opendpu compile" -- "$CLI" validate "$tmp/demo.odpu" --arch arch/b4096.yaml
+
+# A raw stream: a corrupted copy of the model's stream is listed with the reason.
+head -c 100 /dev/urandom > "$tmp/garbage.bin"
+expect 1 "multiple of 32|garbage.bin" -- "$CLI" disasm "$tmp/garbage.bin"
+printf 'ODPU%s' "$(head -c 60 /dev/zero | tr '\0' 'x')" > "$tmp/trunc.odpu"
+expect 1 "trunc.odpu" -- "$CLI" disasm "$tmp/trunc.odpu"
+expect 1 "missing.odpu" -- "$CLI" disasm "$tmp/missing.odpu"
+
+# archgen: generated files, summary, and errors with file:line:key.
+expect 0 "2048" -- "$CLI" archgen arch/b4096.yaml --print
+expect 0 "" -- "$CLI" archgen arch/tiny.yaml --c-header "$tmp/p.h" --verilog "$tmp/p.vh"
+[ -s "$tmp/p.h" ] && [ -s "$tmp/p.vh" ] && ok || bad "archgen wrote no files"
+sed 's/rows: 4/rows: 3/' arch/tiny.yaml > "$tmp/bad.yaml"
+expect 1 "bad.yaml:[0-9]+.*rows" -- "$CLI" archgen "$tmp/bad.yaml" --print
+
+# Usage errors.
+expect 2 "usage" -- "$CLI" nosuchcommand
+expect 2 "usage|unknown" -- "$CLI" demo --bogus
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
