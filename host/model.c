@@ -572,7 +572,8 @@ odpu_status odpu_model_parse(const uint8_t *data, size_t len, const char *source
                              odpu_model *out, odpu_err *err)
 {
     memset(out, 0, sizeof *out);
-    parser p = {data, len, source_name ? source_name : "model", 0, err};
+    parser p = {.data = data, .len = len, .name = source_name ? source_name : "model"};
+    p.err = err; /* only written through, never read */
     uint64_t table = 0;
     uint32_t n_sec = 0;
     section_in known[SECTION_KNOWN_END];

@@ -1,0 +1,251 @@
+/* runtime.c - runs a model file on whatever engine the HAL handle leads to (see runtime.h).
+ * Only odpu_hal_* calls and the register map of isa/regs.def reach the engine: the same
+ * code drives the golden model, the simulations and the board. */
+#include "host/runtime.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isa/isa.h"
+#include "isa/regs.h"
+
+struct odpu_runtime {
+    odpu_hal *hal;
+    const odpu_model *model;
+    odpu_dma_buf ddr;   /* the model's whole DDR window */
+    odpu_dma_buf insns; /* the encoded instruction stream */
+};
+
+static uint64_t read_pair(odpu_hal *hal, uint32_t lo, uint32_t hi)
+{
+    return (uint64_t)odpu_hal_reg_read(hal, lo) | ((uint64_t)odpu_hal_reg_read(hal, hi) << 32);
+}
+
+static void write_pair(odpu_hal *hal, uint32_t lo, uint32_t hi, uint64_t value)
+{
+    odpu_hal_reg_write(hal, lo, (uint32_t)value);
+    odpu_hal_reg_write(hal, hi, (uint32_t)(value >> 32));
+}
+
+/* Bytes from a tensor's element (0,0,0) to one past its last element; the model loader
+ * has checked that this fits inside the window. */
+static size_t tensor_extent(const odpu_tensor_desc *t)
+{
+    return (size_t)(t->h - 1) * t->row_stride + (size_t)(t->w - 1) * t->pixel_stride + t->c;
+}
+
+/* ---- Open: is this the engine the model was built for? ------------------------------- */
+
+static odpu_status check_engine(odpu_hal *hal, const odpu_model *model, odpu_err *err)
+{
+    const char *backend = odpu_hal_backend_name(hal);
+    const odpu_arch *arch = odpu_hal_arch(hal);
+    uint32_t magic = odpu_hal_reg_read(hal, ODPU_REG_MAGIC);
+    if (magic != ODPU_MAGIC)
+        return odpu_fail(err, ODPU_E_DEVICE,
+                         "no opendpu engine answers at backend '%s' (MAGIC reads 0x%08" PRIx32 ", expected 0x%08x)",
+                         backend, magic, ODPU_MAGIC);
+    uint32_t version = odpu_hal_reg_read(hal, ODPU_REG_VERSION);
+    if (version >> 16 != ODPU_ISA_VERSION_MAJOR)
+        return odpu_fail(err, ODPU_E_MISMATCH,
+                         "the engine at backend '%s' implements ISA %" PRIu32 ".%" PRIu32 ", this runtime speaks ISA %d.%d",
+                         backend, version >> 16, version & 0xFFFFu, ODPU_ISA_VERSION_MAJOR,
+                         ODPU_ISA_VERSION_MINOR);
+    uint64_t engine_fp = read_pair(hal, ODPU_REG_FP_LO, ODPU_REG_FP_HI);
+    uint64_t arch_fp = odpu_arch_fingerprint(arch);
+    /* The validator below uses the arch the HAL was opened with; if the engine was built
+     * from another config, its verdict would be about the wrong machine. */
+    if (engine_fp != arch_fp)
+        return odpu_fail(err, ODPU_E_MISMATCH,
+                         "the engine at backend '%s' reports fingerprint %016" PRIx64 " but was opened with arch '%s' "
+                         "(fingerprint %016" PRIx64 "); pass the arch file the engine was built from",
+                         backend, engine_fp, arch->name, arch_fp);
+    return odpu_model_check_fingerprint(model, arch->name, engine_fp, err);
+}
+
+static odpu_status validate_stream(odpu_hal *hal, const odpu_model *model, odpu_err *err)
+{
+    odpu_isa_limits lim;
+    odpu_ddr_layout layout;
+    odpu_arch_limits(odpu_hal_arch(hal), &lim);
+    odpu_model_ddr_layout(model, &layout);
+    odpu_status st = odpu_stream_validate(model->insns, model->n_insns, &lim, &layout, NULL, NULL, err);
+    if (st != ODPU_OK)
+        odpu_err_prefix(err, "the model's instruction stream is not valid for arch '%s': ",
+                        odpu_hal_arch(hal)->name);
+    return st;
+}
+
+/* The DMA buffers: the window starts zeroed (scratch contents never depend on what the
+ * allocator left there), the constants go to const_offset, and both reach the device. */
+static odpu_status setup_buffers(odpu_runtime *rt, odpu_err *err)
+{
+    const odpu_model *m = rt->model;
+    size_t insn_bytes = m->n_insns * ODPU_INSN_BYTES;
+    odpu_status st = odpu_hal_alloc(rt->hal, (size_t)m->ddr_size, &rt->ddr, err);
+    if (st == ODPU_OK)
+        st = odpu_hal_alloc(rt->hal, insn_bytes, &rt->insns, err);
+    if (st != ODPU_OK)
+        return st;
+    memset(rt->ddr.virt, 0, rt->ddr.size);
+    if (m->consts_size)
+        memcpy((uint8_t *)rt->ddr.virt + m->const_offset, m->consts, m->consts_size);
+    memcpy(rt->insns.virt, m->insns, insn_bytes);
+    st = odpu_hal_sync(rt->hal, &rt->ddr, 0, rt->ddr.size, ODPU_SYNC_TO_DEVICE, err);
+    if (st == ODPU_OK)
+        st = odpu_hal_sync(rt->hal, &rt->insns, 0, insn_bytes, ODPU_SYNC_TO_DEVICE, err);
+    return st;
+}
+
+odpu_status odpu_runtime_open(odpu_hal *hal, const odpu_model *model, odpu_runtime **out,
+                              odpu_err *err)
+{
+    *out = NULL;
+    if (!hal || !model)
+        return odpu_fail(err, ODPU_E_ARG, "odpu_runtime_open: a HAL handle and a model are required");
+    odpu_status st = check_engine(hal, model, err);
+    if (st == ODPU_OK)
+        st = validate_stream(hal, model, err);
+    if (st != ODPU_OK)
+        return st;
+    odpu_runtime *rt = calloc(1, sizeof *rt);
+    if (!rt)
+        return odpu_fail(err, ODPU_E_NOMEM, "runtime: out of memory");
+    rt->hal = hal;
+    rt->model = model;
+    st = setup_buffers(rt, err);
+    if (st != ODPU_OK) {
+        odpu_runtime_close(rt);
+        return st;
+    }
+    *out = rt;
+    return ODPU_OK;
+}
+
+void odpu_runtime_close(odpu_runtime *rt)
+{
+    if (!rt)
+        return;
+    odpu_hal_free(rt->hal, &rt->insns);
+    odpu_hal_free(rt->hal, &rt->ddr);
+    free(rt);
+}
+
+/* ---- Run ----------------------------------------------------------------------------- */
+
+/* Dense HWC <-> the tensor's strided box in the window. */
+static void scatter(uint8_t *window, const odpu_tensor_desc *t, const int8_t *src)
+{
+    for (uint32_t y = 0; y < t->h; y++)
+        for (uint32_t x = 0; x < t->w; x++)
+            memcpy(window + t->ddr_offset + (size_t)y * t->row_stride + (size_t)x * t->pixel_stride,
+                   src + ((size_t)y * t->w + x) * t->c, t->c);
+}
+
+static void gather(const uint8_t *window, const odpu_tensor_desc *t, int8_t *dst)
+{
+    for (uint32_t y = 0; y < t->h; y++)
+        for (uint32_t x = 0; x < t->w; x++)
+            memcpy(dst + ((size_t)y * t->w + x) * t->c,
+                   window + t->ddr_offset + (size_t)y * t->row_stride + (size_t)x * t->pixel_stride, t->c);
+}
+
+/* Move every tensor of one role between the caller's arrays and the window, syncing
+ * exactly the bytes its box spans. */
+static odpu_status transfer(odpu_runtime *rt, odpu_tensor_role role, const int8_t *const *in,
+                            int8_t *const *out, odpu_err *err)
+{
+    const odpu_model *m = rt->model;
+    size_t k = 0;
+    for (size_t i = 0; i < m->n_tensors; i++) {
+        const odpu_tensor_desc *t = &m->tensors[i];
+        if (t->role != role)
+            continue;
+        const void *user = role == ODPU_TENSOR_INPUT ? (const void *)(in ? in[k] : NULL)
+                                                     : (const void *)(out ? out[k] : NULL);
+        if (!user)
+            return odpu_fail(err, ODPU_E_ARG, "runtime: no buffer given for %s %zu ('%s')",
+                             role == ODPU_TENSOR_INPUT ? "input" : "output", k, t->name);
+        odpu_status st;
+        if (role == ODPU_TENSOR_INPUT) {
+            scatter(rt->ddr.virt, t, in[k]);
+            st = odpu_hal_sync(rt->hal, &rt->ddr, (size_t)t->ddr_offset, tensor_extent(t),
+                               ODPU_SYNC_TO_DEVICE, err);
+        } else {
+            st = odpu_hal_sync(rt->hal, &rt->ddr, (size_t)t->ddr_offset, tensor_extent(t),
+                               ODPU_SYNC_FROM_DEVICE, err);
+            if (st == ODPU_OK)
+                gather(rt->ddr.virt, t, out[k]);
+        }
+        if (st != ODPU_OK)
+            return st;
+        k++;
+    }
+    return ODPU_OK;
+}
+
+static void program(odpu_runtime *rt)
+{
+    odpu_hal *hal = rt->hal;
+    write_pair(hal, ODPU_REG_INSN_BASE_LO, ODPU_REG_INSN_BASE_HI, rt->insns.phys);
+    odpu_hal_reg_write(hal, ODPU_REG_INSN_COUNT, (uint32_t)rt->model->n_insns);
+    write_pair(hal, ODPU_REG_DDR_BASE_LO, ODPU_REG_DDR_BASE_HI, rt->ddr.phys);
+    write_pair(hal, ODPU_REG_DDR_SIZE_LO, ODPU_REG_DDR_SIZE_HI, rt->model->ddr_size);
+    /* DONE and ERROR are write-1-to-clear: a stale DONE must not pass for this run's. */
+    odpu_hal_reg_write(hal, ODPU_REG_STATUS, ODPU_STATUS_DONE | ODPU_STATUS_ERROR);
+}
+
+static void read_stats(odpu_hal *hal, odpu_run_stats *s)
+{
+    s->cycles = read_pair(hal, ODPU_REG_CYCLES_LO, ODPU_REG_CYCLES_HI);
+    s->insns_done = odpu_hal_reg_read(hal, ODPU_REG_INSN_DONE);
+    s->busy[ODPU_ENGINE_LOAD] = odpu_hal_reg_read(hal, ODPU_REG_BUSY_LOAD);
+    s->busy[ODPU_ENGINE_COMPUTE] = odpu_hal_reg_read(hal, ODPU_REG_BUSY_COMPUTE);
+    s->busy[ODPU_ENGINE_STORE] = odpu_hal_reg_read(hal, ODPU_REG_BUSY_STORE);
+    s->stall_dep = odpu_hal_reg_read(hal, ODPU_REG_STALL_DEP);
+    s->stall_ddr = odpu_hal_reg_read(hal, ODPU_REG_STALL_DDR);
+}
+
+static odpu_status check_status(odpu_runtime *rt, odpu_err *err)
+{
+    odpu_hal *hal = rt->hal;
+    uint32_t status = odpu_hal_reg_read(hal, ODPU_REG_STATUS);
+    if (status & ODPU_STATUS_ERROR) {
+        uint32_t code = odpu_hal_reg_read(hal, ODPU_REG_ERR_CODE);
+        uint32_t index = odpu_hal_reg_read(hal, ODPU_REG_ERR_INDEX);
+        const char *name = code < ODPU_HW_ERROR_COUNT ? odpu_hw_error_name((odpu_hw_error)code)
+                                                      : "an unknown error code";
+        return odpu_fail(err, ODPU_E_DEVICE,
+                         "engine at backend '%s' reported %s (code %" PRIu32 ") at instruction %" PRIu32 " of %zu",
+                         odpu_hal_backend_name(hal), name, code, index, rt->model->n_insns);
+    }
+    if (!(status & ODPU_STATUS_DONE))
+        return odpu_fail(err, ODPU_E_DEVICE,
+                         "engine at backend '%s' signalled completion but STATUS reads 0x%08" PRIx32
+                         " (neither DONE nor ERROR)", odpu_hal_backend_name(hal), status);
+    return ODPU_OK;
+}
+
+odpu_status odpu_runtime_run(odpu_runtime *rt, const int8_t *const *inputs, int8_t *const *outputs,
+                             uint32_t timeout_ms, odpu_run_stats *stats, odpu_err *err)
+{
+    odpu_run_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    odpu_status st = transfer(rt, ODPU_TENSOR_INPUT, inputs, NULL, err);
+    if (st != ODPU_OK)
+        return st;
+    program(rt);
+    st = odpu_hal_start(rt->hal, err);
+    if (st == ODPU_OK)
+        st = odpu_hal_wait(rt->hal, timeout_ms, err);
+    if (st != ODPU_OK)
+        return st;
+    read_stats(rt->hal, stats);
+    st = check_status(rt, err);
+    if (st != ODPU_OK)
+        return st;
+    return transfer(rt, ODPU_TENSOR_OUTPUT, NULL, outputs, err);
+}
