@@ -74,6 +74,9 @@ $(BUILD)/gen/%/odpu_arch_params.vh: arch/%.yaml $(CLI)
 	@mkdir -p $(dir $@)
 	$(CLI) archgen $< --verilog $@
 
+# This test compiles the generated header of arch/tiny.yaml.
+$(BUILD)/tests/test_archgen_tiny.o: $(BUILD)/gen/tiny/odpu_arch_params.h
+
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_UTIL_OBJS) $(LIB) $(CHECK_LIBS) $(LIBS)
 
