@@ -111,7 +111,7 @@ const char *odpu_engine_name(odpu_engine engine);
 /* Which engine executes the instruction (NOP: the one it names). */
 odpu_engine odpu_insn_engine(const odpu_insn *insn);
 
-/* One line of assembly, e.g. "CONV std k3x3 s1 ... [pop_prev push_next]". */
+/* One line of assembly, e.g. "CONV std 3x3 s1x1 d1x1 pad t1 b1 l1 r1 in IBUF[0x000] ... {pop_prev}". */
 void odpu_insn_disasm(const odpu_insn *insn, char *buf, size_t size);
 
 /* Readable listing of a whole stream (index, raw words, assembly) to out. Undecodable
