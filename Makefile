@@ -47,7 +47,7 @@ DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys ive
                 libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
                 dataset-fashion-mnist cppcheck
 
-.PHONY: all gen test demo deps lint clean
+.PHONY: all gen test demo deps lint clean bench
 
 all: $(CLI) gen $(TEST_BINS)
 
@@ -88,6 +88,15 @@ test: all
 	done; \
 	if [ $$fail -ne 0 ]; then echo "FAILED: some tests failed"; exit 1; fi; \
 	echo "all test binaries passed"
+
+# Throughput of the golden model's CONV (GMAC/s) on typical layer shapes.
+BENCH := $(BUILD)/bench/bench_ref
+bench: $(BENCH)
+	$(BENCH)
+
+$(BENCH): $(BUILD)/bench/bench_ref.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+-include $(BUILD)/bench/bench_ref.d
 
 demo: all
 	$(CLI) demo --arch arch/tiny.yaml --backend ref

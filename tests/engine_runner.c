@@ -1,0 +1,160 @@
+/* engine_runner.c - run a stream on any HAL backend for the differential tests
+ * (see engine_runner.h). Programs the registers of isa/regs.def the way the host runtime
+ * does, so what is tested is the engine behind the HAL, not a shortcut into it. */
+#include "tests/engine_runner.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "host/hal.h"
+#include "isa/regs.h"
+
+/* RTL simulation of a large case may take minutes; a run that is still busy after this
+ * long is a hung engine, which the test reports instead of waiting forever. */
+enum { ENGINE_TIMEOUT_MS = 10 * 60 * 1000 };
+
+static const char *const DEFAULT_BACKENDS = "ref";
+static const char *const BACKEND_SEPARATORS = ", \t";
+
+struct engine_runner {
+    odpu_hal *hal;
+};
+
+void engine_backends(engine_list *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *list = getenv("ODPU_TEST_BACKENDS");
+    if (!list || !*list)
+        list = DEFAULT_BACKENDS;
+    const char *p = list;
+    while (*p && out->count < ENGINE_MAX_BACKENDS) {
+        p += strspn(p, BACKEND_SEPARATORS);
+        size_t len = strcspn(p, BACKEND_SEPARATORS);
+        if (len == 0)
+            break;
+        if (len >= ENGINE_NAME_MAX)
+            len = ENGINE_NAME_MAX - 1; /* odpu_hal_open will reject the truncated name */
+        memcpy(out->names[out->count], p, len);
+        out->names[out->count][len] = '\0';
+        out->count++;
+        p += strcspn(p, BACKEND_SEPARATORS);
+    }
+}
+
+odpu_status engine_open(const char *backend, const odpu_arch *arch, engine_runner **out,
+                        odpu_err *err)
+{
+    *out = NULL;
+    engine_runner *r = calloc(1, sizeof *r);
+    if (!r)
+        return odpu_fail(err, ODPU_E_NOMEM, "engine runner: out of memory");
+    odpu_hal_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.arch = arch;
+    odpu_status st = odpu_hal_open(backend, &opt, &r->hal, err);
+    if (st != ODPU_OK) {
+        free(r);
+        return st;
+    }
+    *out = r;
+    return ODPU_OK;
+}
+
+void engine_close(engine_runner *runner)
+{
+    if (!runner)
+        return;
+    odpu_hal_close(runner->hal);
+    free(runner);
+}
+
+const char *engine_name(const engine_runner *runner)
+{
+    return odpu_hal_backend_name(runner->hal);
+}
+
+static void write_pair(odpu_hal *hal, uint32_t lo, uint32_t hi, uint64_t value)
+{
+    odpu_hal_reg_write(hal, lo, (uint32_t)value);
+    odpu_hal_reg_write(hal, hi, (uint32_t)(value >> 32));
+}
+
+/* Registers as the host runtime programs them (docs/isa.md section 9), then START. */
+static odpu_status start_engine(odpu_hal *hal, const odpu_dma_buf *insns, uint32_t n_insns,
+                                const odpu_dma_buf *ddr, uint64_t ddr_size, odpu_err *err)
+{
+    write_pair(hal, ODPU_REG_INSN_BASE_LO, ODPU_REG_INSN_BASE_HI, insns->phys);
+    odpu_hal_reg_write(hal, ODPU_REG_INSN_COUNT, n_insns);
+    write_pair(hal, ODPU_REG_DDR_BASE_LO, ODPU_REG_DDR_BASE_HI, ddr->phys);
+    write_pair(hal, ODPU_REG_DDR_SIZE_LO, ODPU_REG_DDR_SIZE_HI, ddr_size);
+    odpu_hal_reg_write(hal, ODPU_REG_STATUS, ODPU_STATUS_DONE | ODPU_STATUS_ERROR);
+    return odpu_hal_start(hal, err);
+}
+
+static odpu_status read_outcome(odpu_hal *hal, engine_outcome *out, odpu_err *err)
+{
+    uint32_t status = odpu_hal_reg_read(hal, ODPU_REG_STATUS);
+    if (!(status & (ODPU_STATUS_DONE | ODPU_STATUS_ERROR)))
+        return odpu_fail(err, ODPU_E_DEVICE,
+                         "%s: wait returned but STATUS = 0x%x shows neither DONE nor ERROR",
+                         odpu_hal_backend_name(hal), status);
+    out->hw_error = (odpu_hw_error)odpu_hal_reg_read(hal, ODPU_REG_ERR_CODE);
+    out->err_index = odpu_hal_reg_read(hal, ODPU_REG_ERR_INDEX);
+    out->insns_done = odpu_hal_reg_read(hal, ODPU_REG_INSN_DONE);
+    if ((status & ODPU_STATUS_ERROR) && out->hw_error == ODPU_HW_OK)
+        return odpu_fail(err, ODPU_E_DEVICE, "%s: STATUS.ERROR is set but ERR_CODE is OK",
+                         odpu_hal_backend_name(hal));
+    return ODPU_OK;
+}
+
+/* Copy in, run, copy out; the DMA buffers are the caller's and freed by it. */
+static odpu_status run_buffers(odpu_hal *hal, odpu_dma_buf *insns, const uint8_t *stream,
+                               size_t n_insns, odpu_dma_buf *window, uint8_t *ddr,
+                               size_t ddr_size, engine_outcome *out, odpu_err *err)
+{
+    if (n_insns) /* memcpy from a NULL stream or image is undefined even for 0 bytes */
+        memcpy(insns->virt, stream, n_insns * ODPU_INSN_BYTES);
+    if (ddr_size)
+        memcpy(window->virt, ddr, ddr_size);
+    odpu_status st = odpu_hal_sync(hal, insns, 0, insns->size, ODPU_SYNC_TO_DEVICE, err);
+    if (st == ODPU_OK)
+        st = odpu_hal_sync(hal, window, 0, window->size, ODPU_SYNC_TO_DEVICE, err);
+    if (st == ODPU_OK)
+        st = start_engine(hal, insns, (uint32_t)n_insns, window, ddr_size, err);
+    if (st == ODPU_OK)
+        st = odpu_hal_wait(hal, ENGINE_TIMEOUT_MS, err);
+    if (st == ODPU_OK)
+        st = odpu_hal_sync(hal, window, 0, window->size, ODPU_SYNC_FROM_DEVICE, err);
+    if (st != ODPU_OK)
+        return st;
+    if (ddr_size)
+        memcpy(ddr, window->virt, ddr_size);
+    return read_outcome(hal, out, err);
+}
+
+odpu_status engine_run(engine_runner *runner, const uint8_t *stream, size_t n_insns, uint8_t *ddr,
+                       size_t ddr_size, engine_outcome *out, odpu_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (n_insns > UINT32_MAX)
+        return odpu_fail(err, ODPU_E_ARG, "engine runner: %zu instructions do not fit INSN_COUNT",
+                         n_insns);
+    odpu_hal *hal = runner->hal;
+    /* A DMA buffer cannot be empty; an empty stream or window still gets one byte, and
+     * INSN_COUNT / DDR_SIZE tell the engine the real sizes. */
+    size_t insn_bytes = n_insns ? n_insns * ODPU_INSN_BYTES : 1;
+    size_t window_bytes = ddr_size ? ddr_size : 1;
+    odpu_dma_buf insns, window;
+    odpu_status st = odpu_hal_alloc(hal, insn_bytes, &insns, err);
+    if (st != ODPU_OK)
+        return st;
+    st = odpu_hal_alloc(hal, window_bytes, &window, err);
+    if (st == ODPU_OK) {
+        st = run_buffers(hal, &insns, stream, n_insns, &window, ddr, ddr_size, out, err);
+        odpu_hal_free(hal, &window);
+    }
+    odpu_hal_free(hal, &insns);
+    if (st != ODPU_OK)
+        odpu_err_prefix(err, "engine runner (%s): ", odpu_hal_backend_name(hal));
+    return st;
+}
