@@ -779,27 +779,29 @@ static int opcode_defined(unsigned code)
 
 enum { OPCODE_BITS_MASK = 0xF }; /* w0[3:0] (docs/isa.md section 4) */
 
-/* Ends the run with a hardware error, as ERR_CODE/ERR_INDEX would report it; detail
- * holds what was wrong and gets the position prefixed. */
-static odpu_status stop_run(odpu_ref_result *res, size_t index, const char *op, odpu_hw_error hw,
-                            odpu_rule rule, odpu_err *detail)
+/* Ends the run with a hardware error, as ERR_CODE/ERR_INDEX would report it. */
+static odpu_status stop_run(odpu_ref_result *res, size_t index, odpu_hw_error hw, odpu_rule rule,
+                            const odpu_err *detail)
 {
     res->hw_error = hw;
     res->err_index = index;
     res->rule = rule;
-    odpu_err_prefix(detail, "instruction %zu (%s): %s: ", index, op, odpu_rule_name(rule));
     memcpy(res->msg, detail->msg, sizeof res->msg);
     return ODPU_OK;
 }
 
-/* Decode and check instruction i: ODPU_RULE_NONE if it may run, else the broken rule with
- * a message in ierr. */
+/* Decode and check one instruction: ODPU_RULE_NONE if it may run, else the broken rule
+ * with a message in ierr that names it. */
 static odpu_rule admit(const odpu_ref *ref, const uint8_t *bytes, const odpu_ddr_layout *layout,
                        odpu_insn *insn, odpu_err *ierr)
 {
-    if (odpu_insn_decode(bytes, insn, ierr) != ODPU_OK)
-        return opcode_defined(bytes[0] & OPCODE_BITS_MASK) ? ODPU_RULE_RESERVED : ODPU_RULE_OPCODE;
-    return odpu_insn_check(insn, &ref->lim, layout, ierr);
+    if (odpu_insn_decode(bytes, insn, ierr) != ODPU_OK) {
+        odpu_rule rule =
+            opcode_defined(bytes[0] & OPCODE_BITS_MASK) ? ODPU_RULE_RESERVED : ODPU_RULE_OPCODE;
+        odpu_err_prefix(ierr, "%s: ", odpu_rule_name(rule));
+        return rule;
+    }
+    return odpu_insn_check(insn, &ref->lim, layout, ierr); /* "OP: rule: detail" */
 }
 
 odpu_status odpu_ref_run(odpu_ref *ref, const uint8_t *stream, size_t n_insns, uint8_t *ddr,
@@ -813,14 +815,18 @@ odpu_status odpu_ref_run(odpu_ref *ref, const uint8_t *stream, size_t n_insns, u
         odpu_err ierr = {ODPU_OK, ""};
         odpu_rule rule = admit(ref, stream + i * ODPU_INSN_BYTES, &layout, &insn, &ierr);
         const char *op = odpu_opcode_name(insn.opcode);
-        if (rule != ODPU_RULE_NONE)
-            return stop_run(result, i, op, odpu_rule_hw_error(rule), rule, &ierr);
+        if (rule != ODPU_RULE_NONE) {
+            odpu_err_prefix(&ierr, "instruction %zu: ", i);
+            return stop_run(result, i, odpu_rule_hw_error(rule), rule, &ierr);
+        }
         const char *empty = NULL;
         if (!pop_tokens(ref, &insn, &empty)) {
             odpu_fail(&ierr, ODPU_E_INVALID,
-                      "%s on an empty %s queue: no earlier instruction pushed its token, so the "
-                      "engine would wait forever", empty, odpu_engine_name(odpu_insn_engine(&insn)));
-            return stop_run(result, i, op, ODPU_HW_WATCHDOG, ODPU_RULE_DEP_UNDERFLOW, &ierr);
+                      "instruction %zu: %s: %s: %s on an empty %s queue: no earlier instruction "
+                      "pushed its token, so the engine would wait forever",
+                      i, op, odpu_rule_name(ODPU_RULE_DEP_UNDERFLOW), empty,
+                      odpu_engine_name(odpu_insn_engine(&insn)));
+            return stop_run(result, i, ODPU_HW_WATCHDOG, ODPU_RULE_DEP_UNDERFLOW, &ierr);
         }
         odpu_status st = execute(ref, &insn, ddr, ddr_size, &result->macs, err);
         if (st != ODPU_OK)
@@ -831,8 +837,9 @@ odpu_status odpu_ref_run(odpu_ref *ref, const uint8_t *stream, size_t n_insns, u
             return ODPU_OK;
     }
     odpu_err detail;
-    odpu_fail(&detail, ODPU_E_INVALID, "%zu instructions fetched without END", n_insns);
-    return stop_run(result, n_insns, "none", ODPU_HW_NO_END, ODPU_RULE_END, &detail);
+    odpu_fail(&detail, ODPU_E_INVALID, "%s: %zu instructions fetched without END",
+              odpu_rule_name(ODPU_RULE_END), n_insns);
+    return stop_run(result, n_insns, ODPU_HW_NO_END, ODPU_RULE_END, &detail);
 }
 
 odpu_status odpu_ref_exec(odpu_ref *ref, const odpu_insn *insn, uint8_t *ddr, uint64_t ddr_size,
@@ -841,9 +848,13 @@ odpu_status odpu_ref_exec(odpu_ref *ref, const odpu_insn *insn, uint8_t *ddr, ui
     odpu_ddr_layout layout = {ddr_size, 0, 0};
     odpu_err ierr = {ODPU_OK, ""};
     odpu_rule rule = odpu_insn_check(insn, &ref->lim, &layout, &ierr);
-    if (rule != ODPU_RULE_NONE)
-        return odpu_fail(err, ODPU_E_INVALID, "%s: %s: %s", odpu_opcode_name(insn->opcode),
-                         odpu_rule_name(rule), ierr.msg);
+    if (rule != ODPU_RULE_NONE) { /* the message already reads "OP: rule: detail" */
+        if (err) {
+            *err = ierr;
+            err->code = ODPU_E_INVALID;
+        }
+        return ODPU_E_INVALID;
+    }
     uint64_t macs = 0;
     return execute(ref, insn, ddr, ddr_size, &macs, err);
 }

@@ -18,6 +18,7 @@
 #include "isa/arith.h"
 #include "isa/isa.h"
 #include "isa/stream.h"
+#include "ref/ref.h"
 #include "tests/engine_runner.h"
 #include "tests/testutil.h"
 
@@ -1545,6 +1546,109 @@ START_TEST(error_buf_bounds)
 }
 END_TEST
 
+/* =========================================================================================
+ * The golden model's own API: what the HAL registers cannot show (rule, MAC count,
+ * messages, single-instruction execution, raw buffers).
+ * ========================================================================================= */
+
+static odpu_ref *open_ref(const harness *h)
+{
+    odpu_ref *ref;
+    odpu_err err;
+    ck_assert_msg(odpu_ref_create(&h->lim, &ref, &err) == ODPU_OK, "%s", err.msg);
+    return ref;
+}
+
+START_TEST(ref_result_fields)
+{
+    harness h;
+    harness_open(&h, ARCHS[_i]);
+    odpu_ref *ref = open_ref(&h);
+    test_rng r;
+    test_rng_seed(&r, case_seed(0xAE5, _i, 0));
+    conv_case k;
+    gen_conv_case(&r, &h, ODPU_CONV_STANDARD, 1, &k);
+    test_case tc;
+    memset(&tc, 0, sizeof tc);
+    build_conv_case(&r, &h, &k, &tc);
+    odpu_ref_result res;
+    odpu_err err;
+    ck_assert(odpu_ref_run(ref, tc.stream.bytes, tc.stream.n_insns, tc.image, tc.size, &res, &err) == ODPU_OK);
+    ck_assert_int_eq(res.hw_error, ODPU_HW_OK);
+    ck_assert_int_eq(res.rule, ODPU_RULE_NONE);
+    ck_assert_uint_eq(res.insns_done, tc.stream.n_insns);
+    ck_assert_uint_eq(res.macs, conv_macs(&k)); /* the two halves of the split add up */
+    ck_assert(memcmp(tc.image, tc.expect, tc.size) == 0);
+
+    /* Errors carry the rule and a message naming the instruction. */
+    struct { const char *what; odpu_rule rule; odpu_hw_error hw; size_t index; } want[] = {
+        {"pop on an empty queue", ODPU_RULE_DEP_UNDERFLOW, ODPU_HW_WATCHDOG, 1},
+        {"illegal opcode", ODPU_RULE_OPCODE, ODPU_HW_ILLEGAL_INSN, 1},
+        {"reserved bit", ODPU_RULE_RESERVED, ODPU_HW_ILLEGAL_INSN, 1},
+        {"no END", ODPU_RULE_END, ODPU_HW_NO_END, 2},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        odpu_stream s;
+        odpu_stream_init(&s);
+        append(&s, nop(ODPU_ENGINE_LOAD), 0);
+        append(&s, nop(ODPU_ENGINE_COMPUTE), want[i].rule == ODPU_RULE_DEP_UNDERFLOW ? POP_PREV : 0);
+        if (want[i].rule != ODPU_RULE_END)
+            append(&s, insn_of(ODPU_OP_END), 0);
+        if (want[i].rule == ODPU_RULE_OPCODE)
+            s.bytes[ODPU_INSN_BYTES] = 0xF;
+        if (want[i].rule == ODPU_RULE_RESERVED)
+            s.bytes[ODPU_INSN_BYTES + ODPU_INSN_BYTES - 1] = 0x80;
+        ck_assert(odpu_ref_run(ref, s.bytes, s.n_insns, tc.image, tc.size, &res, &err) == ODPU_OK);
+        ck_assert_msg(res.rule == want[i].rule && res.hw_error == want[i].hw && res.err_index == want[i].index,
+                      "%s: rule %s, %s at %zu", want[i].what, odpu_rule_name(res.rule),
+                      odpu_hw_error_name(res.hw_error), res.err_index);
+        ck_assert_msg(strstr(res.msg, odpu_rule_name(want[i].rule)) != NULL, "%s: message '%s'",
+                      want[i].what, res.msg);
+        ck_assert_uint_eq(res.insns_done, want[i].index == 2 ? 2 : 1);
+        odpu_stream_free(&s);
+    }
+    case_free(&tc);
+    odpu_ref_destroy(ref);
+    harness_close(&h);
+}
+END_TEST
+
+START_TEST(ref_exec_and_buffers)
+{
+    harness h;
+    harness_open(&h, ARCHS[_i]);
+    odpu_ref *ref = open_ref(&h);
+    /* Buffer sizes: depth x word size of docs/isa.md section 2. */
+    size_t word[ODPU_BUF_COUNT] = {h.R, h.R, (size_t)h.R * h.C, (size_t)h.C * PARAM_BYTES,
+                                   (size_t)h.C * sizeof(int32_t)};
+    for (int b = 0; b < ODPU_BUF_COUNT; b++) {
+        size_t bytes;
+        ck_assert(odpu_ref_buffer(ref, (odpu_buf_id)b, &bytes) != NULL);
+        ck_assert_uint_eq(bytes, (size_t)depth(&h, (odpu_buf_id)b) * word[b]);
+    }
+    /* One LOAD through odpu_ref_exec lands where the layout says, padding lanes zeroed. */
+    uint8_t ddr[64];
+    for (size_t i = 0; i < sizeof ddr; i++)
+        ddr[i] = (uint8_t)(i + 1);
+    hwc_view v = {0, h.R - 1 ? h.R - 1 : 1, 1, 2, h.R, 2 * h.R};
+    odpu_insn load = load_act(ODPU_BUF_OBUF, &v, 3);
+    odpu_err err;
+    ck_assert_msg(odpu_ref_exec(ref, &load, ddr, sizeof ddr, &err) == ODPU_OK, "%s", err.msg);
+    uint8_t *obuf = odpu_ref_buffer(ref, ODPU_BUF_OBUF, NULL);
+    for (uint32_t x = 0; x < 2; x++)
+        for (uint32_t lane = 0; lane < h.R; lane++)
+            ck_assert_uint_eq(obuf[(3 + x) * h.R + lane], lane < v.c ? ddr[x * h.R + lane] : 0);
+    /* A broken rule is an error naming it, and nothing is executed. */
+    load.u.load.buf_addr = depth(&h, ODPU_BUF_OBUF) - 1;
+    uint8_t before = obuf[(size_t)load.u.load.buf_addr * h.R];
+    ck_assert_int_eq(odpu_ref_exec(ref, &load, ddr, sizeof ddr, &err), ODPU_E_INVALID);
+    ck_assert_msg(strstr(err.msg, "buf-bounds") != NULL, "message '%s'", err.msg);
+    ck_assert_uint_eq(obuf[(size_t)load.u.load.buf_addr * h.R], before);
+    odpu_ref_destroy(ref);
+    harness_close(&h);
+}
+END_TEST
+
 static Suite *ref_ops_suite(void)
 {
     enum { TIMEOUT_S = 600 }; /* hundreds of cases; much slower under sanitizers or in RTL */
@@ -1579,6 +1683,11 @@ static Suite *ref_ops_suite(void)
     tcase_add_loop_test(errors, error_no_end, 0, N_ARCHS);
     tcase_add_loop_test(errors, error_buf_bounds, 0, N_ARCHS);
     suite_add_tcase(s, errors);
+    TCase *api = tcase_create("ref_api");
+    tcase_set_timeout(api, TIMEOUT_S);
+    tcase_add_loop_test(api, ref_result_fields, 0, N_ARCHS);
+    tcase_add_loop_test(api, ref_exec_and_buffers, 0, N_ARCHS);
+    suite_add_tcase(s, api);
     return s;
 }
 
