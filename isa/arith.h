@@ -25,7 +25,8 @@ static inline int32_t odpu_wrap_add32(int32_t a, int32_t b)
     return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
-/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties away from zero,
+/* gemmlowp SaturatingRoundingDoublingHighMul: round(a * b / 2^31), ties toward +infinity
+ * (the nudge rounds a positive tie up and a negative tie toward zero),
  * with the single overflow case INT32_MIN * INT32_MIN saturated to INT32_MAX. */
 static inline int32_t odpu_srdhm(int32_t a, int32_t b)
 {

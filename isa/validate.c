@@ -1141,8 +1141,8 @@ odpu_status odpu_stream_validate(const uint8_t *stream, size_t n_insns, const od
                                  const odpu_ddr_layout *ddr, odpu_rule *rule, size_t *index,
                                  odpu_err *err)
 {
-    odpu_rule rule_sink;
-    size_t index_sink;
+    odpu_rule rule_sink = ODPU_RULE_NONE;
+    size_t index_sink = 0;
     rule = rule ? rule : &rule_sink;
     index = index ? index : &index_sink;
     *rule = ODPU_RULE_NONE;
