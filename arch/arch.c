@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "common/bytes.h"
+#include "common/file.h"
 
 /* ---- Limits ---------------------------------------------------------------------------
  * Widths of the ISA's on-chip address fields, taken from isa_fields.def so that a change
@@ -612,46 +613,16 @@ odpu_status odpu_arch_parse(const char *text, size_t len, const char *source_nam
     return st;
 }
 
-/* The whole file, bounded by ARCH_FILE_MAX. */
-static odpu_status read_file(const char *path, char **text, size_t *len, odpu_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return odpu_fail(err, ODPU_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = malloc(ARCH_FILE_MAX + 1);
-    if (!buf) {
-        fclose(f);
-        return odpu_fail(err, ODPU_E_NOMEM, "%s: out of memory", path);
-    }
-    size_t n = fread(buf, 1, ARCH_FILE_MAX + 1, f);
-    int failed = ferror(f);
-    int saved = errno;
-    fclose(f);
-    odpu_status st = ODPU_OK;
-    if (failed)
-        st = odpu_fail(err, ODPU_E_IO, "%s: cannot read: %s", path, strerror(saved));
-    else if (n > ARCH_FILE_MAX)
-        st = odpu_fail(err, ODPU_E_IO, "%s: larger than %d bytes; not an arch config", path,
-                       ARCH_FILE_MAX);
-    if (st != ODPU_OK) {
-        free(buf);
-        return st;
-    }
-    *text = buf;
-    *len = n;
-    return ODPU_OK;
-}
-
 odpu_status odpu_arch_load(const char *path, odpu_arch *out, odpu_err *err)
 {
     if (!path || !out)
         return odpu_fail(err, ODPU_E_ARG, "odpu_arch_load: NULL argument");
-    char *text = NULL;
+    uint8_t *text = NULL;
     size_t len = 0;
-    odpu_status st = read_file(path, &text, &len, err);
+    odpu_status st = odpu_read_file(path, ARCH_FILE_MAX, &text, &len, err);
     if (st != ODPU_OK)
         return st;
-    st = odpu_arch_parse(text, len, path, out, err);
+    st = odpu_arch_parse((const char *)text, len, path, out, err);
     free(text);
     return st;
 }

@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "common/file.h"
 #include "host/model.h"
 #include "isa/isa.h"
 
 /* The first bytes of every model file (the same four characters the engine's MAGIC holds). */
 static const char MODEL_MAGIC[] = "ODPU";
-enum { MODEL_MAGIC_LEN = sizeof MODEL_MAGIC - 1, READ_CHUNK = 1 << 16 };
+enum { MODEL_MAGIC_LEN = sizeof MODEL_MAGIC - 1 };
 
 static int fail(const char *path, const char *msg)
 {
@@ -22,40 +23,6 @@ static int fail(const char *path, const char *msg)
     else
         fprintf(stderr, "opendpu disasm: %s: %s\n", path, msg);
     return 1;
-}
-
-static odpu_status read_file(const char *path, uint8_t **data, size_t *len, odpu_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return odpu_fail(err, ODPU_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    uint8_t *buf = NULL;
-    size_t size = 0, cap = 0;
-    for (;;) {
-        if (cap - size < READ_CHUNK) {
-            uint8_t *nb = realloc(buf, cap + READ_CHUNK);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                return odpu_fail(err, ODPU_E_NOMEM, "%s: out of memory after %zu bytes", path, size);
-            }
-            buf = nb;
-            cap += READ_CHUNK;
-        }
-        size_t got = fread(buf + size, 1, cap - size, f);
-        size += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return odpu_fail(err, ODPU_E_IO, "%s: read error", path);
-    }
-    *data = buf;
-    *len = size;
-    return ODPU_OK;
 }
 
 static void print_model_header(const odpu_model *m)
@@ -113,7 +80,7 @@ int cmd_disasm(int argc, char **argv)
     uint8_t *data = NULL;
     size_t len = 0;
     odpu_err err = {0};
-    if (read_file(path, &data, &len, &err) != ODPU_OK)
+    if (odpu_read_file(path, 0, &data, &len, &err) != ODPU_OK)
         return fail(path, err.msg);
     int is_model = len >= MODEL_MAGIC_LEN && !memcmp(data, MODEL_MAGIC, MODEL_MAGIC_LEN);
     int rc = is_model ? list_model(path, data, len) : list_raw(path, data, len);

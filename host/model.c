@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/bytes.h"
+#include "common/file.h"
 #include "isa/isa.h"
 
 /* ---- The layout (docs/model-format.md) ---------------------------------------------- */
@@ -592,51 +593,12 @@ odpu_status odpu_model_parse(const uint8_t *data, size_t len, const char *source
     return st;
 }
 
-enum { READ_CHUNK = 1 << 16 };
-
-static odpu_status read_file(const char *path, uint8_t **data, size_t *len, odpu_err *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return odpu_fail(err, ODPU_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    uint8_t *buf = NULL;
-    size_t used = 0, cap = 0;
-    odpu_status st = ODPU_OK;
-    for (;;) {
-        if (used == cap) {
-            size_t ncap = cap ? cap * 2 : READ_CHUNK;
-            uint8_t *nbuf = ncap > cap ? realloc(buf, ncap) : NULL;
-            if (!nbuf) {
-                st = odpu_fail(err, ODPU_E_NOMEM, "%s: out of memory after %zu bytes", path, used);
-                break;
-            }
-            buf = nbuf;
-            cap = ncap;
-        }
-        size_t n = fread(buf + used, 1, cap - used, f);
-        used += n;
-        if (n == 0) {
-            if (ferror(f))
-                st = odpu_fail(err, ODPU_E_IO, "%s: read error after %zu bytes", path, used);
-            break;
-        }
-    }
-    fclose(f);
-    if (st != ODPU_OK) {
-        free(buf);
-        return st;
-    }
-    *data = buf;
-    *len = used;
-    return ODPU_OK;
-}
-
 odpu_status odpu_model_load(const char *path, odpu_model *out, odpu_err *err)
 {
     memset(out, 0, sizeof *out);
     uint8_t *data = NULL;
     size_t len = 0;
-    odpu_status st = read_file(path, &data, &len, err);
+    odpu_status st = odpu_read_file(path, 0, &data, &len, err);
     if (st != ODPU_OK)
         return st;
     st = odpu_model_parse(data, len, path, out, err);
