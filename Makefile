@@ -21,10 +21,11 @@ DEPFLAGS = -MMD -MP
 YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
-LIBS := $(YAML_LIBS) -lm
+PROTOBUF_C_LIBS := $(shell pkg-config --libs libprotobuf-c 2>/dev/null || echo -lprotobuf-c)
+LIBS := $(YAML_LIBS) $(PROTOBUF_C_LIBS) -lz -lm
 
 # The library: one folder per layer of the blueprint (docs/architecture.md).
-LIB_DIRS := common arch isa ref host
+LIB_DIRS := common arch isa ref host data quantizer compiler
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libodpu.a
@@ -45,7 +46,7 @@ GEN_VERILOG := $(ARCH_CONFIGS:arch/%.yaml=$(BUILD)/gen/%/odpu_arch_params.vh)
 
 DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys iverilog \
                 libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
-                dataset-fashion-mnist cppcheck
+                dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck
 
 .PHONY: all gen test demo deps lint clean bench
 
