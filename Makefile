@@ -30,6 +30,16 @@ LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libodpu.a
 
+# The ONNX parser: protobuf-c code generated at build time from the onnx.proto that Debian's
+# libonnx-dev ships (never hand-written, never committed). Users include "onnx/onnx.pb-c.h"
+# (found through -I$(BUILD)/gen); the generated .c includes its header from its own folder.
+ONNX_PROTO := /usr/include/onnx/onnx.proto
+ONNX_GEN_DIR := $(BUILD)/gen/onnx
+ONNX_GEN_H := $(ONNX_GEN_DIR)/onnx.pb-c.h
+ONNX_GEN_C := $(ONNX_GEN_DIR)/onnx.pb-c.c
+ONNX_GEN_OBJ := $(ONNX_GEN_DIR)/onnx.pb-c.o
+LIB_OBJS += $(ONNX_GEN_OBJ)
+
 CLI_SRCS := $(wildcard cli/*.c)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/%.o)
 CLI := $(BUILD)/opendpu
@@ -55,6 +65,23 @@ all: $(CLI) gen $(TEST_BINS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CHECK_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# protoc-c writes the header and the source in one run; the source depends on the header so
+# make runs it once.
+$(ONNX_GEN_H): $(ONNX_PROTO)
+	@mkdir -p $(ONNX_GEN_DIR)
+	protoc-c --c_out=$(ONNX_GEN_DIR) -I$(dir $(ONNX_PROTO)) $(ONNX_PROTO)
+$(ONNX_GEN_C): $(ONNX_GEN_H)
+	@test -f $@ || { echo "protoc-c did not write $@"; exit 1; }
+
+# protobuf-c 1.4's output compiles cleanly with our full warning set, so it gets the same
+# CFLAGS as our code (no relaxed warnings anywhere).
+$(ONNX_GEN_OBJ): $(ONNX_GEN_C) $(ONNX_GEN_H)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# Every object that includes the generated header names it as a prerequisite, so it exists
+# before the first compile (a clean parallel build would otherwise race).
+$(BUILD)/quantizer/onnx_import.o: $(ONNX_GEN_H)
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -124,7 +124,9 @@ int odpu_graph_add_node(odpu_graph *g, odpu_node_op op, const char *name, const 
 int odpu_graph_find_tensor(const odpu_graph *g, const char *name);
 int64_t odpu_tensor_numel(const odpu_gtensor *t);
 const char *odpu_node_op_name(odpu_node_op op);
-/* Consumers of a tensor: fills up to max node indices, returns the total count. */
+/* Consumers of a tensor: fills up to max node indices, returns the total count. Dead nodes
+ * are skipped; a node reading the tensor twice counts once. Graph outputs are not nodes:
+ * check g->outputs separately. */
 int odpu_graph_consumers(const odpu_graph *g, int tensor, int *nodes, int max);
 
 /* ---- ONNX import (quantizer/onnx_import.c) --------------------------------------------- */
