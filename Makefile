@@ -58,7 +58,7 @@ DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys ive
                 libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
                 dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck
 
-.PHONY: all gen test demo deps lint clean bench
+.PHONY: all gen test demo deps lint clean bench zoo
 
 all: $(CLI) gen $(TEST_BINS)
 
@@ -125,6 +125,11 @@ bench: $(BENCH)
 $(BENCH): $(BUILD)/bench/bench_ref.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 -include $(BUILD)/bench/bench_ref.d
+
+# Retrain and re-export the model zoo (models/README.md); minutes per model, never run by
+# `make test` or CI, which use the committed artifacts. ZOO_MODELS=name... picks models.
+zoo:
+	/usr/bin/python3 models/zoo.py $(ZOO_MODELS)
 
 demo: all
 	$(CLI) demo --arch arch/tiny.yaml --backend ref
