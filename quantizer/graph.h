@@ -45,8 +45,17 @@ typedef enum odpu_act {
     ODPU_ACT_LEAKY   /* LeakyReLU with slope act_alpha */
 } odpu_act;
 
+/* ONNX auto_pad of Conv and the pools; odpu_graph_infer_shapes turns it into pads. */
+typedef enum odpu_auto_pad {
+    ODPU_AUTO_PAD_NOTSET = 0, /* pads as given */
+    ODPU_AUTO_PAD_VALID,      /* no padding */
+    ODPU_AUTO_PAD_SAME_UPPER, /* output = ceil(input / stride), odd padding at the end */
+    ODPU_AUTO_PAD_SAME_LOWER  /* likewise, odd padding at the beginning */
+} odpu_auto_pad;
+
 /* Attributes, meaning depending on op. Spatial pairs are (h, w). pads are ONNX order:
- * top, left, bottom, right. */
+ * top, left, bottom, right. QUANTIZE uses clip_min/clip_max for the integer type's range
+ * ([-128, 127] for int8, [0, 255] for uint8) and axis for per-axis scales. */
 typedef struct odpu_node_attrs {
     int kernel[2];
     int stride[2];
@@ -62,6 +71,7 @@ typedef struct odpu_node_attrs {
     float epsilon;        /* BatchNormalization */
     int64_t shape[ODPU_MAX_RANK]; /* Reshape target (after resolving -1 and 0) */
     int shape_rank;
+    int auto_pad;         /* odpu_auto_pad; infer_shapes resolves it to pads and NOTSET */
 } odpu_node_attrs;
 
 /* Quantization of a tensor (docs/quantization.md). Activations: per tensor, asymmetric.
@@ -86,6 +96,12 @@ typedef struct odpu_gtensor {
     odpu_qparams q;       /* set by PTQ or by QDQ import */
 } odpu_gtensor;
 
+/* Node inputs, in this order (-1 for an omitted optional one). Constant operands that are
+ * really attributes (Reshape's shape, Clip's min/max, Dropout's ratio) are read into attrs
+ * by the importer and are not inputs.
+ *   CONV [X, W, B?]  GEMM [A, B, C?]  MATMUL [A, B]  BATCHNORM [X, scale, bias, mean, var]
+ *   ADD [A, B]  CONCAT [X...]  QUANTIZE / DEQUANTIZE [X, scale, zero_point?]
+ *   every other op [X] */
 typedef struct odpu_gnode {
     odpu_node_op op;
     char *name;           /* ONNX node name (or generated "<op>_<index>"), for messages */
@@ -137,7 +153,7 @@ int odpu_graph_consumers(const odpu_graph *g, int tensor, int *nodes, int max);
  * "<file>: node '<name>' (<OpType>): <reason>". */
 odpu_status odpu_onnx_import(const char *path, odpu_graph *g, odpu_err *err);
 
-/* ---- Passes (quantizer/passes.c) ------------------------------------------------------- */
+/* ---- Passes (quantizer/shapes.c: shapes; quantizer/passes.c: optimize) ----------------- */
 
 /* Shapes of every tensor from the inputs' shapes; inconsistent shapes name the node. */
 odpu_status odpu_graph_infer_shapes(odpu_graph *g, odpu_err *err);

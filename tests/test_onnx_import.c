@@ -1,0 +1,417 @@
+/* test_onnx_import.c - ONNX import (quantizer/onnx_import.c) on the files that
+ * tests/data/onnx/make_cases.py generated: the graph each case becomes (operators, attributes,
+ * shapes, constants), every case executed by the FP32 executor against numpy's and ONNX's
+ * expected outputs, and clean errors for bad files: every truncation of a model, random
+ * bytes, and each unsupported or inconsistent construct named in the message. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/file.h"
+#include "quantizer/graph.h"
+#include "tests/testutil.h"
+
+#define DATA_DIR "tests/data/onnx/"
+
+enum {
+    RANDOM_BUFFERS = 200,   /* random byte strings fed to the importer */
+    RANDOM_MAX_LEN = 2048,
+    MUTATIONS = 300         /* single-byte corruptions of a valid model */
+};
+
+static const char *case_path(const char *folder, const char *name)
+{
+    static char buf[512];
+    snprintf(buf, sizeof buf, DATA_DIR "%s/%s.onnx", folder, name);
+    return buf;
+}
+
+static void import_ok(const char *path, odpu_graph *g)
+{
+    odpu_err err;
+    odpu_err_clear(&err);
+    odpu_status st = odpu_onnx_import(path, g, &err);
+    ck_assert_msg(st == ODPU_OK, "%s: %s", path, err.msg);
+}
+
+static const odpu_gnode *node_named(const odpu_graph *g, const char *name)
+{
+    for (int i = 0; i < g->n_nodes; i++)
+        if (strcmp(g->nodes[i].name, name) == 0)
+            return &g->nodes[i];
+    ck_abort_msg("no node '%s'", name);
+    return NULL;
+}
+
+static const odpu_gtensor *tensor_named(const odpu_graph *g, const char *name)
+{
+    int t = odpu_graph_find_tensor(g, name);
+    ck_assert_msg(t >= 0, "no tensor '%s'", name);
+    return &g->tensors[t];
+}
+
+static void assert_dims(const odpu_gtensor *t, int rank, const int64_t *dims)
+{
+    ck_assert_msg(t->rank == rank, "'%s': rank %d, expected %d", t->name, t->rank, rank);
+    for (int i = 0; i < rank; i++)
+        ck_assert_msg(t->dims[i] == dims[i], "'%s': dim %d is %lld, expected %lld", t->name, i,
+                      (long long)t->dims[i], (long long)dims[i]);
+}
+
+/* ---- The graph a file becomes ------------------------------------------------------------ */
+
+START_TEST(conv_attributes)
+{
+    odpu_graph g;
+    import_ok(case_path("cases", "conv_grouped_asym_pads"), &g);
+    ck_assert_int_eq(g.n_nodes, 1);
+    ck_assert_int_eq(g.n_inputs, 1);
+    ck_assert_int_eq(g.n_outputs, 1);
+    ck_assert_int_eq(g.opset, 17);
+    ck_assert_str_eq(g.producer, "make_cases.py");
+    ck_assert_str_eq(g.source, case_path("cases", "conv_grouped_asym_pads"));
+    const odpu_gnode *n = node_named(&g, "conv");
+    ck_assert_int_eq(n->op, ODPU_NODE_CONV);
+    ck_assert_int_eq(n->n_inputs, 3);
+    ck_assert_int_eq(n->a.group, 2);
+    ck_assert_int_eq(n->a.stride[0], 2);
+    ck_assert_int_eq(n->a.stride[1], 1);
+    ck_assert_int_eq(n->a.kernel[0], 3);
+    ck_assert_int_eq(n->a.kernel[1], 2);
+    const int pads[4] = {0, 1, 2, 1};
+    for (int i = 0; i < 4; i++)
+        ck_assert_int_eq(n->a.pads[i], pads[i]);
+    /* (9 + 0 + 2 - 3) / 2 + 1 = 5; (8 + 1 + 1 - 2) / 1 + 1 = 9 */
+    assert_dims(&g.tensors[g.outputs[0]], 4, (const int64_t[]){1, 6, 5, 9});
+    ck_assert_ptr_nonnull(g.tensors[n->inputs[1]].data);
+    ck_assert_int_eq(g.tensors[n->inputs[0]].producer, -1);
+    ck_assert_int_eq(g.tensors[n->outputs[0]].producer, 0);
+    odpu_graph_free(&g);
+
+    /* auto_pad resolved to explicit pads once the input shape is known */
+    import_ok(case_path("cases", "conv_same_lower"), &g);
+    n = node_named(&g, "conv");
+    ck_assert_int_eq(n->a.auto_pad, ODPU_AUTO_PAD_NOTSET);
+    /* H = 7, k = 4, s = 2: out 4, total pad 3 -> SAME_LOWER puts 2 first; W = 8: total 2 -> 1, 1 */
+    ck_assert_int_eq(n->a.pads[0], 2);
+    ck_assert_int_eq(n->a.pads[2], 1);
+    ck_assert_int_eq(n->a.pads[1], 1);
+    ck_assert_int_eq(n->a.pads[3], 1);
+    assert_dims(&g.tensors[g.outputs[0]], 4, (const int64_t[]){1, 3, 4, 4});
+    odpu_graph_free(&g);
+
+    import_ok(case_path("cases", "conv_depthwise_dilated"), &g);
+    n = node_named(&g, "conv");
+    ck_assert_int_eq(n->a.group, 3);
+    ck_assert_int_eq(n->a.dilation[0], 2);
+    ck_assert_int_eq(n->a.dilation[1], 2);
+    assert_dims(&g.tensors[g.outputs[0]], 4, (const int64_t[]){1, 3, 9, 9});
+    odpu_graph_free(&g);
+}
+END_TEST
+
+START_TEST(pool_attributes)
+{
+    odpu_graph g;
+    import_ok(case_path("cases", "maxpool_ceil"), &g);
+    const odpu_gnode *n = node_named(&g, "pool");
+    ck_assert_int_eq(n->op, ODPU_NODE_MAXPOOL);
+    ck_assert_int_eq(n->a.ceil_mode, 1);
+    /* 7, k 3, s 2: ceil((7 - 3) / 2) + 1 = 3 */
+    assert_dims(&g.tensors[g.outputs[0]], 4, (const int64_t[]){1, 2, 3, 3});
+    odpu_graph_free(&g);
+    /* 6 + 2 pads, k 3, s 2, ceil: ceil(5 / 2) + 1 = 4, but the 4th window would start at
+     * 6 >= 6 + 1? no: (4 - 1) * 2 = 6 < 7, so 4 stays */
+    import_ok(case_path("cases", "maxpool_ceil_pads"), &g);
+    assert_dims(&g.tensors[g.outputs[0]], 4, (const int64_t[]){1, 2, 4, 4});
+    odpu_graph_free(&g);
+    import_ok(case_path("cases", "avgpool_exclude_pad"), &g);
+    n = node_named(&g, "pool");
+    ck_assert_int_eq(n->op, ODPU_NODE_AVGPOOL);
+    ck_assert_int_eq(n->a.count_include_pad, 0);
+    odpu_graph_free(&g);
+    import_ok(case_path("cases", "avgpool_include_pad"), &g);
+    ck_assert_int_eq(node_named(&g, "pool")->a.count_include_pad, 1);
+    odpu_graph_free(&g);
+}
+END_TEST
+
+START_TEST(classifier_structure)
+{
+    odpu_graph g;
+    /* Reshape through a Constant node: the node disappears, the shape lands in the attributes */
+    import_ok(case_path("cases", "fc_reshape_gemm_alpha_beta"), &g);
+    ck_assert_int_eq(g.opset, 11);
+    const odpu_gnode *rs = node_named(&g, "reshape");
+    ck_assert_int_eq(rs->op, ODPU_NODE_RESHAPE);
+    ck_assert_int_eq(rs->n_inputs, 1);
+    ck_assert_int_eq(rs->a.shape_rank, 2);
+    ck_assert_int_eq(rs->a.shape[0], 1); /* 0 resolved to the input's dim */
+    ck_assert_int_eq(rs->a.shape[1], 96); /* -1 resolved */
+    for (int i = 0; i < g.n_nodes; i++)
+        ck_assert_str_ne(g.nodes[i].name, "shape_const");
+    const odpu_gnode *fc = node_named(&g, "fc1");
+    ck_assert_int_eq(fc->op, ODPU_NODE_GEMM);
+    ck_assert(fc->a.alpha == 0.5f && fc->a.beta == 0.25f);
+    ck_assert_int_eq(fc->a.trans_b, 0);
+    ck_assert_int_eq(node_named(&g, "fc2")->a.trans_b, 1);
+    const odpu_gnode *sm = node_named(&g, "softmax");
+    ck_assert_int_eq(sm->op, ODPU_NODE_SOFTMAX);
+    ck_assert_int_eq(sm->a.axis, 1);
+    assert_dims(&g.tensors[g.outputs[0]], 2, (const int64_t[]){1, 5});
+    odpu_graph_free(&g);
+
+    /* symbolic batch becomes 1; Dropout becomes IDENTITY with the ratio dropped */
+    import_ok(case_path("cases", "fc_gemm_bn"), &g);
+    assert_dims(&g.tensors[g.inputs[0]], 4, (const int64_t[]){1, 3, 8, 8});
+    const odpu_gnode *bn = node_named(&g, "bn_fc");
+    ck_assert_int_eq(bn->op, ODPU_NODE_BATCHNORM);
+    ck_assert(bn->a.epsilon == 1e-3f);
+    ck_assert_int_eq(bn->n_inputs, 5);
+    odpu_graph_free(&g);
+    import_ok(case_path("cases", "fc_matmul_flatten"), &g);
+    ck_assert_int_eq(node_named(&g, "drop")->op, ODPU_NODE_IDENTITY);
+    ck_assert_int_eq(node_named(&g, "drop")->n_inputs, 1);
+    ck_assert_int_eq(node_named(&g, "fc1_matmul")->op, ODPU_NODE_MATMUL);
+    assert_dims(tensor_named(&g, "mm"), 2, (const int64_t[]){1, 16});
+    assert_dims(tensor_named(&g, "f"), 2, (const int64_t[]){1, 96});
+    odpu_graph_free(&g);
+}
+END_TEST
+
+START_TEST(activation_attributes)
+{
+    odpu_graph g;
+    import_ok(case_path("cases", "conv_relu6_opset11"), &g);
+    const odpu_gnode *n = node_named(&g, "relu6");
+    ck_assert_int_eq(n->op, ODPU_NODE_CLIP);
+    ck_assert_int_eq(n->n_inputs, 1); /* bounds moved to the attributes */
+    ck_assert(n->a.clip_min == 0.0f && n->a.clip_max == 6.0f);
+    odpu_graph_free(&g);
+    import_ok(case_path("cases", "concat_depthwise_clip"), &g);
+    n = node_named(&g, "clip_max_only");
+    ck_assert(n->a.clip_min < -1e30f && n->a.clip_max == 0.5f);
+    n = node_named(&g, "concat");
+    ck_assert_int_eq(n->op, ODPU_NODE_CONCAT);
+    ck_assert_int_eq(n->a.axis, 1);
+    assert_dims(tensor_named(&g, "cat"), 4, (const int64_t[]){1, 8, 6, 6});
+    odpu_graph_free(&g);
+    import_ok(case_path("cases", "conv_leaky"), &g);
+    ck_assert(node_named(&g, "leaky")->a.alpha == 0.1f);
+    odpu_graph_free(&g);
+    import_ok(case_path("cases", "unfusable_activations"), &g);
+    ck_assert(node_named(&g, "leaky_after_concat")->a.alpha == 0.01f); /* ONNX default */
+    odpu_graph_free(&g);
+}
+END_TEST
+
+START_TEST(qdq_structure)
+{
+    odpu_graph g;
+    import_ok(case_path("cases", "qdq_conv"), &g);
+    const odpu_gnode *q = node_named(&g, "q_x");
+    ck_assert_int_eq(q->op, ODPU_NODE_QUANTIZE);
+    ck_assert_int_eq(q->n_inputs, 3);
+    ck_assert(q->a.clip_min == 0.0f && q->a.clip_max == 255.0f); /* uint8 zero point */
+    const odpu_gnode *dqw = node_named(&g, "dq_w");
+    ck_assert_int_eq(dqw->op, ODPU_NODE_DEQUANTIZE);
+    ck_assert_int_eq(dqw->a.axis, 0);
+    /* int8 weights and the int32 bias become exact float values */
+    const odpu_gtensor *wq = tensor_named(&g, "wq");
+    ck_assert_ptr_nonnull(wq->data);
+    for (int64_t i = 0; i < odpu_tensor_numel(wq); i++) {
+        ck_assert(wq->data[i] >= -127.0f && wq->data[i] <= 127.0f);
+        ck_assert(wq->data[i] == (float)(int)wq->data[i]);
+    }
+    ck_assert(tensor_named(&g, "xz")->data[0] == 128.0f);
+    /* the conv's weight is the DequantizeLinear output, not a constant */
+    const odpu_gnode *conv = node_named(&g, "conv");
+    ck_assert_ptr_null(g.tensors[conv->inputs[1]].data);
+    ck_assert_int_eq(g.nodes[g.tensors[conv->inputs[1]].producer].op, ODPU_NODE_DEQUANTIZE);
+    odpu_graph_free(&g);
+}
+END_TEST
+
+/* The external file holds 12 bytes of padding, then the weights: the importer must read
+ * exactly those bytes. */
+START_TEST(external_data_values)
+{
+    odpu_graph g;
+    import_ok(case_path("cases", "conv_external_data"), &g);
+    const odpu_gtensor *w = tensor_named(&g, "W");
+    ck_assert_int_eq(odpu_tensor_numel(w), 4 * 2 * 3 * 3);
+    uint8_t *raw;
+    size_t len;
+    odpu_err err;
+    ck_assert_int_eq(odpu_read_file(DATA_DIR "cases/conv_external_data.weights", 0, &raw, &len, &err), ODPU_OK);
+    ck_assert_uint_eq(len, 12 + 72 * 4);
+    ck_assert_int_eq(memcmp(raw + 12, w->data, 72 * 4), 0); /* little-endian host */
+    free(raw);
+    odpu_graph_free(&g);
+}
+END_TEST
+
+/* ---- Bad files ------------------------------------------------------------------------- */
+
+typedef struct bad_case {
+    const char *name;
+    odpu_status code;
+    const char *expect[2]; /* substrings the message must contain */
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    {"unsupported_op", ODPU_E_FORMAT, {"node 'my_sigmoid' (Sigmoid)", "unsupported operator"}},
+    {"unsupported_attr", ODPU_E_FORMAT, {"node 'conv' (Conv)", "unsupported attribute 'foo'"}},
+    {"maxpool_dilations", ODPU_E_FORMAT, {"node 'mp' (MaxPool)", "dilations"}},
+    {"maxpool_storage_order", ODPU_E_FORMAT, {"node 'mp' (MaxPool)", "storage_order"}},
+    {"inconsistent_shapes", ODPU_E_MISMATCH, {"node 'add_mismatch' (Add)", "do not broadcast"}},
+    {"conv_channel_mismatch", ODPU_E_MISMATCH, {"node 'conv' (Conv)", "input has 2 channels"}},
+    {"missing_initializer", ODPU_E_FORMAT, {"node 'conv' (Conv)", "'W_missing' is not produced"}},
+    {"cycle", ODPU_E_FORMAT, {"node 'add_a' (Add)", "cycle"}},
+    {"weight_not_constant", ODPU_E_FORMAT, {"node 'conv' (Conv)", "weight 'W' must be a constant"}},
+    {"opset10", ODPU_E_FORMAT, {"opset 10 not supported", "11 to 17"}},
+    {"opset18", ODPU_E_FORMAT, {"opset 18 not supported", "11 to 17"}},
+    {"int64_input", ODPU_E_FORMAT, {"input 'x'", "only float32 graph inputs"}},
+    {"symbolic_channels", ODPU_E_FORMAT, {"input 'x': dimension 1", "symbolic"}},
+    {"conv1d", ODPU_E_MISMATCH, {"node 'conv' (Conv)", "expected rank 4"}},
+    {"float16_initializer", ODPU_E_FORMAT, {"initializer 'W'", "float16 not supported"}},
+    {"raw_data_wrong_size", ODPU_E_FORMAT, {"initializer 'W'", "raw_data has 140 bytes"}},
+    {"maxpool_indices_used", ODPU_E_FORMAT, {"node 'mp' (MaxPool)", "output 1 ('idx') is not supported"}},
+    {"reshape_shape_not_constant", ODPU_E_FORMAT, {"node 'rs' (Reshape)", "shape 's' must be a constant"}},
+    {"reshape_bad_count", ODPU_E_MISMATCH, {"node 'rs' (Reshape)", "cannot reshape"}},
+    {"duplicate_output", ODPU_E_FORMAT, {"node 'r2' (Relu)", "'y' is already defined"}},
+    {"bn_training", ODPU_E_FORMAT, {"node 'bn' (BatchNormalization)", "training_mode"}},
+    {"auto_pad_unknown", ODPU_E_FORMAT, {"node 'conv' (Conv)", "auto_pad 'SAME_MIDDLE'"}},
+    {"custom_domain", ODPU_E_FORMAT, {"node 'r' (Relu)", "domain 'com.example'"}},
+    {"pool_pad_ge_kernel", ODPU_E_MISMATCH, {"node 'mp' (MaxPool)", "not smaller than the kernel"}},
+    {"kernel_larger_than_input", ODPU_E_MISMATCH, {"node 'conv' (Conv)", "larger than the padded input"}},
+    {"external_out_of_range", ODPU_E_FORMAT, {"initializer 'W'", "outside the file"}},
+    {"external_traversal", ODPU_E_FORMAT, {"initializer 'W'", "leaves the model's folder"}},
+    {"external_absolute", ODPU_E_FORMAT, {"initializer 'W'", "leaves the model's folder"}},
+    {"external_missing_file", ODPU_E_IO, {"initializer 'W'", "cannot open"}},
+    {"random_bytes", ODPU_E_FORMAT, {"not a valid ONNX model", "protobuf"}},
+    {"empty", ODPU_E_FORMAT, {"no opset_import", ""}},
+};
+enum { N_BAD = sizeof bad_cases / sizeof bad_cases[0] };
+
+START_TEST(bad_file)
+{
+    const bad_case *bc = &bad_cases[_i];
+    const char *path = case_path("bad", bc->name);
+    odpu_graph g;
+    odpu_err err;
+    odpu_err_clear(&err);
+    odpu_status st = odpu_onnx_import(path, &g, &err);
+    ck_assert_msg(st == bc->code, "%s: status %s, expected %s (%s)", bc->name, odpu_status_name(st),
+                  odpu_status_name(bc->code), err.msg);
+    ck_assert_msg(strncmp(err.msg, path, strlen(path)) == 0, "%s: message does not start with the file: %s",
+                  bc->name, err.msg);
+    for (int k = 0; k < 2; k++)
+        ck_assert_msg(strstr(err.msg, bc->expect[k]), "%s: message lacks '%s': %s", bc->name, bc->expect[k],
+                      err.msg);
+    ck_assert_int_eq(g.n_nodes, 0); /* nothing left to free */
+    ck_assert_ptr_null(g.tensors);
+}
+END_TEST
+
+START_TEST(missing_file)
+{
+    odpu_graph g;
+    odpu_err err;
+    ck_assert_int_eq(odpu_onnx_import(DATA_DIR "no/such.onnx", &g, &err), ODPU_E_IO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "no/such.onnx"));
+}
+END_TEST
+
+/* Import bytes through a temporary file; returns the status (message checked). */
+static odpu_status import_bytes(const uint8_t *data, size_t len)
+{
+    char path[] = "/tmp/odpu_onnx_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(len == 0 || write(fd, data, len) == (ssize_t)len);
+    close(fd);
+    odpu_graph g;
+    odpu_err err;
+    odpu_err_clear(&err);
+    odpu_status st = odpu_onnx_import(path, &g, &err);
+    if (st != ODPU_OK) {
+        ck_assert_msg(strncmp(err.msg, path, strlen(path)) == 0 && strlen(err.msg) > strlen(path) + 2,
+                      "unclear message: %s", err.msg);
+        ck_assert_int_eq(g.n_nodes, 0);
+    }
+    odpu_graph_free(&g);
+    unlink(path);
+    return st;
+}
+
+/* Every proper prefix of a model (inline weights, several ops) is rejected cleanly. */
+START_TEST(every_truncation)
+{
+    static const char *const files[] = {"cases/concat_depthwise_clip.onnx", "cases/qdq_conv.onnx"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        char path[256];
+        snprintf(path, sizeof path, DATA_DIR "%s", files[f]);
+        uint8_t *data;
+        size_t len;
+        odpu_err err;
+        ck_assert_int_eq(odpu_read_file(path, 0, &data, &len, &err), ODPU_OK);
+        ck_assert_int_eq(import_bytes(data, len), ODPU_OK);
+        for (size_t cut = 0; cut < len; cut++)
+            ck_assert_msg(import_bytes(data, cut) != ODPU_OK, "%s cut at %zu of %zu imported", path, cut, len);
+        free(data);
+    }
+}
+END_TEST
+
+START_TEST(random_and_mutated_bytes)
+{
+    test_rng rng;
+    test_rng_seed(&rng, 0x0badf00d);
+    uint8_t buf[RANDOM_MAX_LEN];
+    int rejected = 0;
+    for (int i = 0; i < RANDOM_BUFFERS; i++) {
+        size_t len = (size_t)test_rng_range(&rng, 1, RANDOM_MAX_LEN);
+        test_rng_bytes(&rng, buf, len);
+        rejected += import_bytes(buf, len) != ODPU_OK;
+    }
+    ck_assert_int_eq(rejected, RANDOM_BUFFERS);
+    /* One corrupted byte in a valid model: may still be a valid model; never a crash. */
+    uint8_t *data;
+    size_t len;
+    odpu_err err;
+    ck_assert_int_eq(odpu_read_file(DATA_DIR "cases/residual_add.onnx", 0, &data, &len, &err), ODPU_OK);
+    for (int i = 0; i < MUTATIONS; i++) {
+        size_t pos = (size_t)test_rng_range(&rng, 0, (int32_t)len - 1);
+        uint8_t old = data[pos];
+        data[pos] = (uint8_t)test_rng_range(&rng, 0, 255);
+        import_bytes(data, len);
+        data[pos] = old;
+    }
+    free(data);
+}
+END_TEST
+
+static Suite *onnx_import_suite(void)
+{
+    Suite *s = suite_create("onnx_import");
+    TCase *tc = tcase_create("structure");
+    tcase_add_test(tc, conv_attributes);
+    tcase_add_test(tc, pool_attributes);
+    tcase_add_test(tc, classifier_structure);
+    tcase_add_test(tc, activation_attributes);
+    tcase_add_test(tc, qdq_structure);
+    tcase_add_test(tc, external_data_values);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("bad_input");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, bad_file, 0, N_BAD);
+    tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, every_truncation);
+    tcase_add_test(tc, random_and_mutated_bytes);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+ODPU_TEST_MAIN(onnx_import_suite)
