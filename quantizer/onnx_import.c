@@ -585,7 +585,7 @@ static const char *const conv_attrs[] = {"kernel_shape", "strides", "pads", "dil
 static odpu_status op_conv(node_ctx *n)
 {
     odpu_status st = spatial_attrs(n, 1);
-    int64_t group;
+    int64_t group = 0;
     if (!st)
         st = attr_int(n, "group", 1, &group);
     if (!st && (group < 1 || group > GROUP_MAX))
@@ -605,7 +605,7 @@ static const char *const gemm_attrs[] = {"alpha", "beta", "transA", "transB", NU
 static odpu_status op_gemm(node_ctx *n)
 {
     odpu_node_attrs *a = &gnode(n)->a;
-    int64_t ta, tb;
+    int64_t ta = 0, tb = 0;
     odpu_status st = attr_float(n, "alpha", 1.0f, &a->alpha);
     if (!st)
         st = attr_float(n, "beta", 1.0f, &a->beta);
@@ -638,7 +638,7 @@ static odpu_status op_matmul(node_ctx *n)
 static const char *const bn_attrs[] = {"epsilon", "momentum", "training_mode", NULL};
 static odpu_status op_batchnorm(node_ctx *n)
 {
-    int64_t training;
+    int64_t training = 0;
     odpu_status st = attr_float(n, "epsilon", 1e-5f, &gnode(n)->a.epsilon);
     if (!st)
         st = attr_int(n, "training_mode", 0, &training);
@@ -685,7 +685,7 @@ static const char *const avgpool_attrs[] = {"kernel_shape", "strides", "pads", "
 static odpu_status pool_common(node_ctx *n)
 {
     odpu_node_attrs *a = &gnode(n)->a;
-    int64_t ceil_mode;
+    int64_t ceil_mode = 0;
     odpu_status st = spatial_attrs(n, 1);
     if (!st && !find_attr(n, "kernel_shape"))
         st = node_fail(n, ODPU_E_FORMAT, "kernel_shape is required");
@@ -704,7 +704,7 @@ static odpu_status pool_common(node_ctx *n)
 
 static odpu_status op_maxpool(node_ctx *n)
 {
-    int64_t storage_order;
+    int64_t storage_order = 0;
     odpu_status st = pool_common(n);
     if (!st)
         st = attr_int(n, "storage_order", 0, &storage_order);
@@ -715,7 +715,7 @@ static odpu_status op_maxpool(node_ctx *n)
 
 static odpu_status op_avgpool(node_ctx *n)
 {
-    int64_t cip;
+    int64_t cip = 0;
     odpu_status st = pool_common(n);
     if (!st)
         st = attr_int(n, "count_include_pad", 0, &cip);
@@ -737,7 +737,7 @@ static odpu_status op_add(node_ctx *n)
 static const char *const axis_attrs[] = {"axis", NULL};
 static odpu_status axis_attr(node_ctx *n, int required, int64_t def)
 {
-    int64_t axis;
+    int64_t axis = 0;
     if (required && !find_attr(n, "axis"))
         return node_fail(n, ODPU_E_FORMAT, "attribute 'axis' is required");
     odpu_status st = attr_int(n, "axis", def, &axis);
@@ -778,7 +778,7 @@ static const char *const reshape_attrs[] = {"allowzero", NULL};
 static odpu_status op_reshape(node_ctx *n)
 {
     odpu_gnode *gn = gnode(n);
-    int64_t allowzero;
+    int64_t allowzero = 0;
     odpu_status st = attr_int(n, "allowzero", 0, &allowzero);
     if (!st)
         st = need_input(n, 0, "data");
