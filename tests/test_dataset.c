@@ -402,6 +402,15 @@ START_TEST(test_fashion_mnist_test_set)
         per_class[ds.labels[i]]++;
     for (int k = 0; k < FM_CLASSES; k++)
         ck_assert_int_eq(per_class[k], FM_TEST_COUNT / FM_CLASSES);
+    /* The PNG fixture of the first test image (make_fixtures.py) holds the same pixels. */
+    uint8_t *png;
+    int h, w, c;
+    odpu_err err;
+    ck_assert_int_eq(odpu_image_load(FIXTURES "/fashion_test0_ankle_boot.png", &png, &h, &w, &c, &err), ODPU_OK);
+    ck_assert_int_eq(h * w * c, FM_SIDE * FM_SIDE);
+    ck_assert_mem_eq(png, ds.pixels[0], FM_SIDE * FM_SIDE);
+    ck_assert_int_eq(ds.labels[0], FM_CLASSES - 1); /* Ankle boot, as the file name says */
+    odpu_image_free(png);
     odpu_dataset_free(&ds);
 
     open_ok("fashion-mnist:train@300", &ds);

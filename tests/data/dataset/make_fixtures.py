@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""JPEG fixtures for tests/test_dataset.c (folder datasets read JPEGs with stb_image).
+"""Image fixtures: JPEGs for tests/test_dataset.c (folder datasets read JPEGs with
+stb_image) and the first Fashion-MNIST test image as a PNG for `opendpu run` in
+tests/test_eval.sh.
 
 The test writes its PNGs itself with stb_image_write, but stb's JPEG writer shifts negative
 ints (undefined behaviour that UBSan stops on), so the JPEGs are made once here with PIL:
@@ -7,11 +9,15 @@ ints (undefined behaviour that UBSan stops on), so the JPEGs are made once here 
 Pixel values are smooth ramps, so a decoded pixel is within a few levels of the formula the
 test checks: RGB (x * 16, y * 16, 128), gray x * 8 + y * 8.
 """
+import gzip
 import os
 
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
+IDX_IMAGES_HEADER = 16  # magic + count + rows + cols
+SIDE = 28
 
 
 def main():
@@ -21,6 +27,11 @@ def main():
     gray = Image.new("L", (16, 8))
     gray.putdata([x * 8 + y * 8 for y in range(8) for x in range(16)])
     gray.save(os.path.join(HERE, "ramp_gray.jpg"), quality=95)
+    with gzip.open(os.path.join(FASHION_MNIST, "t10k-images-idx3-ubyte.gz")) as f:
+        raw = f.read(IDX_IMAGES_HEADER + SIDE * SIDE)
+    first = Image.frombytes("L", (SIDE, SIDE), raw[IDX_IMAGES_HEADER:])
+    first.save(os.path.join(HERE, "fashion_test0_ankle_boot.png"))  # its label is 9, Ankle boot
+    first.resize((2 * SIDE, 2 * SIDE)).convert("RGB").save(os.path.join(HERE, "fashion_test0_rgb56.png"))
 
 
 if __name__ == "__main__":
