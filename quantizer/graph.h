@@ -165,8 +165,9 @@ odpu_status odpu_graph_optimize(odpu_graph *g, odpu_err *err);
 
 /* ---- FP32 executor (quantizer/exec_f32.c) ---------------------------------------------- */
 
-/* Called after every node with each output tensor's values (NCHW float); calibration uses
- * it to observe activation ranges. Return non-zero to abort the run. */
+/* Called once for each graph input before the first node, then after every node with its
+ * output tensor's values (NCHW float); calibration uses it to observe activation ranges.
+ * Return non-zero to abort the run (odpu_f32_exec_run then fails with ODPU_E_ARG). */
 typedef int (*odpu_tensor_observer)(void *user, const odpu_graph *g, int tensor, const float *values,
                                     int64_t count);
 
@@ -178,6 +179,11 @@ void odpu_f32_exec_destroy(odpu_f32_exec *ex);
  * (valid until the next run). observer may be NULL. */
 odpu_status odpu_f32_exec_run(odpu_f32_exec *ex, const float *input, odpu_tensor_observer observer,
                               void *user, odpu_err *err);
+/* The same with every graph input (inputs[k] for g->inputs[k], n_inputs == g->n_inputs). */
+odpu_status odpu_f32_exec_run_inputs(odpu_f32_exec *ex, const float *const *inputs, int n_inputs,
+                                     odpu_tensor_observer observer, void *user, odpu_err *err);
 const float *odpu_f32_exec_output(const odpu_f32_exec *ex, int k, int64_t *count);
+/* Values of any tensor after a run (activations and constants); NULL if it has none. */
+const float *odpu_f32_exec_tensor(const odpu_f32_exec *ex, int tensor, int64_t *count);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "common/file.h"
 #include "quantizer/graph.h"
+#include "tests/graph_run.h"
 #include "tests/testutil.h"
 
 #define DATA_DIR "tests/data/onnx/"
@@ -17,8 +18,16 @@
 enum {
     RANDOM_BUFFERS = 200,   /* random byte strings fed to the importer */
     RANDOM_MAX_LEN = 2048,
-    MUTATIONS = 300         /* single-byte corruptions of a valid model */
+    MUTATIONS = 300,        /* single-byte corruptions of a valid model */
+    MAX_CASES = 512,        /* lines of cases.txt */
+    CASE_NAME_MAX = 96
 };
+
+/* Tolerances, relative above 1 (graph_run_max_diff): the C float32 executor against numpy's
+ * float64-accumulated references and ONNX's outputs; and optimized against unoptimized
+ * graphs, where folding only reorders float32 rounding. */
+#define TOL_EXPECTED 1e-4
+#define TOL_OPTIMIZED 1e-5
 
 static const char *case_path(const char *folder, const char *name)
 {
@@ -252,6 +261,176 @@ START_TEST(external_data_values)
 }
 END_TEST
 
+/* ---- Executing every case -------------------------------------------------------------- */
+
+/* ONNX backend cases the importer rejects, with the reason it must give. Every other backend
+ * case in cases.txt must import and match ONNX's expected outputs. */
+typedef struct rejected_case {
+    const char *name;
+    const char *reason;
+} rejected_case;
+
+static const rejected_case backend_rejected[] = {
+    {"test_add_uint8", "only float32 graph inputs"},
+    {"test_averagepool_1d_default", "expected 2 (2-D only)"},
+    {"test_averagepool_3d_default", "expected 2 (2-D only)"},
+    {"test_batchnorm_epsilon_training_mode", "output 1 ('output_mean') is not supported"},
+    {"test_batchnorm_example_training_mode", "output 1 ('output_mean') is not supported"},
+    {"test_clip_default_int8_inbounds", "only float32 graph inputs"},
+    {"test_clip_default_int8_max", "only float32 graph inputs"},
+    {"test_clip_default_int8_min", "only float32 graph inputs"},
+    {"test_dequantizelinear", "only float32 graph inputs"},      /* x is the uint8 graph input */
+    {"test_dequantizelinear_axis", "only float32 graph inputs"},
+    {"test_dropout_default_mask", "output 1 ('z') is not supported"},
+    {"test_dropout_default_mask_ratio", "output 1 ('z') is not supported"},
+    {"test_identity_opt", "is not a tensor"},
+    {"test_identity_sequence", "is not a tensor"},
+    {"test_matmul_3d", "only a 2-D constant right operand"},
+    {"test_matmul_4d", "only a 2-D constant right operand"},
+    {"test_maxpool_1d_default", "expected 2 (2-D only)"},
+    {"test_maxpool_2d_dilations", "dilations other than 1 are not supported"},
+    {"test_maxpool_2d_uint8", "only float32 graph inputs"},
+    {"test_maxpool_3d_default", "expected 2 (2-D only)"},
+    {"test_maxpool_with_argmax_2d_precomputed_pads", "output 1 ('z') is not supported"},
+    {"test_maxpool_with_argmax_2d_precomputed_strides", "output 1 ('z') is not supported"},
+    {"test_reshape_allowzero_reordered", "dimension 0 is 0"},
+    {"test_training_dropout", "training_mode must be a constant false"},
+    {"test_training_dropout_default", "training_mode must be a constant false"},
+    {"test_training_dropout_default_mask", "output 1 ('z') is not supported"},
+    {"test_training_dropout_mask", "output 1 ('z') is not supported"},
+    {"test_training_dropout_zero_ratio", "training_mode must be a constant false"},
+    {"test_training_dropout_zero_ratio_mask", "output 1 ('z') is not supported"},
+};
+enum { N_BACKEND_REJECTED = sizeof backend_rejected / sizeof backend_rejected[0] };
+
+/* Our cases that odpu_graph_optimize must refuse (not canonical without another step). */
+static const rejected_case optimize_rejected[] = {
+    {"qdq_conv", "QDQ nodes must be absorbed first"},
+};
+enum { N_OPTIMIZE_REJECTED = sizeof optimize_rejected / sizeof optimize_rejected[0] };
+
+typedef struct case_list {
+    int n;
+    char kind[MAX_CASES][16];
+    char name[MAX_CASES][CASE_NAME_MAX];
+} case_list;
+
+static case_list cases; /* read once by the suite builder; tests only read it */
+
+static void load_cases(void)
+{
+    FILE *f = fopen(DATA_DIR "cases.txt", "r");
+    char line[256];
+    cases.n = 0;
+    if (!f)
+        return; /* the case test then fails on n == 0 */
+    while (fgets(line, sizeof line, f) && cases.n < MAX_CASES) {
+        if (line[0] == '#')
+            continue;
+        if (sscanf(line, "%15s %95s", cases.kind[cases.n], cases.name[cases.n]) == 2)
+            cases.n++;
+    }
+    fclose(f);
+}
+
+static const char *rejection(const rejected_case *table, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(table[i].name, name) == 0)
+            return table[i].reason;
+    return NULL;
+}
+
+/* Import, run on the stored inputs, compare with the stored outputs; returns the outputs. */
+static float *run_case(const char *folder, const char *name, odpu_graph *g, const float *in, int64_t n_in,
+                       const float *expect, int64_t n_out)
+{
+    char path[512];
+    snprintf(path, sizeof path, DATA_DIR "%s/%s.onnx", folder, name);
+    ck_assert_int_eq(graph_run_input_count(g), n_in);
+    ck_assert_msg(graph_run_output_count(g) == n_out, "%s: %lld outputs, expected %lld", name,
+                  (long long)graph_run_output_count(g), (long long)n_out);
+    odpu_f32_exec *ex;
+    odpu_err err;
+    odpu_err_clear(&err);
+    ck_assert_msg(odpu_f32_exec_create(g, &ex, &err) == ODPU_OK, "%s: %s", name, err.msg);
+    float *out = malloc((size_t)(n_out ? n_out : 1) * sizeof *out);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_msg(graph_run_once(ex, g, in, out, &err) == ODPU_OK, "%s: %s", name, err.msg);
+    double d = graph_run_max_diff(out, expect, n_out);
+    ck_assert_msg(d <= TOL_EXPECTED, "%s (%s): max difference %g to the expected outputs", name, folder, d);
+    odpu_f32_exec_destroy(ex);
+    return out;
+}
+
+START_TEST(run_every_case)
+{
+    ck_assert_int_gt(cases.n, 0);
+    const char *kind = cases.kind[_i], *name = cases.name[_i];
+    const char *folder = strcmp(kind, "ours") == 0 ? "cases" : "backend";
+    ck_assert_msg(strcmp(kind, "ours") == 0 || strcmp(kind, "backend") == 0, "cases.txt: kind '%s'", kind);
+    char path[512];
+    snprintf(path, sizeof path, DATA_DIR "%s/%s.onnx", folder, name);
+    odpu_graph g;
+    odpu_err err;
+    odpu_err_clear(&err);
+    odpu_status st = odpu_onnx_import(path, &g, &err);
+    const char *reason = folder[0] == 'b' ? rejection(backend_rejected, N_BACKEND_REJECTED, name) : NULL;
+    if (reason) {
+        ck_assert_msg(st != ODPU_OK, "%s: imported, but the table says it is rejected (%s)", name, reason);
+        ck_assert_msg(strstr(err.msg, path) && strstr(err.msg, reason), "%s: message '%s' lacks '%s'", name, err.msg,
+                      reason);
+        return;
+    }
+    ck_assert_msg(st == ODPU_OK, "%s: %s", name, err.msg);
+    int64_t n_in, n_out;
+    char data[600];
+    snprintf(data, sizeof data, DATA_DIR "%s/%s.inputs.f32", folder, name);
+    float *in = graph_run_read_f32(data, &n_in);
+    snprintf(data, sizeof data, DATA_DIR "%s/%s.outputs.f32", folder, name);
+    float *expect = graph_run_read_f32(data, &n_out);
+    ck_assert_msg(in && expect, "%s: missing data files", name);
+    float *out = run_case(folder, name, &g, in, n_in, expect, n_out);
+    if (folder[0] == 'c') {
+        /* our cases also go through the passes: same results, canonical operators only */
+        const char *why = rejection(optimize_rejected, N_OPTIMIZE_REJECTED, name);
+        st = odpu_graph_optimize(&g, &err);
+        if (why) {
+            ck_assert_msg(st != ODPU_OK && strstr(err.msg, why), "%s: optimize: '%s', expected '%s'", name,
+                          st ? err.msg : "ok", why);
+        } else {
+            ck_assert_msg(st == ODPU_OK, "%s: optimize: %s", name, err.msg);
+            float *opt = run_case(folder, name, &g, in, n_in, expect, n_out);
+            double d = graph_run_max_diff(opt, out, n_out);
+            ck_assert_msg(d <= TOL_OPTIMIZED, "%s: optimized differs from imported by %g", name, d);
+            free(opt);
+        }
+    }
+    free(out);
+    free(in);
+    free(expect);
+    odpu_graph_free(&g);
+}
+END_TEST
+
+/* The tables name only cases that exist, so none is stale. */
+START_TEST(tables_name_existing_cases)
+{
+    for (int i = 0; i < N_BACKEND_REJECTED; i++) {
+        int found = 0;
+        for (int c = 0; c < cases.n; c++)
+            found |= strcmp(cases.kind[c], "backend") == 0 && strcmp(cases.name[c], backend_rejected[i].name) == 0;
+        ck_assert_msg(found, "%s: in the rejected table but not in cases.txt", backend_rejected[i].name);
+    }
+    for (int i = 0; i < N_OPTIMIZE_REJECTED; i++) {
+        int found = 0;
+        for (int c = 0; c < cases.n; c++)
+            found |= strcmp(cases.kind[c], "ours") == 0 && strcmp(cases.name[c], optimize_rejected[i].name) == 0;
+        ck_assert_msg(found, "%s: in the optimize table but not in cases.txt", optimize_rejected[i].name);
+    }
+}
+END_TEST
+
 /* ---- Bad files ------------------------------------------------------------------------- */
 
 typedef struct bad_case {
@@ -403,6 +582,12 @@ static Suite *onnx_import_suite(void)
     tcase_add_test(tc, activation_attributes);
     tcase_add_test(tc, qdq_structure);
     tcase_add_test(tc, external_data_values);
+    suite_add_tcase(s, tc);
+    load_cases();
+    tc = tcase_create("execute");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, run_every_case, 0, cases.n > 0 ? cases.n : 1);
+    tcase_add_test(tc, tables_name_existing_cases);
     suite_add_tcase(s, tc);
     tc = tcase_create("bad_input");
     tcase_set_timeout(tc, 120);
