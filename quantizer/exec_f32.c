@@ -13,6 +13,7 @@ struct odpu_f32_exec {
     float **val;      /* per tensor: the constant's data or an owned activation buffer */
     char *owned;      /* per tensor: val is an activation buffer of this executor */
     int64_t *count;   /* per tensor: element count */
+    float *col;       /* lowered CONV input (im2col), sized for the largest CONV */
 };
 
 /* ---- Helpers --------------------------------------------------------------------------- */
@@ -63,10 +64,9 @@ static void apply_act(const odpu_gnode *n, float *y, int64_t count)
 
 /* ---- Convolution ----------------------------------------------------------------------- */
 
-/* Output columns ox whose input column ox*s - pad + off lies in [0, in): [*lo, *hi). */
+/* Output columns ox whose input column ox*s + start lies in [0, in): [*lo, *hi). */
 static void valid_range(int64_t out, int64_t in, int s, int64_t start, int64_t *lo, int64_t *hi)
 {
-    /* start = off - pad; need 0 <= ox*s + start < in */
     int64_t l = start >= 0 ? 0 : (-start + s - 1) / s;
     int64_t h = in - start <= 0 ? 0 : (in - start + s - 1) / s;
     *lo = l < out ? l : out;
@@ -75,37 +75,102 @@ static void valid_range(int64_t out, int64_t in, int s, int64_t start, int64_t *
         *hi = *lo;
 }
 
-/* Direct convolution: for each output channel, accumulate kernel tap by kernel tap into whole
- * output rows, so the inner loop runs over contiguous memory (stride 1) without im2col. */
-static void conv_channel(const odpu_node_attrs *a, const float *x, int64_t cg, int64_t ih, int64_t iw,
-                         const float *w, float *y, int64_t oh, int64_t ow)
+/* One group of one image as columns: col[(c*kh + ky)*kw + kx][oy*ow + ox] is the input under
+ * tap (ky, kx) of output (oy, ox), 0 in the padding. */
+static void im2col(const odpu_node_attrs *a, const float *x, int64_t cg, int64_t ih, int64_t iw, float *col,
+                   int64_t oh, int64_t ow)
 {
     const int kh = a->kernel[0], kw = a->kernel[1], sh = a->stride[0], sw = a->stride[1];
-    const int dh = a->dilation[0], dw = a->dilation[1];
-    for (int ky = 0; ky < kh; ky++) {
-        int64_t oy_lo, oy_hi;
-        valid_range(oh, ih, sh, (int64_t)ky * dh - a->pads[0], &oy_lo, &oy_hi);
-        for (int kx = 0; kx < kw; kx++) {
-            int64_t ox_lo, ox_hi;
-            int64_t xoff = (int64_t)kx * dw - a->pads[1];
-            valid_range(ow, iw, sw, xoff, &ox_lo, &ox_hi);
-            for (int64_t c = 0; c < cg; c++) {
-                const float wv = w[(c * kh + ky) * kw + kx];
-                const float *xc = x + c * ih * iw;
-                for (int64_t oy = oy_lo; oy < oy_hi; oy++) {
-                    const float *xr = xc + (oy * sh + (int64_t)ky * dh - a->pads[0]) * iw;
-                    float *yr = y + oy * ow;
-                    if (sw == 1) {
-                        for (int64_t ox = ox_lo; ox < ox_hi; ox++)
-                            yr[ox] += wv * xr[ox + xoff];
-                    } else {
-                        for (int64_t ox = ox_lo; ox < ox_hi; ox++)
-                            yr[ox] += wv * xr[ox * sw + xoff];
+    for (int64_t c = 0; c < cg; c++)
+        for (int ky = 0; ky < kh; ky++) {
+            const int64_t yoff = (int64_t)ky * a->dilation[0] - a->pads[0];
+            int64_t oy_lo, oy_hi;
+            valid_range(oh, ih, sh, yoff, &oy_lo, &oy_hi);
+            for (int kx = 0; kx < kw; kx++) {
+                const int64_t xoff = (int64_t)kx * a->dilation[1] - a->pads[1];
+                int64_t ox_lo, ox_hi;
+                valid_range(ow, iw, sw, xoff, &ox_lo, &ox_hi);
+                float *row = col + ((c * kh + ky) * kw + kx) * oh * ow;
+                for (int64_t oy = 0; oy < oh; oy++) {
+                    float *r = row + oy * ow;
+                    if (oy < oy_lo || oy >= oy_hi) {
+                        memset(r, 0, (size_t)ow * sizeof *r);
+                        continue;
                     }
+                    const float *xr = x + (c * ih + oy * sh + yoff) * iw + xoff;
+                    for (int64_t ox = 0; ox < ox_lo; ox++)
+                        r[ox] = 0.0f;
+                    if (sw == 1)
+                        memcpy(r + ox_lo, xr + ox_lo, (size_t)(ox_hi - ox_lo) * sizeof *r);
+                    else
+                        for (int64_t ox = ox_lo; ox < ox_hi; ox++)
+                            r[ox] = xr[ox * sw];
+                    for (int64_t ox = ox_hi; ox < ow; ox++)
+                        r[ox] = 0.0f;
                 }
             }
         }
+}
+
+/* Output rows shorter than this are computed as dot products (FC layers: one position). */
+enum { GEMM_MIN_ROW = 8, GEMM_BLOCK = 4 };
+
+/* y[o][j] = bias[o] + sum_k w[o][k] * col[k][j] for m outputs, k taps, p positions. Four
+ * output channels at a time share each load of a column row. */
+static void conv_gemm(const float *restrict w, const float *restrict col, const float *bias, float *restrict y,
+                      int64_t m, int64_t k, int64_t p)
+{
+    int64_t o = 0;
+    if (p >= GEMM_MIN_ROW) {
+        for (; o + GEMM_BLOCK <= m; o += GEMM_BLOCK) {
+            float *restrict y0 = y + o * p, *restrict y1 = y0 + p, *restrict y2 = y1 + p, *restrict y3 = y2 + p;
+            for (int64_t j = 0; j < p; j++) {
+                y0[j] = bias ? bias[o] : 0.0f;
+                y1[j] = bias ? bias[o + 1] : 0.0f;
+                y2[j] = bias ? bias[o + 2] : 0.0f;
+                y3[j] = bias ? bias[o + 3] : 0.0f;
+            }
+            const float *w0 = w + o * k, *w1 = w0 + k, *w2 = w1 + k, *w3 = w2 + k;
+            for (int64_t kk = 0; kk < k; kk++) {
+                const float a0 = w0[kk], a1 = w1[kk], a2 = w2[kk], a3 = w3[kk];
+                const float *restrict cr = col + kk * p;
+                for (int64_t j = 0; j < p; j++) {
+                    const float v = cr[j];
+                    y0[j] += a0 * v;
+                    y1[j] += a1 * v;
+                    y2[j] += a2 * v;
+                    y3[j] += a3 * v;
+                }
+            }
+        }
+        for (; o < m; o++) {
+            float *restrict yo = y + o * p;
+            for (int64_t j = 0; j < p; j++)
+                yo[j] = bias ? bias[o] : 0.0f;
+            for (int64_t kk = 0; kk < k; kk++) {
+                const float a = w[o * k + kk];
+                const float *restrict cr = col + kk * p;
+                for (int64_t j = 0; j < p; j++)
+                    yo[j] += a * cr[j];
+            }
+        }
+        return;
     }
+    for (; o < m; o++)
+        for (int64_t j = 0; j < p; j++) {
+            float acc = bias ? bias[o] : 0.0f;
+            const float *wo = w + o * k;
+            for (int64_t kk = 0; kk < k; kk++)
+                acc += wo[kk] * col[kk * p + j];
+            y[o * p + j] = acc;
+        }
+}
+
+/* A 1x1 kernel with stride 1 and no padding reads the input as it is: no lowering. */
+static int conv_is_pointwise(const odpu_node_attrs *a)
+{
+    return a->kernel[0] == 1 && a->kernel[1] == 1 && a->stride[0] == 1 && a->stride[1] == 1 &&
+           !(a->pads[0] | a->pads[1] | a->pads[2] | a->pads[3]);
 }
 
 static void run_conv(const odpu_f32_exec *ex, const odpu_gnode *n)
@@ -116,17 +181,25 @@ static void run_conv(const odpu_f32_exec *ex, const odpu_gnode *n)
     const int64_t nb = xt->dims[0], c = xt->dims[1], ih = xt->dims[2], iw = xt->dims[3];
     const int64_t m = yt->dims[1], oh = yt->dims[2], ow = yt->dims[3];
     const int64_t cg = wt->dims[1], mg = m / n->a.group;
-    const int64_t wsize = cg * n->a.kernel[0] * n->a.kernel[1];
-    for (int64_t bi = 0; bi < nb; bi++) {
-        for (int64_t o = 0; o < m; o++) {
-            float *yo = y + (bi * m + o) * oh * ow;
-            const float bias = b ? b[o] : 0.0f;
-            for (int64_t i = 0; i < oh * ow; i++)
-                yo[i] = bias;
-            int64_t grp = o / mg;
-            conv_channel(&n->a, x + (bi * c + grp * cg) * ih * iw, cg, ih, iw, w + o * wsize, yo, oh, ow);
+    const int64_t k = cg * n->a.kernel[0] * n->a.kernel[1];
+    const int pointwise = conv_is_pointwise(&n->a);
+    for (int64_t bi = 0; bi < nb; bi++)
+        for (int grp = 0; grp < n->a.group; grp++) {
+            const float *xg = x + (bi * c + grp * cg) * ih * iw;
+            if (!pointwise)
+                im2col(&n->a, xg, cg, ih, iw, ex->col, oh, ow);
+            conv_gemm(w + grp * mg * k, pointwise ? xg : ex->col, b ? b + grp * mg : NULL,
+                      y + (bi * m + grp * mg) * oh * ow, mg, k, oh * ow);
         }
-    }
+}
+
+/* Scratch floats a CONV needs for its lowered input. */
+static int64_t conv_col_len(const odpu_graph *g, const odpu_gnode *n)
+{
+    if (conv_is_pointwise(&n->a))
+        return 0;
+    const odpu_gtensor *w = &g->tensors[n->inputs[1]], *y = &g->tensors[n->outputs[0]];
+    return w->dims[1] * w->dims[2] * w->dims[3] * y->dims[2] * y->dims[3];
 }
 
 /* ---- Matrix products ------------------------------------------------------------------- */
@@ -440,6 +513,7 @@ void odpu_f32_exec_destroy(odpu_f32_exec *ex)
     free(ex->val);
     free(ex->owned);
     free(ex->count);
+    free(ex->col);
     free(ex);
 }
 
@@ -499,6 +573,12 @@ odpu_status odpu_f32_exec_create(const odpu_graph *g, odpu_f32_exec **out, odpu_
         if (!st)
             st = alloc_tensor(ex, n->outputs[0], err);
     }
+    int64_t col_len = 1;
+    for (int ni = 0; ni < g->n_nodes && !st; ni++)
+        if (!g->nodes[ni].dead && g->nodes[ni].op == ODPU_NODE_CONV && conv_col_len(g, &g->nodes[ni]) > col_len)
+            col_len = conv_col_len(g, &g->nodes[ni]);
+    if (!st && !(ex->col = malloc((size_t)col_len * sizeof *ex->col)))
+        st = odpu_fail(err, ODPU_E_NOMEM, "out of memory (%lld floats of CONV scratch)", (long long)col_len);
     for (int k = 0; k < g->n_outputs && !st; k++)
         if (!ex->val[g->outputs[k]])
             st = odpu_fail(err, ODPU_E_ARG, "graph output '%s' is never computed", g->tensors[g->outputs[k]].name);

@@ -16,7 +16,7 @@
 #define TOL_PYTORCH 1e-4  /* max |C - PyTorch| over every output of every reference image */
 #define TOL_OPTIMIZED 1e-5 /* max |optimized - imported|: folding only reorders roundings */
 
-enum { MAX_MODELS = 64, NAME_MAX_LEN = 128, PATH_LEN = 512 };
+enum { MAX_MODELS = 64, NAME_MAX_LEN = 128, PATH_LEN = 1024 };
 
 typedef struct zoo_list {
     int n;
