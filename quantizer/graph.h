@@ -150,7 +150,8 @@ int odpu_graph_consumers(const odpu_graph *g, int tensor, int *nodes, int max);
 /* Parse an ONNX file (protobuf-c parser generated from onnx.proto), opsets 11-17, float32;
  * initializers as raw_data, typed fields or external data files (resolved next to path).
  * Unsupported operators, attributes or data types stop with
- * "<file>: node '<name>' (<OpType>): <reason>". */
+ * "<file>: node '<name>' (<OpType>): <reason>". Shapes are inferred before returning.
+ * On error g is left empty (nothing to free). */
 odpu_status odpu_onnx_import(const char *path, odpu_graph *g, odpu_err *err);
 
 /* ---- Passes (quantizer/shapes.c: shapes; quantizer/passes.c: optimize) ----------------- */
@@ -160,7 +161,11 @@ odpu_status odpu_graph_infer_shapes(odpu_graph *g, odpu_err *err);
 /* Canonicalize for the engine: drop Identity/Dropout, fold BatchNorm into CONV, turn
  * Gemm/MatMul (with any preceding Flatten/Reshape) into CONV, fuse Relu/Clip/LeakyRelu into
  * their producer, remove dead nodes. Afterwards only canonical ops remain, or an error
- * names the node that cannot be mapped. Shapes are re-inferred. */
+ * names the node that cannot be mapped. Shapes are re-inferred. Guarantees: every CONV has
+ * inputs [X, W, B] with W and B constants; activations are NCHW (an FC's output is
+ * [1, M, 1, 1]); SOFTMAX only as a graph output; dead nodes and unused tensors are gone
+ * (indices renumbered). QDQ nodes must have been absorbed (odpu_qdq_absorb) before.
+ * docs/frontend.md describes each pass. */
 odpu_status odpu_graph_optimize(odpu_graph *g, odpu_err *err);
 
 /* ---- FP32 executor (quantizer/exec_f32.c) ---------------------------------------------- */

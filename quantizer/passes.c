@@ -652,6 +652,32 @@ static odpu_status fuse_activations(odpu_graph *g, odpu_err *err)
     return ODPU_OK;
 }
 
+/* Every canonical CONV gets a bias (zeros where the model had none): one case less for the
+ * quantizer and the compiler. */
+static odpu_status add_missing_biases(odpu_graph *g, odpu_err *err)
+{
+    for (int ni = 0; ni < g->n_nodes; ni++) {
+        odpu_gnode *n = &g->nodes[ni];
+        if (n->dead || n->op != ODPU_NODE_CONV || (n->n_inputs > 2 && n->inputs[2] >= 0))
+            continue;
+        int64_t m = g->tensors[n->inputs[1]].dims[0];
+        float *zeros = calloc((size_t)(m ? m : 1), sizeof *zeros);
+        if (!zeros)
+            return odpu_fail(err, ODPU_E_NOMEM, "out of memory");
+        char name[NAME_LEN];
+        snprintf(name, sizeof name, "%s", n->name);
+        int bt = new_constant(g, name, "bias", 1, &m, zeros, err);
+        free(zeros);
+        if (bt < 0)
+            return err ? err->code : ODPU_E_NOMEM;
+        const int ins[3] = {g->nodes[ni].inputs[0], g->nodes[ni].inputs[1], bt};
+        odpu_status st = set_inputs(g, ni, ins, 3, err);
+        if (st)
+            return st;
+    }
+    return ODPU_OK;
+}
+
 /* ---- Dead nodes, compaction, final check ----------------------------------------------- */
 
 static void mark_dead(odpu_graph *g)
@@ -738,7 +764,7 @@ static odpu_status check_canonical(const odpu_graph *g, odpu_err *err)
         const odpu_gtensor *x = &g->tensors[n->inputs[0]];
         switch (n->op) {
         case ODPU_NODE_CONV:
-            if (!g->tensors[n->inputs[1]].data || (n->n_inputs > 2 && n->inputs[2] >= 0 && !g->tensors[n->inputs[2]].data))
+            if (n->n_inputs != 3 || !g->tensors[n->inputs[1]].data || n->inputs[2] < 0 || !g->tensors[n->inputs[2]].data)
                 return pass_fail(err, n, "weight and bias must be constants");
             break;
         case ODPU_NODE_MAXPOOL:
@@ -789,7 +815,7 @@ odpu_status odpu_graph_optimize(odpu_graph *g, odpu_err *err)
         if (!g->nodes[ni].dead && g->nodes[ni].op == ODPU_NODE_IDENTITY && (st = make_identity_conv(g, ni, err)))
             return st;
     mark_dead(g);
-    if ((st = compact(g, err)) || (st = odpu_graph_infer_shapes(g, err)))
+    if ((st = add_missing_biases(g, err)) || (st = compact(g, err)) || (st = odpu_graph_infer_shapes(g, err)))
         return st;
     return check_canonical(g, err);
 }

@@ -3,6 +3,8 @@
  * shapes, constants), every case executed by the FP32 executor against numpy's and ONNX's
  * expected outputs, and clean errors for bad files: every truncation of a model, random
  * bytes, and each unsupported or inconsistent construct named in the message. */
+#include <dirent.h>
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,6 +343,114 @@ static const char *rejection(const rejected_case *table, int n, const char *name
     return NULL;
 }
 
+/* What odpu_graph_optimize promises (graph.h): canonical operators only, CONVs with constant
+ * weight and bias, NCHW activations, activations fused only where the engine takes them,
+ * consistent producers, no dead nodes left. */
+static void assert_canonical(const odpu_graph *g, const char *name)
+{
+    for (int ni = 0; ni < g->n_nodes; ni++) {
+        const odpu_gnode *n = &g->nodes[ni];
+        ck_assert_msg(!n->dead, "%s: dead node '%s' left", name, n->name);
+        ck_assert_msg(g->tensors[n->outputs[0]].producer == ni, "%s: '%s' is not its output's producer", name,
+                      n->name);
+        switch (n->op) {
+        case ODPU_NODE_CONV:
+            ck_assert_msg(n->n_inputs == 3 && g->tensors[n->inputs[1]].data && g->tensors[n->inputs[2]].data,
+                          "%s: CONV '%s' without constant weight and bias", name, n->name);
+            ck_assert_int_eq(g->tensors[n->inputs[1]].rank, 4);
+            break;
+        case ODPU_NODE_ADD:
+            ck_assert_msg(n->act == ODPU_ACT_NONE || n->act == ODPU_ACT_RELU || n->act == ODPU_ACT_CLIP,
+                          "%s: ADD '%s' with activation %d", name, n->name, (int)n->act);
+            break;
+        case ODPU_NODE_MAXPOOL:
+            ck_assert_msg(n->act == ODPU_ACT_NONE || n->act == ODPU_ACT_RELU, "%s: MAXPOOL '%s' act", name, n->name);
+            break;
+        case ODPU_NODE_AVGPOOL:
+        case ODPU_NODE_GLOBAL_AVGPOOL:
+        case ODPU_NODE_CONCAT:
+        case ODPU_NODE_SOFTMAX:
+            ck_assert_msg(n->act == ODPU_ACT_NONE, "%s: '%s' has a fused activation", name, n->name);
+            break;
+        default: ck_abort_msg("%s: non-canonical node '%s' (%s)", name, n->name, odpu_node_op_name(n->op));
+        }
+        if (n->op != ODPU_NODE_SOFTMAX)
+            ck_assert_msg(g->tensors[n->outputs[0]].rank == 4, "%s: '%s' output is not NCHW", name, n->name);
+    }
+}
+
+static const odpu_gnode *node_of_tensor(const odpu_graph *g, const char *tensor)
+{
+    int t = odpu_graph_find_tensor(g, tensor);
+    ck_assert_msg(t >= 0 && g->tensors[t].producer >= 0, "no producer of '%s'", tensor);
+    return &g->nodes[g->tensors[t].producer];
+}
+
+START_TEST(optimized_structure)
+{
+    odpu_graph g;
+    odpu_err err;
+    /* Flatten -> Gemm -> BN -> Relu -> Gemm -> Softmax: two CONVs, BN and Relu folded */
+    import_ok(case_path("cases", "fc_gemm_bn"), &g);
+    ck_assert_int_eq(odpu_graph_optimize(&g, &err), ODPU_OK);
+    ck_assert_int_eq(g.n_nodes, 5);
+    const odpu_gnode *fc1 = node_of_tensor(&g, "r2");
+    ck_assert_str_eq(fc1->name, "fc1");
+    ck_assert_int_eq(fc1->op, ODPU_NODE_CONV);
+    ck_assert_int_eq(fc1->act, ODPU_ACT_RELU);
+    ck_assert_int_eq(fc1->a.kernel[0], 4); /* covers the pooled 4x4 map */
+    ck_assert_int_eq(fc1->a.kernel[1], 4);
+    ck_assert_str_eq(g.tensors[fc1->inputs[0]].name, "p"); /* reads the pool output, flatten gone */
+    assert_dims(&g.tensors[fc1->outputs[0]], 4, (const int64_t[]){1, 16, 1, 1});
+    ck_assert_int_eq(node_of_tensor(&g, "prob")->op, ODPU_NODE_SOFTMAX);
+    ck_assert_int_eq(g.tensors[g.outputs[0]].producer, g.n_nodes - 1);
+    odpu_graph_free(&g);
+
+    /* BN on the input: a depthwise 1x1 CONV; BN after the conv: folded; Relu: fused */
+    import_ok(case_path("cases", "bn_fold_and_standalone"), &g);
+    ck_assert_int_eq(odpu_graph_optimize(&g, &err), ODPU_OK);
+    ck_assert_int_eq(g.n_nodes, 2);
+    ck_assert_int_eq(g.nodes[0].op, ODPU_NODE_CONV);
+    ck_assert_int_eq(g.nodes[0].a.group, 3);
+    ck_assert_int_eq(g.nodes[0].a.kernel[0], 1);
+    ck_assert_int_eq(g.nodes[1].act, ODPU_ACT_RELU);
+    ck_assert_str_eq(g.tensors[g.nodes[1].outputs[0]].name, "y"); /* the graph output keeps its name */
+    odpu_graph_free(&g);
+
+    /* residual: relu fused into the ADD; the constant Add folded into conv3's bias */
+    import_ok(case_path("cases", "residual_add"), &g);
+    ck_assert_int_eq(odpu_graph_optimize(&g, &err), ODPU_OK);
+    ck_assert_int_eq(g.n_nodes, 5);
+    ck_assert_int_eq(node_of_tensor(&g, "r2")->op, ODPU_NODE_ADD);
+    ck_assert_int_eq(node_of_tensor(&g, "r2")->act, ODPU_ACT_RELU);
+    ck_assert_str_eq(node_of_tensor(&g, "c3b")->name, "conv3");
+    odpu_graph_free(&g);
+
+    /* Clip after a Concat: nothing to fuse into, an identity CONV carrying the clamp */
+    import_ok(case_path("cases", "concat_depthwise_clip"), &g);
+    ck_assert_int_eq(odpu_graph_optimize(&g, &err), ODPU_OK);
+    const odpu_gnode *cl = node_of_tensor(&g, "cl");
+    ck_assert_int_eq(cl->op, ODPU_NODE_CONV);
+    ck_assert_int_eq(cl->act, ODPU_ACT_CLIP);
+    ck_assert(cl->act_max == 0.5f && cl->act_min <= -FLT_MAX);
+    ck_assert_int_eq(cl->a.group, 8);
+    odpu_graph_free(&g);
+
+    /* ReLU6 as Clip(0, 6) fused into the conv; LeakyRelu likewise with its slope */
+    import_ok(case_path("cases", "conv_relu6_opset11"), &g);
+    ck_assert_int_eq(odpu_graph_optimize(&g, &err), ODPU_OK);
+    ck_assert_int_eq(g.n_nodes, 1);
+    ck_assert_int_eq(g.nodes[0].act, ODPU_ACT_CLIP);
+    ck_assert(g.nodes[0].act_min == 0.0f && g.nodes[0].act_max == 6.0f);
+    odpu_graph_free(&g);
+    import_ok(case_path("cases", "conv_leaky"), &g);
+    ck_assert_int_eq(odpu_graph_optimize(&g, &err), ODPU_OK);
+    ck_assert_int_eq(g.nodes[0].act, ODPU_ACT_LEAKY);
+    ck_assert(g.nodes[0].act_alpha == 0.1f);
+    odpu_graph_free(&g);
+}
+END_TEST
+
 /* Import, run on the stored inputs, compare with the stored outputs; returns the outputs. */
 static float *run_case(const char *folder, const char *name, odpu_graph *g, const float *in, int64_t n_in,
                        const float *expect, int64_t n_out)
@@ -400,6 +510,7 @@ START_TEST(run_every_case)
                           st ? err.msg : "ok", why);
         } else {
             ck_assert_msg(st == ODPU_OK, "%s: optimize: %s", name, err.msg);
+            assert_canonical(&g, name);
             float *opt = run_case(folder, name, &g, in, n_in, expect, n_out);
             double d = graph_run_max_diff(opt, out, n_out);
             ck_assert_msg(d <= TOL_OPTIMIZED, "%s: optimized differs from imported by %g", name, d);
@@ -491,6 +602,28 @@ START_TEST(bad_file)
                       err.msg);
     ck_assert_int_eq(g.n_nodes, 0); /* nothing left to free */
     ck_assert_ptr_null(g.tensors);
+}
+END_TEST
+
+/* Every file in bad/ is in the table: none is generated and then forgotten. */
+START_TEST(bad_table_is_complete)
+{
+    DIR *d = opendir(DATA_DIR "bad");
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    int files = 0;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 6 || strcmp(e->d_name + len - 5, ".onnx") != 0)
+            continue;
+        files++;
+        int found = 0;
+        for (int i = 0; i < N_BAD; i++)
+            found |= strlen(bad_cases[i].name) == len - 5 && strncmp(bad_cases[i].name, e->d_name, len - 5) == 0;
+        ck_assert_msg(found, "bad/%s is not in the bad_cases table", e->d_name);
+    }
+    closedir(d);
+    ck_assert_int_eq(files, N_BAD);
 }
 END_TEST
 
@@ -588,10 +721,12 @@ static Suite *onnx_import_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, run_every_case, 0, cases.n > 0 ? cases.n : 1);
     tcase_add_test(tc, tables_name_existing_cases);
+    tcase_add_test(tc, optimized_structure);
     suite_add_tcase(s, tc);
     tc = tcase_create("bad_input");
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, bad_file, 0, N_BAD);
+    tcase_add_test(tc, bad_table_is_complete);
     tcase_add_test(tc, missing_file);
     tcase_add_test(tc, every_truncation);
     tcase_add_test(tc, random_and_mutated_bytes);

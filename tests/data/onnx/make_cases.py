@@ -421,6 +421,11 @@ def our_cases():
         pool_case("maxpool_ceil_pads", "max", (1, 2, 6, 6), (3, 3), (2, 2), pads=(1, 1, 1, 1), ceil=True),
         pool_case("maxpool_2x2_ceil_odd", "max", (1, 3, 5, 5), (2, 2), (2, 2), ceil=True, relu_before=True),
         pool_case("maxpool_asym_pads", "max", (1, 2, 6, 7), (3, 2), (1, 2), pads=(1, 0, 2, 1)),
+        # 5 + 2 pads, k 2, s 2: ceil gives 4 windows, but the 4th would start at 6, in the
+        # trailing padding: ONNX (and PyTorch) drop it -> 3
+        pool_case("maxpool_ceil_last_window", "max", (1, 2, 5, 5), (2, 2), (2, 2), pads=(1, 1, 1, 1), ceil=True),
+        pool_case("avgpool_ceil_last_window", "avg", (1, 2, 5, 5), (2, 2), (2, 2), pads=(1, 1, 1, 1), ceil=True,
+                  cip=True),
         pool_case("avgpool_include_pad", "avg", (1, 2, 6, 6), (3, 3), (2, 2), pads=(1, 1, 1, 1), cip=True),
         pool_case("avgpool_exclude_pad", "avg", (1, 2, 6, 6), (3, 3), (2, 2), pads=(1, 1, 1, 1), cip=False),
         pool_case("avgpool_ceil_include_pad", "avg", (1, 2, 6, 6), (3, 3), (2, 2), pads=(1, 1, 1, 1), ceil=True,
