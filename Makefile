@@ -83,9 +83,10 @@ $(ONNX_GEN_OBJ): $(ONNX_GEN_C) $(ONNX_GEN_H)
 # the images/s of `make bench` for this one file).
 $(BUILD)/quantizer/exec_f32.o: CFLAGS += -ftree-vectorize
 
-# Every object that includes the generated header names it as a prerequisite, so it exists
-# before the first compile (a clean parallel build would otherwise race).
-$(BUILD)/quantizer/onnx_import.o: $(ONNX_GEN_H)
+# The generated header must exist before anything that may include it compiles (a clean
+# parallel build would otherwise race): every quantizer/ object waits for it (order-only; the
+# .d files then track who really includes it).
+$(filter $(BUILD)/quantizer/%,$(LIB_OBJS)): | $(ONNX_GEN_H)
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)

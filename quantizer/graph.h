@@ -176,7 +176,10 @@ odpu_status odpu_graph_optimize(odpu_graph *g, odpu_err *err);
 typedef int (*odpu_tensor_observer)(void *user, const odpu_graph *g, int tensor, const float *values,
                                     int64_t count);
 
-typedef struct odpu_f32_exec odpu_f32_exec; /* scratch for every tensor, reused across runs */
+/* Scratch for every tensor, reused across runs. Constants are read through the data
+ * pointers the graph has at create time: change weights in place (CLE, bias correction),
+ * but re-create the executor after replacing a buffer or changing shapes. */
+typedef struct odpu_f32_exec odpu_f32_exec;
 
 odpu_status odpu_f32_exec_create(const odpu_graph *g, odpu_f32_exec **out, odpu_err *err);
 void odpu_f32_exec_destroy(odpu_f32_exec *ex);
