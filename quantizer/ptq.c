@@ -557,3 +557,53 @@ odpu_status odpu_ptq_quantize(odpu_graph *g, const float *calib, int n_images, c
     free_run(g, &run);
     return st;
 }
+
+/* ---- Parameters from a QDQ file -------------------------------------------------------- */
+
+static int same_act_q(const odpu_qparams *a, const odpu_qparams *b)
+{
+    return a->valid && b->valid && a->scale == b->scale && a->zero_point == b->zero_point;
+}
+
+static odpu_status check_sharing(const odpu_graph *g, const odpu_gnode *n, odpu_err *err)
+{
+    const odpu_qparams *out = &g->tensors[n->outputs[0]].q;
+    for (int k = 0; k < n->n_inputs; k++)
+        if (!same_act_q(&g->tensors[n->inputs[k]].q, out))
+            return odpu_fail(err, ODPU_E_ARG, "%s: node '%s' (%s): input '%s' and output '%s' have different "
+                             "quantization parameters; the engine needs them equal", source_of(g), n->name,
+                             odpu_node_op_name(n->op), g->tensors[n->inputs[k]].name, g->tensors[n->outputs[0]].name);
+    return ODPU_OK;
+}
+
+odpu_status odpu_ptq_complete_qdq(odpu_graph *g, odpu_err *err)
+{
+    odpu_status st = check_graph(g, err);
+    for (int i = 0; i < g->n_nodes && st == ODPU_OK; i++) {
+        const odpu_gnode *n = &g->nodes[i];
+        if (n->dead)
+            continue;
+        odpu_gtensor *out = &g->tensors[n->outputs[0]];
+        if (n->op == ODPU_NODE_MAXPOOL && !out->q.valid && g->tensors[n->inputs[0]].q.valid) {
+            out->q = g->tensors[n->inputs[0]].q;
+            out->q.ch_scales = NULL;
+        }
+        int data_inputs = n->op == ODPU_NODE_CONV ? 1 : n->n_inputs;
+        for (int k = 0; k < data_inputs && st == ODPU_OK; k++)
+            if (!g->tensors[n->inputs[k]].q.valid)
+                st = odpu_fail(err, ODPU_E_ARG, "%s: tensor '%s' (input of node '%s') has no quantization "
+                               "parameters in the QDQ file", source_of(g), g->tensors[n->inputs[k]].name, n->name);
+        if (st == ODPU_OK && n->op != ODPU_NODE_SOFTMAX && !out->q.valid)
+            st = odpu_fail(err, ODPU_E_ARG, "%s: tensor '%s' (output of node '%s') has no quantization parameters in "
+                           "the QDQ file", source_of(g), out->name, n->name);
+        if (st == ODPU_OK && (n->op == ODPU_NODE_MAXPOOL || n->op == ODPU_NODE_CONCAT))
+            st = check_sharing(g, n, err);
+        if (st == ODPU_OK && n->op == ODPU_NODE_CONV) {
+            const odpu_gtensor *w = &g->tensors[n->inputs[1]];
+            if (!w->q.valid || !w->q.ch_scales || w->q.n_ch_scales != w->dims[0])
+                st = odpu_fail(err, ODPU_E_ARG, "%s: node '%s' (Conv): weights '%s' are not quantized per output "
+                               "channel in the QDQ file", source_of(g), n->name, w->name);
+        }
+    }
+    return st;
+}
