@@ -15,6 +15,9 @@ static const command commands[] = {
     {"archgen", cmd_archgen, "archgen ARCH.yaml [--c-header OUT.h] [--verilog OUT.vh] [--print]"},
     {"disasm", cmd_disasm, "disasm FILE (.odpu model or raw .bin stream)"},
     {"validate", cmd_validate, "validate MODEL.odpu --arch ARCH.yaml"},
+    {"quantize", cmd_quantize, "quantize MODEL.onnx --calib DATA [--calib-method M] [--no-cle] "
+                               "[--no-bias-correction] -o OUT.onnx"},
+    {"compile", cmd_compile, "compile MODEL.onnx --arch ARCH.yaml [--calib DATA] [--calib-method M] -o OUT.odpu"},
     {"demo", cmd_demo, "demo [--arch ARCH.yaml] [--backend ref] [--seed N]"},
 };
 

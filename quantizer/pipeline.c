@@ -57,7 +57,7 @@ static void default_meta_path(const char *onnx, char *out, size_t size)
 
 /* Read model.yaml (o->meta_path, else the one next to the ONNX file). Without an explicit
  * path a missing file is an error only when required (a float model with no explicit
- * preprocessing); the message then says what to give. */
+ * preprocessing); the message then says what to give. A file that exists must be valid. */
 static odpu_status load_meta(const char *onnx, const odpu_pipeline_options *o, int required, odpu_pipeline *p,
                              odpu_err *err)
 {
@@ -73,7 +73,7 @@ static odpu_status load_meta(const char *onnx, const odpu_pipeline_options *o, i
         p->has_meta = 1;
         return ODPU_OK;
     }
-    if (o->meta_path || (required && st != ODPU_E_IO))
+    if (o->meta_path || st != ODPU_E_IO) /* given, or present but broken */
         return odpu_fail(err, st, "%s", meta_err.msg);
     if (!required)
         return ODPU_OK;
