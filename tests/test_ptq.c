@@ -425,3 +425,308 @@ START_TEST(bias_correction_reduces_mean_error)
     ck_assert_msg(held_on < 0.5 * held_off, "held-out images: %g -> %g", held_off, held_on);
 }
 END_TEST
+
+/* ---- QDQ ------------------------------------------------------------------------------- */
+
+static void import_ok(const char *path, odpu_graph *g)
+{
+    odpu_err err;
+    odpu_err_clear(&err);
+    odpu_graph_init(g);
+    ck_assert_msg(odpu_onnx_import(path, g, &err) == ODPU_OK, "%s", err.msg);
+}
+
+static int live_qdq_nodes(const odpu_graph *g)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_nodes; i++)
+        n += !g->nodes[i].dead && (g->nodes[i].op == ODPU_NODE_QUANTIZE || g->nodes[i].op == ODPU_NODE_DEQUANTIZE);
+    return n;
+}
+
+static void expect_act_q(const odpu_graph *g, const char *name, float scale, int zp)
+{
+    const odpu_qparams *q = q_of(g, name);
+    ck_assert_msg(q->valid && q->scale == scale && q->zero_point == zp && !q->ch_scales, "%s: valid %d scale %g zp %d",
+                  name, q->valid, q->scale, q->zero_point);
+}
+
+/* A file written the way ONNX Runtime's static quantizer writes them. */
+START_TEST(absorb_other_tools_qdq)
+{
+    odpu_graph g;
+    import_ok("tests/data/qdq/ort_style.onnx", &g);
+    odpu_err err;
+    odpu_err_clear(&err);
+    ck_assert_msg(odpu_qdq_absorb(&g, &err) == ODPU_OK, "%s", err.msg);
+    ck_assert_int_eq(live_qdq_nodes(&g), 0);
+    expect_act_q(&g, "x", 0.02f, 0);       /* uint8 zero point 128 -> int8 0 */
+    expect_act_q(&g, "r", 0.05f, -128);    /* uint8 0 -> -128 */
+    expect_act_q(&g, "m", 0.05f, -128);
+    expect_act_q(&g, "logits", 0.1f, -3);  /* the output kept its name */
+    ck_assert_int_eq(g.n_outputs, 1);
+    ck_assert_str_eq(g.tensors[g.outputs[0]].name, "logits");
+    const odpu_gtensor *w = &g.tensors[odpu_graph_find_tensor(&g, "W")];
+    const float ws[3] = {0.01f, 0.02f, 0.03f};
+    ck_assert(w->data && w->q.valid && w->q.n_ch_scales == 3);
+    for (int o = 0; o < 3; o++)
+        ck_assert(w->q.ch_scales[o] == ws[o]);
+    ck_assert(w->data[4] == -127 * 0.01f); /* -128 raised to -127 */
+    ck_assert(w->data[9 + 3] == -40 * 0.02f);
+    const odpu_gtensor *b = &g.tensors[odpu_graph_find_tensor(&g, "B")];
+    ck_assert(b->data && !b->q.valid);
+    ck_assert(b->data[1] == -200 * (0.02f * 0.02f));
+    const odpu_gtensor *fw = &g.tensors[odpu_graph_find_tensor(&g, "FW")];
+    ck_assert(fw->q.valid && fw->q.n_ch_scales == 4 && fw->q.ch_scales[3] == 0.004f);
+    /* Canonical afterwards, with everything the engine needs. */
+    ck_assert_msg(odpu_graph_optimize(&g, &err) == ODPU_OK, "%s", err.msg);
+    ck_assert_msg(odpu_ptq_complete_qdq(&g, &err) == ODPU_OK, "%s", err.msg);
+    odpu_graph_free(&g);
+}
+END_TEST
+
+static void absorb_fails(const char *path, const char *needle)
+{
+    odpu_graph g;
+    odpu_err err;
+    odpu_err_clear(&err);
+    odpu_graph_init(&g);
+    odpu_status st = odpu_onnx_import(path, &g, &err);
+    if (st == ODPU_OK)
+        st = odpu_qdq_absorb(&g, &err);
+    ck_assert_msg(st != ODPU_OK, "%s was absorbed", path);
+    ck_assert_msg(strstr(err.msg, needle) != NULL, "%s: '%s' lacks '%s'", path, err.msg, needle);
+    odpu_graph_free(&g);
+}
+
+START_TEST(absorb_refuses_what_the_engine_cannot_run)
+{
+    absorb_fails("tests/data/qdq/mismatch.onnx", "x_DQ");
+    absorb_fails("tests/data/qdq/per_axis_act.onnx", "per-axis");
+    absorb_fails("tests/data/qdq/int8_input.onnx", "x");
+}
+END_TEST
+
+/* A graph with every canonical operator and activation kind. */
+static void build_rich(odpu_graph *g, test_rng *r)
+{
+    odpu_graph_init(g);
+    int in = activation(g, "input", 3, 8, 8);
+    int a = conv(g, in, &(conv_spec){"stem", 8, 3, 1, 1, 1, ODPU_ACT_RELU, NULL}, r);
+    int p = maxpool(g, "pool", a, 2);
+    int dw = conv(g, p, &(conv_spec){"dw", 8, 3, 1, 1, 8, ODPU_ACT_CLIP, NULL}, r);
+    int pw = conv(g, dw, &(conv_spec){"pw", 8, 1, 1, 0, 1, ODPU_ACT_NONE, NULL}, r);
+    int lk = conv(g, p, &(conv_spec){"leaky", 8, 3, 1, 1, 2, ODPU_ACT_LEAKY, NULL}, r);
+    int sum = activation(g, "sum", 8, 4, 4);
+    int add_in[2] = {pw, lk};
+    int an = node(g, ODPU_NODE_ADD, "add", add_in, 2, sum);
+    g->nodes[an].act = ODPU_ACT_RELU;
+    int cat = activation(g, "cat", 16, 4, 4);
+    int cat_in[2] = {sum, p};
+    node(g, ODPU_NODE_CONCAT, "concat", cat_in, 2, cat);
+    int avg = activation(g, "avg", 16, 2, 2);
+    int avn = node(g, ODPU_NODE_AVGPOOL, "avgpool", &cat, 1, avg);
+    g->nodes[avn].a.kernel[0] = g->nodes[avn].a.kernel[1] = 2;
+    g->nodes[avn].a.stride[0] = g->nodes[avn].a.stride[1] = 2;
+    int gap = activation(g, "gap", 16, 1, 1);
+    node(g, ODPU_NODE_GLOBAL_AVGPOOL, "gap", &avg, 1, gap);
+    int fc = conv(g, gap, &(conv_spec){"fc", 10, 1, 1, 0, 1, ODPU_ACT_NONE, NULL}, r);
+    int prob = activation(g, "prob", 10, 1, 1);
+    node(g, ODPU_NODE_SOFTMAX, "softmax", &fc, 1, prob);
+    set_io(g, in, prob);
+}
+
+/* Export, import, absorb, optimize: the same parameters and the same integer weights and
+ * biases, tensor for tensor and node for node. */
+START_TEST(qdq_round_trip)
+{
+    test_rng r;
+    test_rng_seed(&r, 11);
+    odpu_graph g, back;
+    build_rich(&g, &r);
+    float *x = images(&g, N_CALIB, -1, 1, 12);
+    quantize_ok(&g, x, N_CALIB, ODPU_CALIB_ENTROPY, 1, 1);
+    char path[] = "/tmp/odpu_qdq_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert(fd >= 0);
+    close(fd);
+    odpu_err err;
+    odpu_err_clear(&err);
+    ck_assert_msg(odpu_qdq_export(&g, path, &err) == ODPU_OK, "%s", err.msg);
+    import_ok(path, &back);
+    unlink(path);
+    ck_assert_msg(odpu_qdq_absorb(&back, &err) == ODPU_OK, "%s", err.msg);
+    ck_assert_msg(odpu_graph_optimize(&back, &err) == ODPU_OK, "%s", err.msg);
+    ck_assert_msg(odpu_ptq_complete_qdq(&back, &err) == ODPU_OK, "%s", err.msg);
+    int compared = 0;
+    for (int t = 0; t < g.n_tensors; t++) {
+        const odpu_gtensor *a = &g.tensors[t];
+        if (!a->q.valid || a->q.ch_scales)
+            continue;
+        ck_assert_msg(same_q(&a->q, q_of(&back, a->name)), "tensor %s", a->name);
+        compared++;
+    }
+    ck_assert_int_eq(compared, 12);
+    for (int i = 0; i < g.n_nodes; i++) {
+        const odpu_gnode *n = &g.nodes[i];
+        if (n->op != ODPU_NODE_CONV)
+            continue;
+        const odpu_gnode *m = NULL;
+        for (int j = 0; j < back.n_nodes; j++)
+            if (!back.nodes[j].dead && !strcmp(back.nodes[j].name, n->name))
+                m = &back.nodes[j];
+        ck_assert_msg(m && m->op == ODPU_NODE_CONV && m->act == n->act, "node %s", n->name);
+        const odpu_gtensor *wa = &g.tensors[n->inputs[1]], *wb = &back.tensors[m->inputs[1]];
+        const odpu_gtensor *ba = &g.tensors[n->inputs[2]], *bb = &back.tensors[m->inputs[2]];
+        ck_assert(odpu_tensor_numel(wa) == odpu_tensor_numel(wb) && wb->q.n_ch_scales == wa->q.n_ch_scales);
+        int64_t per_out = odpu_tensor_numel(wa) / wa->dims[0];
+        float s_in = g.tensors[n->inputs[0]].q.scale;
+        for (int64_t o = 0; o < wa->dims[0]; o++) {
+            float s = wa->q.ch_scales[o];
+            ck_assert(wb->q.ch_scales[o] == s);
+            for (int64_t k = 0; k < per_out; k++)
+                ck_assert(rint(wa->data[o * per_out + k] / s) == rint(wb->data[o * per_out + k] / s));
+            ck_assert(rint(ba->data[o] / (s_in * s)) == rint(bb->data[o] / (s_in * s)));
+        }
+    }
+    free(x);
+    odpu_graph_free(&g);
+    odpu_graph_free(&back);
+}
+END_TEST
+
+/* ---- Bad input ------------------------------------------------------------------------- */
+
+static void ptq_fails(odpu_graph *g, const float *x, int n, const odpu_ptq_options *o, const char *needle)
+{
+    odpu_err err;
+    odpu_err_clear(&err);
+    ck_assert_int_ne(odpu_ptq_quantize(g, x, n, o, &err), ODPU_OK);
+    ck_assert_msg(strstr(err.msg, needle) != NULL, "'%s' lacks '%s'", err.msg, needle);
+}
+
+START_TEST(bad_calibration)
+{
+    test_rng r;
+    test_rng_seed(&r, 13);
+    odpu_graph g;
+    build_branches(&g, &r);
+    float *x = images(&g, 2, -1, 1, 14);
+    odpu_ptq_options o;
+    odpu_ptq_default_options(&o);
+    ptq_fails(&g, x, 0, &o, "empty");
+    ptq_fails(&g, NULL, 3, &o, "empty");
+    o.method = (odpu_calib_method)7;
+    ptq_fails(&g, x, 2, &o, "method 7");
+    odpu_ptq_default_options(&o);
+    o.method = ODPU_CALIB_PERCENTILE;
+    o.percentile = 0;
+    ptq_fails(&g, x, 2, &o, "percentile");
+    odpu_ptq_default_options(&o);
+    x[5] = NAN;
+    ptq_fails(&g, x, 2, &o, "NaN");
+    /* A non-canonical node. */
+    g.nodes[0].op = ODPU_NODE_RELU;
+    ptq_fails(&g, x, 2, &o, "not canonical");
+    free(x);
+    odpu_graph_free(&g);
+}
+END_TEST
+
+/* IDX files (uncompressed) of n images h x w with the given labels, in dir. */
+static void write_idx(const char *dir, int n, int h, int w, const uint8_t *labels)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/images.idx", dir);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    const uint8_t head[16] = {0, 0, 8, 3, 0, 0, (uint8_t)(n >> 8), (uint8_t)n, 0, 0, 0, (uint8_t)h, 0, 0, 0, (uint8_t)w};
+    fwrite(head, 1, sizeof head, f);
+    for (int i = 0; i < n * h * w; i++)
+        fputc(i * 7 % 256, f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/labels.idx", dir);
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    const uint8_t lhead[8] = {0, 0, 8, 1, 0, 0, (uint8_t)(n >> 8), (uint8_t)n};
+    fwrite(lhead, 1, sizeof lhead, f);
+    fwrite(labels, 1, (size_t)n, f);
+    fclose(f);
+}
+
+static void pipeline_fails(const char *onnx, const odpu_pipeline_options *o, const char *needle)
+{
+    odpu_pipeline p;
+    odpu_err err;
+    odpu_err_clear(&err);
+    ck_assert_int_ne(odpu_pipeline_run(onnx, o, &p, &err), ODPU_OK);
+    ck_assert_msg(strstr(err.msg, needle) != NULL, "'%s' lacks '%s'", err.msg, needle);
+}
+
+START_TEST(pipeline_bad_input)
+{
+    const char *onnx = "models/mnist_cnn/mnist_cnn.onnx";
+    char dir[] = "/tmp/odpu_calib_XXXXXX", spec[512];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(spec, sizeof spec, "idx:%s/images.idx,%s/labels.idx", dir, dir);
+    odpu_pipeline_options o;
+    odpu_pipeline_default_options(&o);
+    pipeline_fails(onnx, &o, "calibration data");
+    /* Images of the wrong size for a model that does not resize. */
+    uint8_t labels[4] = {1, 2, 3, 4};
+    write_idx(dir, 4, 32, 32, labels);
+    o.calib_spec = spec;
+    pipeline_fails(onnx, &o, "32x32");
+    /* Labels beyond the model's 10 classes. */
+    labels[2] = 12;
+    write_idx(dir, 4, 28, 28, labels);
+    pipeline_fails(onnx, &o, "labelled 12");
+    /* Preprocessing that does not make the model's input. */
+    labels[2] = 3;
+    write_idx(dir, 4, 28, 28, labels);
+    odpu_preprocess pre = {32, 32, 1, 1, 1.0f / 255, {0}, {1, 1, 1, 1}};
+    o.pre = &pre;
+    pipeline_fails(onnx, &o, "1x28x28");
+    o.pre = NULL;
+    /* And the same data accepted. */
+    odpu_pipeline p;
+    odpu_err err;
+    odpu_err_clear(&err);
+    ck_assert_msg(odpu_pipeline_run(onnx, &o, &p, &err) == ODPU_OK, "%s", err.msg);
+    ck_assert_int_eq(p.calib_count, 4);
+    ck_assert(p.has_meta && !p.qdq_input);
+    odpu_pipeline_free(&p);
+    /* A missing dataset, an unknown model.yaml. */
+    o.calib_spec = "idx:/nonexistent/a,/nonexistent/b";
+    pipeline_fails(onnx, &o, "/nonexistent/a");
+    o.calib_spec = spec;
+    o.meta_path = "/nonexistent/model.yaml";
+    pipeline_fails(onnx, &o, "/nonexistent/model.yaml");
+    char path[600];
+    snprintf(path, sizeof path, "%s/images.idx", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/labels.idx", dir);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
+static Suite *ptq_suite(void)
+{
+    Suite *s = suite_create("ptq");
+    TCase *tc = tcase_create("ptq");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, sharing_constraints);
+    tcase_add_test(tc, cle_is_exact_and_balances);
+    tcase_add_test(tc, cle_skips_clip_and_crosses_pools);
+    tcase_add_test(tc, bias_correction_reduces_mean_error);
+    tcase_add_test(tc, absorb_other_tools_qdq);
+    tcase_add_test(tc, absorb_refuses_what_the_engine_cannot_run);
+    tcase_add_test(tc, qdq_round_trip);
+    tcase_add_test(tc, bad_calibration);
+    tcase_add_test(tc, pipeline_bad_input);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+ODPU_TEST_MAIN(ptq_suite)
