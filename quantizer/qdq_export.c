@@ -325,8 +325,9 @@ static const char *add_bias(exporter *x, const odpu_gtensor *b, const odpu_gtens
         return NULL;
     int fits = 1;
     for (int64_t o = 0; o < cout; o++) {
-        scale[o] = s_in * w->q.ch_scales[o];
-        double v = rint(b->data[o] / scale[o]);
+        double s = (double)s_in * w->q.ch_scales[o];
+        scale[o] = (float)s;
+        double v = rint(b->data[o] / s); /* as the compiler rounds it */
         fits &= fabs(v) <= INT32_MAX;
         q[o] = fits ? (int32_t)v : 0;
     }
