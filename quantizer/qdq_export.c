@@ -130,7 +130,8 @@ static uint8_t *add_init(exporter *x, const char *name, int32_t dtype, int rank,
     if (!t || !d || !raw)
         return NULL;
     onnx__tensor_proto__init(t);
-    memcpy(d, dims, (size_t)rank * sizeof *d);
+    if (rank > 0)
+        memcpy(d, dims, (size_t)rank * sizeof *d);
     t->name = (char *)name;
     t->n_dims = (size_t)rank;
     t->dims = d;
