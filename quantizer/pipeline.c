@@ -1,6 +1,7 @@
 /* pipeline.c - import, optimize, calibrate and quantize (see pipeline.h). */
 #include "quantizer/pipeline.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,113 @@ static int is_qdq(const odpu_graph *g)
     return 0;
 }
 
+/* Weight scales a QDQ file gave a CONV / Gemm / MatMul node, by node name. The optimizer
+ * builds new weight tensors (without q) when it turns an FC into a CONV; the node keeps its
+ * name, so the scales are given back afterwards if the weights still hold the file's
+ * integers. */
+typedef struct weight_scales {
+    char *node;
+    float *scales;
+    int n;
+} weight_scales;
+
+static void free_stash(weight_scales *ws, int n)
+{
+    for (int i = 0; ws && i < n; i++) {
+        free(ws[i].node);
+        free(ws[i].scales);
+    }
+    free(ws);
+}
+
+static int is_weighted(odpu_node_op op)
+{
+    return op == ODPU_NODE_CONV || op == ODPU_NODE_GEMM || op == ODPU_NODE_MATMUL;
+}
+
+/* Copies of every weighted node's per-channel scales; *n counts the entries (filled or not). */
+static odpu_status stash_scales(const odpu_graph *g, weight_scales **out, int *n, odpu_err *err)
+{
+    weight_scales *ws = calloc((size_t)g->n_nodes + 1, sizeof *ws);
+    *out = ws;
+    *n = 0;
+    if (!ws)
+        return odpu_fail(err, ODPU_E_NOMEM, "out of memory");
+    for (int i = 0; i < g->n_nodes; i++) {
+        const odpu_gnode *nd = &g->nodes[i];
+        if (nd->dead || !is_weighted(nd->op) || nd->n_inputs < 2 || nd->inputs[1] < 0)
+            continue;
+        const odpu_qparams *q = &g->tensors[nd->inputs[1]].q;
+        if (!q->ch_scales)
+            continue;
+        weight_scales *e = &ws[(*n)++];
+        size_t len = strlen(nd->name) + 1;
+        e->node = malloc(len);
+        e->scales = malloc((size_t)q->n_ch_scales * sizeof *e->scales);
+        if (!e->node || !e->scales)
+            return odpu_fail(err, ODPU_E_NOMEM, "out of memory");
+        memcpy(e->node, nd->name, len);
+        memcpy(e->scales, q->ch_scales, (size_t)q->n_ch_scales * sizeof *e->scales);
+        e->n = q->n_ch_scales;
+    }
+    return ODPU_OK;
+}
+
+/* Do the weights still hold the file's integers (w / s an integer in [-127, 127])? A folded
+ * BatchNormalization changes them, and then the file's scales no longer apply. */
+static int holds_integers(const odpu_gtensor *w, const float *scales)
+{
+    /* w was computed as s * q in float: w / s is q to well within this. */
+    const double tolerance = 1e-3;
+    int64_t per_out = odpu_tensor_numel(w) / w->dims[0];
+    for (int64_t o = 0; o < w->dims[0]; o++)
+        for (int64_t k = 0; k < per_out; k++) {
+            double v = w->data[o * per_out + k] / scales[o];
+            if (fabs(v - rint(v)) > tolerance || fabs(v) > 127 + tolerance)
+                return 0;
+        }
+    return 1;
+}
+
+static odpu_status restore_scales(odpu_graph *g, const weight_scales *ws, int n, odpu_err *err)
+{
+    for (int i = 0; i < g->n_nodes; i++) {
+        const odpu_gnode *nd = &g->nodes[i];
+        if (nd->dead || nd->op != ODPU_NODE_CONV)
+            continue;
+        odpu_gtensor *w = &g->tensors[nd->inputs[1]];
+        for (int k = 0; k < n && !w->q.valid; k++) {
+            if (strcmp(ws[k].node, nd->name) || ws[k].n != w->dims[0] || !holds_integers(w, ws[k].scales))
+                continue;
+            float *s = malloc((size_t)ws[k].n * sizeof *s);
+            if (!s)
+                return odpu_fail(err, ODPU_E_NOMEM, "%s: out of memory", g->source ? g->source : "graph");
+            memcpy(s, ws[k].scales, (size_t)ws[k].n * sizeof *s);
+            w->q.valid = 1;
+            w->q.ch_scales = s;
+            w->q.n_ch_scales = ws[k].n;
+        }
+    }
+    return ODPU_OK;
+}
+
+/* A QDQ model: absorb, optimize, give FC weights their scales back, complete and check. */
+static odpu_status canonical_qdq(odpu_graph *g, odpu_err *err)
+{
+    odpu_status st = odpu_qdq_absorb(g, err);
+    if (st != ODPU_OK)
+        return st;
+    weight_scales *ws = NULL;
+    int n = 0;
+    st = stash_scales(g, &ws, &n, err);
+    if (st == ODPU_OK)
+        st = odpu_graph_optimize(g, err);
+    if (st == ODPU_OK)
+        st = restore_scales(g, ws, n, err);
+    free_stash(ws, n);
+    return st == ODPU_OK ? odpu_ptq_complete_qdq(g, err) : st;
+}
+
 /* Import and canonicalize; a QDQ model's parameters are absorbed on the way. */
 static odpu_status load_graph(const char *path, odpu_graph *g, int *qdq, odpu_err *err)
 {
@@ -40,11 +148,7 @@ static odpu_status load_graph(const char *path, odpu_graph *g, int *qdq, odpu_er
     if (st != ODPU_OK)
         return st;
     *qdq = is_qdq(g);
-    if (*qdq && (st = odpu_qdq_absorb(g, err)) != ODPU_OK)
-        return st;
-    if ((st = odpu_graph_optimize(g, err)) != ODPU_OK)
-        return st;
-    return *qdq ? odpu_ptq_complete_qdq(g, err) : ODPU_OK;
+    return *qdq ? canonical_qdq(g, err) : odpu_graph_optimize(g, err);
 }
 
 /* model.yaml next to the ONNX file. */

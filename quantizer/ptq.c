@@ -571,6 +571,33 @@ static odpu_status check_sharing(const odpu_graph *g, const odpu_gnode *n, odpu_
     return ODPU_OK;
 }
 
+/* A CONV without weight scales is one the optimizer made (an activation with nothing to fuse
+ * into, a BatchNormalization folded into or standing for a CONV): its weights get
+ * s_w[o] = max |W[o]| / 127 as in PTQ. Scales the file did give must fit the weights. */
+static odpu_status complete_weights(odpu_graph *g, const odpu_gnode *n, odpu_err *err)
+{
+    odpu_gtensor *w = &g->tensors[n->inputs[1]];
+    if (!w->q.valid && !w->q.ch_scales) {
+        int64_t cout = w->dims[0], per_out = odpu_tensor_numel(w) / cout;
+        float *scales = malloc((size_t)cout * sizeof *scales);
+        if (!scales)
+            return odpu_fail(err, ODPU_E_NOMEM, "%s: node '%s': out of memory", source_of(g), n->name);
+        for (int64_t o = 0; o < cout; o++) {
+            double m = 0;
+            for (int64_t k = 0; k < per_out; k++)
+                m = fmax(m, fabs(w->data[o * per_out + k]));
+            scales[o] = m > 0 ? (float)(m / WEIGHT_QMAX) : ZERO_CHANNEL_SCALE;
+        }
+        w->q.valid = 1;
+        w->q.ch_scales = scales;
+        w->q.n_ch_scales = (int)cout;
+    }
+    if (!w->q.ch_scales || w->q.n_ch_scales != w->dims[0])
+        return odpu_fail(err, ODPU_E_ARG, "%s: node '%s' (Conv): weights '%s' are not quantized per output channel",
+                         source_of(g), n->name, w->name);
+    return ODPU_OK;
+}
+
 odpu_status odpu_ptq_complete_qdq(odpu_graph *g, odpu_err *err)
 {
     odpu_status st = check_graph(g, err);
@@ -593,12 +620,8 @@ odpu_status odpu_ptq_complete_qdq(odpu_graph *g, odpu_err *err)
                            "the QDQ file", source_of(g), out->name, n->name);
         if (st == ODPU_OK && (n->op == ODPU_NODE_MAXPOOL || n->op == ODPU_NODE_CONCAT))
             st = check_sharing(g, n, err);
-        if (st == ODPU_OK && n->op == ODPU_NODE_CONV) {
-            const odpu_gtensor *w = &g->tensors[n->inputs[1]];
-            if (!w->q.valid || !w->q.ch_scales || w->q.n_ch_scales != w->dims[0])
-                st = odpu_fail(err, ODPU_E_ARG, "%s: node '%s' (Conv): weights '%s' are not quantized per output "
-                               "channel in the QDQ file", source_of(g), n->name, w->name);
-        }
+        if (st == ODPU_OK && n->op == ODPU_NODE_CONV)
+            st = complete_weights(g, n, err);
     }
     return st;
 }

@@ -43,9 +43,10 @@ odpu_status odpu_qdq_export(const odpu_graph *g, const char *path, odpu_err *err
 odpu_status odpu_qdq_absorb(odpu_graph *g, odpu_err *err);
 
 /* For a graph whose parameters came from a QDQ file (absorb, then odpu_graph_optimize): give
- * a MAXPOOL output without parameters its input's, then check what the engine needs: q on
- * every activation (the float softmax output excepted), per-channel scales on every CONV
- * weight, equal parameters across each MAXPOOL and CONCAT. Errors name the tensor or node. */
+ * a MAXPOOL output without parameters its input's and a CONV the optimizer made (no weight
+ * scales) s_w[o] = max |W[o]| / 127, then check what the engine needs: q on every activation
+ * (the float softmax output excepted), per-channel scales on every CONV weight, equal
+ * parameters across each MAXPOOL and CONCAT. Errors name the tensor or node. */
 odpu_status odpu_ptq_complete_qdq(odpu_graph *g, odpu_err *err);
 
 #endif

@@ -487,10 +487,28 @@ START_TEST(absorb_other_tools_qdq)
     ck_assert(b->data[1] == -200 * (0.02f * 0.02f));
     const odpu_gtensor *fw = &g.tensors[odpu_graph_find_tensor(&g, "FW")];
     ck_assert(fw->q.valid && fw->q.n_ch_scales == 4 && fw->q.ch_scales[3] == 0.004f);
-    /* Canonical afterwards, with everything the engine needs. */
-    ck_assert_msg(odpu_graph_optimize(&g, &err) == ODPU_OK, "%s", err.msg);
-    ck_assert_msg(odpu_ptq_complete_qdq(&g, &err) == ODPU_OK, "%s", err.msg);
     odpu_graph_free(&g);
+    /* Through the pipeline: canonical, nothing calibrated, the file's scales kept (the FC's
+     * too, although the optimizer gives it a new weight tensor). */
+    odpu_pipeline_options o;
+    odpu_pipeline_default_options(&o);
+    odpu_pipeline p;
+    ck_assert_msg(odpu_pipeline_run("tests/data/qdq/ort_style.onnx", &o, &p, &err) == ODPU_OK, "%s", err.msg);
+    ck_assert(p.qdq_input && p.calib_count == 0);
+    int convs = 0;
+    for (int i = 0; i < p.quant.n_nodes; i++) {
+        const odpu_gnode *n = &p.quant.nodes[i];
+        if (n->op != ODPU_NODE_CONV)
+            continue;
+        const odpu_gtensor *wt = &p.quant.tensors[n->inputs[1]];
+        for (int o2 = 0; o2 < wt->q.n_ch_scales; o2++)
+            ck_assert(wt->q.ch_scales[o2] == (strcmp(n->name, "fc") ? ws[o2] : 0.004f));
+        convs++;
+    }
+    ck_assert_int_eq(convs, 2);
+    expect_act_q(&p.quant, "r", 0.05f, -128); /* the ReLU fused into the CONV keeps its output */
+    expect_act_q(&p.quant, "logits", 0.1f, -3);
+    odpu_pipeline_free(&p);
 }
 END_TEST
 
