@@ -17,7 +17,6 @@ static const command commands[] = {
     {"validate", cmd_validate, "validate MODEL.odpu --arch ARCH.yaml"},
     {"quantize", cmd_quantize, "quantize MODEL.onnx --calib DATA [--calib-method M] [--no-cle] "
                                "[--no-bias-correction] -o OUT.onnx"},
-    {"compile", cmd_compile, "compile MODEL.onnx --arch ARCH.yaml [--calib DATA] [--calib-method M] -o OUT.odpu"},
     {"demo", cmd_demo, "demo [--arch ARCH.yaml] [--backend ref] [--seed N]"},
 };
 
