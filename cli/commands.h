@@ -9,6 +9,8 @@ int cmd_archgen(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 /* opendpu validate MODEL --arch ARCH.yaml: run the stream validator, print the verdict */
 int cmd_validate(int argc, char **argv);
+/* opendpu info MODEL.odpu: header, tensors and the per-layer table of a compiled model */
+int cmd_info(int argc, char **argv);
 /* opendpu demo [--arch ARCH.yaml] [--backend NAME]: the end-to-end demonstration */
 int cmd_demo(int argc, char **argv);
 

@@ -17,6 +17,7 @@ static const command commands[] = {
     {"validate", cmd_validate, "validate MODEL.odpu --arch ARCH.yaml"},
     {"quantize", cmd_quantize, "quantize MODEL.onnx --calib DATA [--calib-method M] [--no-cle] "
                                "[--no-bias-correction] -o OUT.onnx"},
+    {"info", cmd_info, "info MODEL.odpu (per layer: shapes, MACs, weights, tile plan, instructions, DDR bytes)"},
     {"demo", cmd_demo, "demo [--arch ARCH.yaml] [--backend ref] [--seed N]"},
 };
 

@@ -63,6 +63,29 @@ enum {
     TEN_ZERO_POINT = 100,     /* i32 */
     TEN_ENTRY_BYTES = 104,
 
+    /* The LAYERS section: a u32 count, then count entries. */
+    LAYERS_COUNT = 0,
+    LAYERS_HEADER_BYTES = 4,
+    LAY_NAME = 0,             /* 64 bytes, NUL-terminated, NUL-padded */
+    LAY_NAME_BYTES = 64,
+    LAY_OP = 64,              /* 24 bytes, NUL-terminated, NUL-padded */
+    LAY_OP_BYTES = 24,
+    LAY_IN_H = 88,            /* u32 x 6: input and output shapes */
+    LAY_IN_W = 92,
+    LAY_IN_C = 96,
+    LAY_OUT_H = 100,
+    LAY_OUT_W = 104,
+    LAY_OUT_C = 108,
+    LAY_MACS = 112,           /* u64 */
+    LAY_WEIGHT_BYTES = 120,   /* u64 */
+    LAY_PLAN = 128,           /* 96 bytes, NUL-terminated, NUL-padded */
+    LAY_PLAN_BYTES = 96,
+    LAY_FIRST_INSN = 224,     /* u32 */
+    LAY_N_INSNS = 228,        /* u32 */
+    LAY_DDR_READ = 232,       /* u64 */
+    LAY_DDR_WRITTEN = 240,    /* u64 */
+    LAY_ENTRY_BYTES = 248,
+
     TRAILER_BYTES = 4,        /* CRC-32 of every byte before it */
 };
 
@@ -72,6 +95,7 @@ typedef enum section_type {
     SECTION_CONSTS = 2,
     SECTION_TENSORS = 3,
     SECTION_META = 4,
+    SECTION_LAYERS = 5,
     SECTION_KNOWN_END /* types >= this are skipped by this reader */
 } section_type;
 
@@ -83,6 +107,9 @@ typedef enum section_type {
 
 _Static_assert((int)ODPU_ARCH_NAME_MAX == (int)HDR_ARCH_NAME_BYTES, "arch name field of the file format");
 _Static_assert((int)ODPU_TENSOR_NAME_MAX == (int)TEN_NAME_BYTES, "tensor name field of the file format");
+_Static_assert((int)ODPU_LAYER_NAME_MAX == (int)LAY_NAME_BYTES, "layer name field of the file format");
+_Static_assert((int)ODPU_LAYER_OP_MAX == (int)LAY_OP_BYTES, "layer op field of the file format");
+_Static_assert((int)ODPU_LAYER_PLAN_MAX == (int)LAY_PLAN_BYTES, "layer plan field of the file format");
 _Static_assert(sizeof(float) == sizeof(uint32_t), "scale is stored as binary32");
 
 /* ---- The rules a model satisfies, shared by writer and reader ------------------------ */
@@ -191,6 +218,36 @@ static int tensor_rule(const odpu_tensor_desc *t, const odpu_model *m, size_t *f
     return 1;
 }
 
+/* A text field of a layer entry: NUL-terminated within its bytes, and not empty if required. */
+static int text_rule(const char *text, size_t bytes, int required, const char *what, char *why)
+{
+    size_t len = strnlen(text, bytes);
+    if (len == bytes)
+        return fail_why(why, "%s is not NUL-terminated within its %zu bytes", what, bytes);
+    if (required && len == 0)
+        return fail_why(why, "%s is empty", what);
+    return 1;
+}
+
+/* Rules of one row of the layer table; *field as in tensor_rule. */
+static int layer_rule(const odpu_layer_info *l, const odpu_model *m, size_t *field, char *why)
+{
+    *field = LAY_NAME;
+    if (!text_rule(l->name, sizeof l->name, 1, "name", why))
+        return 0;
+    *field = LAY_OP;
+    if (!text_rule(l->op, sizeof l->op, 1, "op", why))
+        return 0;
+    *field = LAY_PLAN;
+    if (!text_rule(l->plan, sizeof l->plan, 0, "plan", why))
+        return 0;
+    *field = LAY_FIRST_INSN;
+    if ((uint64_t)l->first_insn + l->n_insns > m->n_insns)
+        return fail_why(why, "instructions [%" PRIu32 ", +%" PRIu32 ") are not inside the stream of %zu",
+                        l->first_insn, l->n_insns, m->n_insns);
+    return 1;
+}
+
 /* ---- Writing ------------------------------------------------------------------------- */
 
 typedef struct section_out {
@@ -214,6 +271,31 @@ static void write_tensor(uint8_t *p, const odpu_tensor_desc *t)
     memcpy(&bits, &t->scale, sizeof bits);
     odpu_wr32(p + TEN_SCALE, bits);
     odpu_wr32(p + TEN_ZERO_POINT, (uint32_t)t->zero_point);
+}
+
+static void write_text(uint8_t *p, const char *text, size_t bytes)
+{
+    memset(p, 0, bytes);
+    memcpy(p, text, strnlen(text, bytes));
+}
+
+static void write_layer(uint8_t *p, const odpu_layer_info *l)
+{
+    write_text(p + LAY_NAME, l->name, LAY_NAME_BYTES);
+    write_text(p + LAY_OP, l->op, LAY_OP_BYTES);
+    odpu_wr32(p + LAY_IN_H, l->in_h);
+    odpu_wr32(p + LAY_IN_W, l->in_w);
+    odpu_wr32(p + LAY_IN_C, l->in_c);
+    odpu_wr32(p + LAY_OUT_H, l->out_h);
+    odpu_wr32(p + LAY_OUT_W, l->out_w);
+    odpu_wr32(p + LAY_OUT_C, l->out_c);
+    odpu_wr64(p + LAY_MACS, l->macs);
+    odpu_wr64(p + LAY_WEIGHT_BYTES, l->weight_bytes);
+    write_text(p + LAY_PLAN, l->plan, LAY_PLAN_BYTES);
+    odpu_wr32(p + LAY_FIRST_INSN, l->first_insn);
+    odpu_wr32(p + LAY_N_INSNS, l->n_insns);
+    odpu_wr64(p + LAY_DDR_READ, l->ddr_read);
+    odpu_wr64(p + LAY_DDR_WRITTEN, l->ddr_written);
 }
 
 static void write_header(uint8_t *p, const odpu_model *m, uint64_t file_size, uint32_t n_sections)
@@ -250,6 +332,14 @@ static odpu_status check_for_writing(const odpu_model *m, odpu_err *err)
         if (!tensor_rule(&m->tensors[i], m, &field, why))
             return odpu_fail(err, ODPU_E_ARG, "cannot write model: tensor %zu '%.*s': %s", i,
                              TEN_NAME_BYTES, m->tensors[i].name, why);
+    if (m->n_layers && !m->layers)
+        return odpu_fail(err, ODPU_E_ARG, "cannot write model: %zu layers but no table", m->n_layers);
+    if (m->n_layers > UINT32_MAX / LAY_ENTRY_BYTES)
+        return odpu_fail(err, ODPU_E_ARG, "cannot write model: %zu layers are too many", m->n_layers);
+    for (size_t i = 0; i < m->n_layers; i++)
+        if (!layer_rule(&m->layers[i], m, &field, why))
+            return odpu_fail(err, ODPU_E_ARG, "cannot write model: layer %zu '%.*s': %s", i,
+                             LAY_NAME_BYTES, m->layers[i].name, why);
     return ODPU_OK;
 }
 
@@ -261,7 +351,7 @@ odpu_status odpu_model_serialize(const odpu_model *m, uint8_t **data, size_t *le
     if (st != ODPU_OK)
         return st;
 
-    section_out sec[4];
+    section_out sec[SECTION_KNOWN_END - 1];
     uint32_t n_sec = 0;
     sec[n_sec++] = (section_out){SECTION_INSNS, m->insns, m->n_insns * ODPU_INSN_BYTES};
     if (m->consts_size)
@@ -270,6 +360,8 @@ odpu_status odpu_model_serialize(const odpu_model *m, uint8_t **data, size_t *le
                                  TENSORS_HEADER_BYTES + m->n_tensors * TEN_ENTRY_BYTES};
     if (m->meta)
         sec[n_sec++] = (section_out){SECTION_META, (const uint8_t *)m->meta, strlen(m->meta)};
+    if (m->n_layers)
+        sec[n_sec++] = (section_out){SECTION_LAYERS, NULL, LAYERS_HEADER_BYTES + m->n_layers * LAY_ENTRY_BYTES};
 
     size_t total = HDR_BYTES + (size_t)n_sec * SEC_ENTRY_BYTES + TRAILER_BYTES;
     for (uint32_t i = 0; i < n_sec; i++)
@@ -286,10 +378,14 @@ odpu_status odpu_model_serialize(const odpu_model *m, uint8_t **data, size_t *le
         if (sec[i].data) {
             if (sec[i].size)
                 memcpy(body, sec[i].data, sec[i].size);
-        } else {
+        } else if (sec[i].type == SECTION_TENSORS) {
             odpu_wr32(body + TENSORS_COUNT, (uint32_t)m->n_tensors);
             for (size_t t = 0; t < m->n_tensors; t++)
                 write_tensor(body + TENSORS_HEADER_BYTES + t * TEN_ENTRY_BYTES, &m->tensors[t]);
+        } else {
+            odpu_wr32(body + LAYERS_COUNT, (uint32_t)m->n_layers);
+            for (size_t l = 0; l < m->n_layers; l++)
+                write_layer(body + LAYERS_HEADER_BYTES + l * LAY_ENTRY_BYTES, &m->layers[l]);
         }
         uint8_t *entry = buf + HDR_BYTES + (size_t)i * SEC_ENTRY_BYTES;
         odpu_wr32(entry + SEC_TYPE, sec[i].type);
@@ -549,6 +645,55 @@ static odpu_status parse_tensors(const parser *p, const section_in *s, odpu_mode
     return ODPU_OK;
 }
 
+static void read_layer(const uint8_t *e, odpu_layer_info *l)
+{
+    memcpy(l->name, e + LAY_NAME, LAY_NAME_BYTES);
+    memcpy(l->op, e + LAY_OP, LAY_OP_BYTES);
+    l->in_h = odpu_rd32(e + LAY_IN_H);
+    l->in_w = odpu_rd32(e + LAY_IN_W);
+    l->in_c = odpu_rd32(e + LAY_IN_C);
+    l->out_h = odpu_rd32(e + LAY_OUT_H);
+    l->out_w = odpu_rd32(e + LAY_OUT_W);
+    l->out_c = odpu_rd32(e + LAY_OUT_C);
+    l->macs = odpu_rd64(e + LAY_MACS);
+    l->weight_bytes = odpu_rd64(e + LAY_WEIGHT_BYTES);
+    memcpy(l->plan, e + LAY_PLAN, LAY_PLAN_BYTES);
+    l->first_insn = odpu_rd32(e + LAY_FIRST_INSN);
+    l->n_insns = odpu_rd32(e + LAY_N_INSNS);
+    l->ddr_read = odpu_rd64(e + LAY_DDR_READ);
+    l->ddr_written = odpu_rd64(e + LAY_DDR_WRITTEN);
+}
+
+static odpu_status parse_layers(const parser *p, const section_in *s, odpu_model *m)
+{
+    if (!s->offset)
+        return ODPU_OK;
+    if (s->size < LAYERS_HEADER_BYTES)
+        return bad(p, s->entry + SEC_SIZE, "LAYERS section of %" PRIu64 " bytes has no count", s->size);
+    const uint8_t *base = p->data + s->offset;
+    uint32_t count = odpu_rd32(base + LAYERS_COUNT);
+    if ((uint64_t)count * LAY_ENTRY_BYTES != s->size - LAYERS_HEADER_BYTES)
+        return bad(p, s->offset + LAYERS_COUNT,
+                   "%" PRIu32 " layers need %" PRIu64 " bytes, the LAYERS section holds %" PRIu64, count,
+                   (uint64_t)count * LAY_ENTRY_BYTES, s->size - LAYERS_HEADER_BYTES);
+    m->n_layers = count;
+    if (!count)
+        return ODPU_OK;
+    m->layers = calloc(count, sizeof *m->layers);
+    if (!m->layers)
+        return nomem(p, "layer table");
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t at = s->offset + LAYERS_HEADER_BYTES + (uint64_t)i * LAY_ENTRY_BYTES;
+        read_layer(p->data + at, &m->layers[i]);
+        char why[WHY_MAX];
+        size_t field;
+        if (!layer_rule(&m->layers[i], m, &field, why))
+            return bad(p, at + field, "layer %" PRIu32 " '%.*s': %s", i, LAY_NAME_BYTES - 1,
+                       (const char *)(p->data + at + LAY_NAME), why);
+    }
+    return ODPU_OK;
+}
+
 static odpu_status parse_sections(const parser *p, const section_in known[SECTION_KNOWN_END],
                                   odpu_model *m)
 {
@@ -566,6 +711,8 @@ static odpu_status parse_sections(const parser *p, const section_in known[SECTIO
     st = parse_tensors(p, &known[SECTION_TENSORS], m);
     if (st == ODPU_OK)
         st = parse_meta(p, &known[SECTION_META], m);
+    if (st == ODPU_OK)
+        st = parse_layers(p, &known[SECTION_LAYERS], m);
     return st;
 }
 
@@ -614,6 +761,7 @@ void odpu_model_free(odpu_model *m)
     free(m->insns);
     free(m->tensors);
     free(m->meta);
+    free(m->layers);
     memset(m, 0, sizeof *m);
 }
 

@@ -12,7 +12,12 @@
 #define ODPU_MODEL_VERSION_MAJOR 1
 #define ODPU_MODEL_VERSION_MINOR 0
 
-enum { ODPU_TENSOR_NAME_MAX = 64 };
+enum {
+    ODPU_TENSOR_NAME_MAX = 64,
+    ODPU_LAYER_NAME_MAX = 64,
+    ODPU_LAYER_OP_MAX = 24,
+    ODPU_LAYER_PLAN_MAX = 96,
+};
 
 typedef enum odpu_tensor_role { ODPU_TENSOR_INPUT = 0, ODPU_TENSOR_OUTPUT = 1 } odpu_tensor_role;
 
@@ -28,6 +33,19 @@ typedef struct odpu_tensor_desc {
     int32_t zero_point;
 } odpu_tensor_desc;
 
+/* One row of the optional per-layer table (LAYERS section): what `opendpu info` prints. */
+typedef struct odpu_layer_info {
+    char name[ODPU_LAYER_NAME_MAX]; /* graph node name, NUL-terminated, not empty */
+    char op[ODPU_LAYER_OP_MAX];     /* "Conv", "MaxPool", "Concat", ... not empty */
+    uint32_t in_h, in_w, in_c;      /* first input (HxWxC) */
+    uint32_t out_h, out_w, out_c;
+    uint64_t macs;                  /* multiply-accumulates of one inference */
+    uint64_t weight_bytes;          /* int8 weights of the layer */
+    char plan[ODPU_LAYER_PLAN_MAX]; /* tile plan, e.g. "rows 4x14, oc 2x64, ic 1" (may be empty) */
+    uint32_t first_insn, n_insns;   /* its instructions: [first_insn, first_insn + n_insns) */
+    uint64_t ddr_read, ddr_written; /* bytes its LOADs read and its SAVEs write */
+} odpu_layer_info;
+
 typedef struct odpu_model {
     uint16_t version_major, version_minor;
     char arch_name[ODPU_ARCH_NAME_MAX];
@@ -41,6 +59,8 @@ typedef struct odpu_model {
     odpu_tensor_desc *tensors;
     size_t n_tensors;
     char *meta;            /* NUL-terminated "key=value\n" text (model name, producer); may be NULL */
+    odpu_layer_info *layers; /* optional per-layer table; n_layers = 0 writes no LAYERS section */
+    size_t n_layers;
 } odpu_model;
 
 /* Serialize to a malloc'ed buffer / to a file. */
