@@ -47,13 +47,13 @@ uint32_t cc_weight_words(const cc_ctx *cx, int in_c, int out_c, int groups, int 
  * unit (capped at total), for a geometric series of n; largest first, distinct. */
 static int split_sizes(int total, int unit, int *out)
 {
-    int n_out = 0;
+    int n_out = 0, last = 0;
     double n = 1;
     unit = min_i(unit, total);
     while (n_out < MAX_SPLITS) {
         int size = min_i(total, round_up(ceil_div(total, (int)n), unit));
-        if (!n_out || size < out[n_out - 1])
-            out[n_out++] = size;
+        if (!n_out || size < last)
+            out[n_out++] = last = size;
         if (size <= unit)
             break;
         n = n * SPLIT_GROWTH > n + 1 ? n * SPLIT_GROWTH : n + 1;
@@ -265,11 +265,11 @@ static void search_family(const cc_ctx *cx, const geom *g, family fam, const int
  * dilation the field cannot hold leaves one tap per piece. */
 static int piece_sizes(int k, int d, int *out)
 {
-    int n = 0;
+    int n = 0, last = 0;
     for (int parts = d > CC_CONV_STRIDE_MAX ? k : ceil_div(k, CC_KERNEL_MAX); parts <= k; parts++) {
         int size = ceil_div(k, parts);
-        if (!n || size < out[n - 1])
-            out[n++] = size;
+        if (!n || size < last)
+            out[n++] = last = size;
         if (n == MAX_SPLITS)
             break;
     }

@@ -36,6 +36,11 @@ done
 n_conv=$(grep -c "CONV" <<<"$listing")
 [ "$n_conv" -eq 3 ] && ok || bad "demo listing shows $n_conv CONV lines, expected 3"
 expect 0 "valid" -- "$CLI" validate "$tmp/demo.odpu" --arch arch/tiny.yaml
+# info: header and tensors; the demo's hand-built stream has no per-layer table.
+expect 0 "arch 'tiny'.*fingerprint" -- "$CLI" info "$tmp/demo.odpu"
+expect 0 "no per-layer table" -- "$CLI" info "$tmp/demo.odpu"
+expect 1 "missing.odpu" -- "$CLI" info "$tmp/missing.odpu"
+expect 2 "usage: opendpu info" -- "$CLI" info
 
 # The same demo on the larger configs (buffers and word sizes change with the arch).
 for a in b512 b1024 b4096; do

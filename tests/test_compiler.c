@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "common/file.h"
 #include "compiler/compiler.h"
 #include "compiler/exec_i8.h"
 #include "host/hal.h"
@@ -546,6 +547,85 @@ START_TEST(concat_copies_and_nesting)
 END_TEST
 
 
+
+/* Fields the ISA cannot hold: a stride above 8 (one output per tile), a dilation above 8 (one
+ * kernel tap per piece), a pool stride above 16. */
+START_TEST(strides_and_dilations_beyond_fields)
+{
+    tg t;
+    tg_init(&t, 14);
+    int x = input(&t, 5, 40, 40);
+    int a = conv(&t, x, (conv_spec){.out_c = 12, .kh = 10, .kw = 10, .stride = 10});
+    int b = conv(&t, x, (conv_spec){.out_c = 6, .kh = 3, .kw = 3, .dil = 9, .pad = 9});
+    int c = pool(&t, x, (pool_spec){.op = ODPU_NODE_MAXPOOL, .k = 18, .stride = 18});
+    output(&t, a);
+    output(&t, b);
+    output(&t, c);
+    check_graph(&t);
+}
+END_TEST
+
+/* The graph input written in place into a Concat (its tensor description gets the Concat's
+ * pixel stride); two graph inputs. */
+START_TEST(inputs_in_place_and_several)
+{
+    tg t;
+    tg_init(&t, 15);
+    int x = input(&t, 6, 23, 19);
+    int x2 = input(&t, 6, 23, 19);
+    int y = conv(&t, x, (conv_spec){.out_c = 10, .kh = 3, .kw = 3, .pad = 1});
+    same_q(&t, y, x);
+    int xs[2] = {y, x};
+    int c = concat(&t, xs, 2);
+    int z = conv(&t, c, (conv_spec){.out_c = 6, .kh = 1, .kw = 1});
+    output(&t, add(&t, z, x2, ODPU_ACT_RELU));
+    odpu_arch a;
+    load_arch("tiny", &a);
+    odpu_model m;
+    compile_ok(&t, &a, &m);
+    ck_assert_uint_eq(m.n_tensors, 3);
+    ck_assert_uint_eq(m.tensors[0].pixel_stride, 16); /* x lives in channels 10..15 of the Concat */
+    ck_assert_uint_eq(m.tensors[1].pixel_stride, 6);
+    odpu_model_free(&m);
+    check_graph(&t);
+}
+END_TEST
+
+/* Token queues of depth 1 and 2: the token pass must move pushes (or add NOPs) so that no queue
+ * ever holds more than it can, and the result must not change. */
+START_TEST(shallow_token_queues)
+{
+    odpu_err err;
+    uint8_t *yaml;
+    size_t len;
+    ck_assert_msg(odpu_read_file(test_arch_path("tiny"), 0, &yaml, &len, &err) == ODPU_OK, "%s", err.msg);
+    char *text = calloc(1, len + 1);
+    memcpy(text, yaml, len);
+    free(yaml);
+    char *dep = strstr(text, "dep_depth: 4");
+    ck_assert_ptr_nonnull(dep);
+    for (int depth = 1; depth <= 2; depth++) {
+        dep[strlen("dep_depth: ")] = (char)('0' + depth);
+        odpu_arch a;
+        ck_assert_msg(odpu_arch_parse(text, len, "tiny-shallow", &a, &err) == ODPU_OK, "%s", err.msg);
+        tg t;
+        tg_init(&t, 16);
+        int x = input(&t, 6, 37, 29);
+        int y = conv(&t, x, (conv_spec){.out_c = 20, .kh = 3, .kw = 3, .pad = 1, .act = ODPU_ACT_RELU});
+        y = pool(&t, y, (pool_spec){.op = ODPU_NODE_MAXPOOL, .k = 2, .stride = 2, .ceil_mode = 1});
+        y = conv(&t, y, (conv_spec){.out_c = 40, .kh = 3, .kw = 3, .pad = 1});
+        output(&t, add(&t, y, y, ODPU_ACT_NONE));
+        odpu_model m;
+        compile_ok(&t, &a, &m);
+        maybe_save(&m, depth == 1 ? "dep1" : "dep2");
+        run_and_compare(&t, &a, &m, 1);
+        odpu_model_free(&m);
+        odpu_graph_free(&t.g);
+    }
+    free(text);
+}
+END_TEST
+
 /* ---- Large layers on every arch ------------------------------------------------------------------ */
 
 static const char *const all_archs[] = {"tiny", "b512", "b1024", "b4096"};
@@ -719,6 +799,9 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, add_residual);
     tcase_add_test(tc, concat_lcrm_in_place);
     tcase_add_test(tc, concat_copies_and_nesting);
+    tcase_add_test(tc, strides_and_dilations_beyond_fields);
+    tcase_add_test(tc, inputs_in_place_and_several);
+    tcase_add_test(tc, shallow_token_queues);
     suite_add_tcase(s, tc);
     TCase *large = tcase_create("large");
     tcase_set_timeout(large, 300);

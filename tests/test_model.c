@@ -42,14 +42,27 @@ enum {
     TEN_SCALE = 96,
     TEN_ZERO_POINT = 100,
     TEN_ENTRY_BYTES = 104,
+    LAYERS_HEADER_BYTES = 4,
+    LAY_NAME = 0,
+    LAY_OP = 64,
+    LAY_IN_C = 96,
+    LAY_MACS = 112,
+    LAY_PLAN = 128,
+    LAY_PLAN_BYTES = 96,
+    LAY_FIRST_INSN = 224,
+    LAY_N_INSNS = 228,
+    LAY_DDR_WRITTEN = 240,
+    LAY_ENTRY_BYTES = 248,
     TRAILER_BYTES = 4,
     /* Section order the writer uses for the sample model: all four present. */
     SEC_INDEX_INSNS = 0,
     SEC_INDEX_CONSTS = 1,
     SEC_INDEX_TENSORS = 2,
     SEC_INDEX_META = 3,
+    SEC_INDEX_LAYERS = 4,
     SECTION_TYPE_INSNS = 1,
     SECTION_TYPE_META = 4,
+    SECTION_TYPE_LAYERS = 5,
 };
 
 #define SAMPLE_FP 0x0123456789abcdefULL
@@ -66,6 +79,7 @@ typedef struct sample {
     uint8_t consts[SAMPLE_CONSTS];
     odpu_tensor_desc tensors[3];
     char meta[64];
+    odpu_layer_info layers[2];
 } sample;
 
 static void set_tensor(odpu_tensor_desc *t, const char *name, odpu_tensor_role role, uint32_t h,
@@ -118,6 +132,15 @@ static void sample_init(sample *s)
     m->tensors = s->tensors;
     m->n_tensors = 3;
     m->meta = s->meta;
+    /* A compiler's layer table: a layer of two instructions and one without any. */
+    s->layers[0] = (odpu_layer_info){.name = "conv1", .op = "Conv", .in_h = 4, .in_w = 4, .in_c = 3,
+                                     .out_h = 4, .out_w = 4, .out_c = 8, .macs = 3456, .weight_bytes = 216,
+                                     .plan = "rows 2x2, oc 1x8, ic 1x3", .first_insn = 0, .n_insns = 2,
+                                     .ddr_read = 1000, .ddr_written = 128};
+    s->layers[1] = (odpu_layer_info){.name = "cat", .op = "Concat", .in_h = 4, .in_w = 4, .in_c = 8,
+                                     .out_h = 4, .out_w = 4, .out_c = 16, .first_insn = 2};
+    m->layers = s->layers;
+    m->n_layers = 2;
 }
 
 static uint8_t *sample_bytes(size_t *len)
@@ -240,6 +263,9 @@ static void assert_same_model(const odpu_model *a, const odpu_model *b)
         ck_assert_str_eq(a->meta, b->meta);
     else
         ck_assert_ptr_null(b->meta);
+    ck_assert_uint_eq(a->n_layers, b->n_layers);
+    for (size_t i = 0; i < a->n_layers; i++)
+        ck_assert_mem_eq(&a->layers[i], &b->layers[i], sizeof a->layers[i]); /* NUL-padded texts */
 }
 
 /* ---- Round trips ---------------------------------------------------------------------- */
@@ -305,6 +331,8 @@ START_TEST(round_trip_minimal)
     s.m.consts = NULL;
     s.m.consts_size = 0;
     s.m.meta = NULL;
+    s.m.layers = NULL;
+    s.m.n_layers = 0;
     s.m.n_tensors = 0;
     s.m.tensors = NULL;
     uint8_t *data;
@@ -583,6 +611,83 @@ START_TEST(meta_with_nul_is_rejected)
 }
 END_TEST
 
+
+static uint64_t layer_entry(const uint8_t *data, uint32_t layer)
+{
+    return section_offset(data, SEC_INDEX_LAYERS) + LAYERS_HEADER_BYTES + (uint64_t)layer * LAY_ENTRY_BYTES;
+}
+
+START_TEST(layers_section_is_optional_and_typed)
+{
+    size_t len;
+    uint8_t *data = sample_bytes(&len);
+    ck_assert_uint_eq(odpu_rd32(data + HDR_SECTION_COUNT), 5);
+    ck_assert_uint_eq(odpu_rd32(data + table_entry(SEC_INDEX_LAYERS) + SEC_TYPE), SECTION_TYPE_LAYERS);
+    ck_assert_uint_eq(odpu_rd64(data + table_entry(SEC_INDEX_LAYERS) + SEC_SIZE),
+                      LAYERS_HEADER_BYTES + 2 * LAY_ENTRY_BYTES);
+    /* Field positions of docs/model-format.md. */
+    uint64_t l0 = layer_entry(data, 0);
+    ck_assert_str_eq((const char *)data + l0 + LAY_NAME, "conv1");
+    ck_assert_str_eq((const char *)data + l0 + LAY_OP, "Conv");
+    ck_assert_uint_eq(odpu_rd32(data + l0 + LAY_IN_C), 3);
+    ck_assert_uint_eq(odpu_rd64(data + l0 + LAY_MACS), 3456);
+    ck_assert_str_eq((const char *)data + l0 + LAY_PLAN, "rows 2x2, oc 1x8, ic 1x3");
+    ck_assert_uint_eq(odpu_rd32(data + l0 + LAY_N_INSNS), 2);
+    ck_assert_uint_eq(odpu_rd64(data + l0 + LAY_DDR_WRITTEN), 128);
+    free(data);
+}
+END_TEST
+
+START_TEST(bad_layers)
+{
+    size_t len;
+    uint8_t *data = sample_bytes(&len);
+    uint64_t l0 = layer_entry(data, 0), l1 = layer_entry(data, 1);
+    uint64_t count = section_offset(data, SEC_INDEX_LAYERS);
+    expect_patch_rejected(data, len, count, 3, 4, "layers need");
+    expect_patch_rejected(data, len, count, 0xFFFFFFFFu, 4, "layers need");
+    expect_patch_rejected(data, len, l0 + LAY_NAME, 0, 1, "name is empty");
+    expect_patch_rejected(data, len, l1 + LAY_OP, 0, 1, "op is empty");
+    expect_patch_rejected(data, len, l0 + LAY_FIRST_INSN, SAMPLE_INSNS, 4, "not inside the stream");
+    expect_patch_rejected(data, len, l0 + LAY_N_INSNS, SAMPLE_INSNS + 1, 4, "not inside the stream");
+    expect_patch_rejected(data, len, l0 + LAY_FIRST_INSN, 0xFFFFFFFFu, 4, "not inside the stream");
+    /* Texts that fill their field without a terminator. */
+    uint8_t *buf = patch_field(data, len, l0, 0, 0);
+    memset(buf + l0 + LAY_PLAN, 'p', LAY_PLAN_BYTES);
+    recrc(buf, len);
+    expect_format_error(buf, len, "plan is not NUL-terminated");
+    free(buf);
+    buf = patch_field(data, len, l1, 0, 0);
+    memset(buf + l1 + LAY_NAME, 'n', ODPU_LAYER_NAME_MAX);
+    recrc(buf, len);
+    expect_format_error(buf, len, "layer 1");
+    free(buf);
+    /* The size too short for its count. */
+    expect_patch_rejected(data, len, table_entry(SEC_INDEX_LAYERS) + SEC_SIZE, 2, 8, "no count");
+    free(data);
+}
+END_TEST
+
+START_TEST(writer_refuses_bad_layers)
+{
+    sample s;
+    sample_init(&s);
+    uint8_t *data;
+    size_t len;
+    odpu_err err;
+    s.layers[1].n_insns = SAMPLE_INSNS;
+    ck_assert_int_eq(odpu_model_serialize(&s.m, &data, &len, &err), ODPU_E_ARG);
+    ck_assert_msg(strstr(err.msg, "layer 1 'cat'") && strstr(err.msg, "stream"), "%s", err.msg);
+    sample_init(&s);
+    s.layers[0].op[0] = '\0';
+    ck_assert_int_eq(odpu_model_serialize(&s.m, &data, &len, &err), ODPU_E_ARG);
+    ck_assert_msg(strstr(err.msg, "op is empty"), "%s", err.msg);
+    sample_init(&s);
+    s.m.layers = NULL;
+    ck_assert_int_eq(odpu_model_serialize(&s.m, &data, &len, &err), ODPU_E_ARG);
+}
+END_TEST
+
 START_TEST(garbage_is_rejected)
 {
     test_rng rng;
@@ -672,6 +777,9 @@ static Suite *model_suite(void)
     tcase_add_test(bad, meta_with_nul_is_rejected);
     tcase_add_test(bad, garbage_is_rejected);
     tcase_add_test(bad, writer_refuses_invalid_models);
+    tcase_add_test(bad, layers_section_is_optional_and_typed);
+    tcase_add_test(bad, bad_layers);
+    tcase_add_test(bad, writer_refuses_bad_layers);
     suite_add_tcase(s, bad);
     return s;
 }
