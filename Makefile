@@ -60,6 +60,9 @@ DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys ive
 
 .PHONY: all gen test demo deps lint clean bench zoo
 
+# Keep test objects: they are intermediate files of a pattern rule, which make would delete.
+.SECONDARY:
+
 all: $(CLI) gen $(TEST_BINS)
 
 $(BUILD)/%.o: %.c
