@@ -213,7 +213,9 @@ static void set_key(blob *b, int layer, key_kind kind, int64_t a, int64_t c, int
 }
 
 /* The input rows (or columns) that outputs [o_lo, o_hi) read through kernel taps [k0, k0 + kp),
- * clipped to the image; what lies outside becomes the instruction's padding. */
+ * clipped to the image; what lies outside becomes the instruction's padding. A range that misses
+ * the image altogether (a kernel piece over the padding of a border band) loads row 0 and puts
+ * every window position above it: all of them read the zero point, as they should. */
 typedef struct axis_tile {
     int lo, ext, pad_lo, pad_hi, stride, dil;
 } axis_tile;
@@ -222,25 +224,27 @@ static int axis_of(int o_lo, int o_hi, int k0, int kp, int s, int d, int pad, in
 {
     int i_lo = o_lo * s - pad + k0 * d, i_hi = (o_hi - 1) * s - pad + (k0 + kp - 1) * d;
     int lo = i_lo > 0 ? i_lo : 0, hi = i_hi < in - 1 ? i_hi : in - 1;
-    if (lo > hi) {
-        if (i_hi >= 0)
-            return 0; /* the window lies past the end: only trailing padding */
-        lo = hi = 0;  /* only leading padding: load one row the window never reaches */
-    }
-    t->lo = lo;
-    t->ext = hi - lo + 1;
-    t->pad_lo = lo - i_lo;
-    t->pad_hi = i_hi > hi ? i_hi - hi : 0;
     t->stride = o_hi - o_lo > 1 ? s : 1;
     t->dil = kp > 1 ? d : 1;
+    if (lo > hi) {
+        t->lo = 0;
+        t->ext = 1;
+        t->pad_lo = i_hi - i_lo + 1; /* the window's span: every position lands before row 0 */
+        t->pad_hi = 0;
+    } else {
+        t->lo = lo;
+        t->ext = hi - lo + 1;
+        t->pad_lo = lo - i_lo;
+        t->pad_hi = i_hi > hi ? i_hi - hi : 0;
+    }
     return t->pad_lo <= CC_PAD_MAX && t->pad_hi <= CC_PAD_MAX;
 }
 
 static odpu_status padding_error(sched *sc, const cc_layer *L, const char *what, int lo, int hi)
 {
-    return odpu_fail(sc->err, ODPU_E_ARG, "node '%s' (%s): output %s %d..%d read only padding (or more "
-                     "than %d padding positions): not supported by the tiler", L->name, L->op, what, lo, hi - 1,
-                     CC_PAD_MAX);
+    return odpu_fail(sc->err, ODPU_E_ARG, "node '%s' (%s): output %s %d..%d need more than %d padding "
+                     "positions on one side, which a CONV/POOL instruction cannot express", L->name, L->op, what,
+                     lo, hi - 1, CC_PAD_MAX);
 }
 
 /* ---- CONV ---------------------------------------------------------------------------------- */

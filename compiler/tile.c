@@ -590,7 +590,7 @@ odpu_status cc_plan_add(cc_ctx *cx, cc_layer *L, odpu_err *err)
         int pix = words / ceil_div(ch_sizes[i], (int)cx->R);
         if (pix < 1)
             continue;
-        int ow = min_i(min_i(s.w, pix), CC_DIM_MAX), oh = min_i(s.h, pix / ow);
+        int ow = min_i(min_i(s.w, pix), CC_DIM_MAX), oh = min_i(min_i(s.h, pix / ow), CC_DIM_MAX);
         double tiles = (double)ceil_div(s.c, ch_sizes[i]) * ceil_div(s.h, oh) * ceil_div(s.w, ow);
         if (best_tiles < 0 || tiles < best_tiles) {
             best_tiles = tiles;

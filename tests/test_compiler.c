@@ -626,6 +626,128 @@ START_TEST(shallow_token_queues)
 }
 END_TEST
 
+
+/* ---- Random layers on a starved arch ----------------------------------------------------------- */
+
+/* tiny with every buffer cut to 1 KiB: WBUF halves of 16 words (a 5 x 5 kernel needs pieces),
+ * an ABUF of 32 words (tiles of a few pixels), PBUF halves of 4 words, token queues of 2. */
+static void micro_arch(odpu_arch *a)
+{
+    odpu_err err;
+    uint8_t *yaml;
+    size_t len;
+    ck_assert_msg(odpu_read_file(test_arch_path("tiny"), 0, &yaml, &len, &err) == ODPU_OK, "%s", err.msg);
+    char *text = calloc(1, len + 1), *out = calloc(1, len + 1);
+    memcpy(text, yaml, len);
+    free(yaml);
+    size_t n = 0;
+    for (const char *p = text; *p;) { /* every "kib: N" becomes "kib: 1" */
+        if (!strncmp(p, "kib: ", 5)) {
+            memcpy(out + n, "kib: 1", 6);
+            n += 6;
+            p += 5;
+            while (*p >= '0' && *p <= '9')
+                p++;
+        } else if (!strncmp(p, "dep_depth: 4", 12)) {
+            memcpy(out + n, "dep_depth: 2", 12);
+            n += 12;
+            p += 12;
+        } else {
+            out[n++] = *p++;
+        }
+    }
+    ck_assert_msg(odpu_arch_parse(out, n, "micro", a, &err) == ODPU_OK, "%s", err.msg);
+    ck_assert_uint_eq(a->buf[ODPU_BUF_WBUF].depth_words, 32);
+    free(text);
+    free(out);
+}
+
+static odpu_act random_act(tg *t)
+{
+    static const odpu_act acts[] = {ODPU_ACT_NONE, ODPU_ACT_RELU, ODPU_ACT_CLIP, ODPU_ACT_LEAKY};
+    return acts[test_rng_range(&t->rng, 0, 3)];
+}
+
+/* A random CONV on x whose output is at least 1 x 1, or -1 if the draw gives none. */
+static int random_conv(tg *t, int x)
+{
+    int in_c = dim(t, x, 1), h = dim(t, x, 2), w = dim(t, x, 3);
+    /* Now and then a kernel above the 16-tap field, a stride or dilation above 8. */
+    int big_k = test_rng_range(&t->rng, 1, 12) == 12;
+    conv_spec s = {.kh = big_k ? 17 : test_rng_range(&t->rng, 1, 6), .kw = test_rng_range(&t->rng, 1, 6),
+                   .stride = test_rng_range(&t->rng, 1, 10) == 10 ? 9 : test_rng_range(&t->rng, 1, 3),
+                   .dil = test_rng_range(&t->rng, 1, 12) == 12 ? 9 : test_rng_range(&t->rng, 1, 4) == 4 ? 2 : 1,
+                   .act = random_act(t), .alpha = 0.2f,
+                   .clip_hi = 6, .pad_b = test_rng_range(&t->rng, 0, 1), .pad_r = test_rng_range(&t->rng, 0, 1)};
+    s.pad = test_rng_range(&t->rng, 0, (s.kh < s.kw ? s.kh : s.kw) - 1);
+    int kind = test_rng_range(&t->rng, 0, 2);
+    s.group = kind == 0 ? 1 : kind == 1 ? in_c : (in_c % 2 ? 1 : 2);
+    s.out_c = s.group * test_rng_range(&t->rng, 1, s.group == in_c ? 3 : 24 / s.group + 1);
+    int span_h = s.dil * (s.kh - 1) + 1, span_w = s.dil * (s.kw - 1) + 1;
+    if (h + 2 * s.pad + s.pad_b < span_h || w + 2 * s.pad + s.pad_r < span_w)
+        return -1;
+    return conv(t, x, s);
+}
+
+static int random_pool(tg *t, int x)
+{
+    static const odpu_node_op ops[] = {ODPU_NODE_MAXPOOL, ODPU_NODE_AVGPOOL, ODPU_NODE_GLOBAL_AVGPOOL};
+    pool_spec s = {.op = ops[test_rng_range(&t->rng, 0, 2)], .k = test_rng_range(&t->rng, 1, 4),
+                   .stride = test_rng_range(&t->rng, 1, 3), .ceil_mode = test_rng_range(&t->rng, 0, 1),
+                   .count_include_pad = test_rng_range(&t->rng, 0, 1),
+                   .act = test_rng_range(&t->rng, 0, 1) ? ODPU_ACT_RELU : ODPU_ACT_NONE};
+    s.pad = test_rng_range(&t->rng, 0, s.k - 1);
+    if (s.op == ODPU_NODE_AVGPOOL)
+        s.act = ODPU_ACT_NONE;
+    if (s.op != ODPU_NODE_GLOBAL_AVGPOOL && (dim(t, x, 2) + 2 * s.pad < s.k || dim(t, x, 3) + 2 * s.pad < s.k))
+        return -1;
+    return pool(t, x, s);
+}
+
+START_TEST(random_layers_on_a_starved_arch)
+{
+    enum { GRAPHS = 40 };
+    /* ODPU_RANDOM_GRAPHS=N explores more draws than the default run does. */
+    const char *more = getenv("ODPU_RANDOM_GRAPHS");
+    int graphs = more ? atoi(more) : GRAPHS;
+    odpu_arch micro;
+    micro_arch(&micro);
+    for (int i = 0; i < graphs; i++) {
+        tg t;
+        tg_init(&t, 1000 + (uint64_t)i);
+        int x = input(&t, test_rng_range(&t.rng, 1, 20), test_rng_range(&t.rng, 1, 26),
+                      test_rng_range(&t.rng, 1, 26));
+        int y = random_conv(&t, x);
+        if (y < 0)
+            y = x;
+        int kind = test_rng_range(&t.rng, 0, 3);
+        if (kind == 0) {
+            int p = random_pool(&t, y);
+            y = p < 0 ? y : p;
+        } else if (kind == 1 && y != x) {
+            int z = conv(&t, y, (conv_spec){.out_c = dim(&t, y, 1), .kh = 3, .kw = 3, .pad = 1});
+            y = add(&t, y, z, ODPU_ACT_RELU);
+        } else if (kind == 2) {
+            int a = conv(&t, y, (conv_spec){.out_c = test_rng_range(&t.rng, 1, 9), .kh = 1, .kw = 1});
+            int b = conv(&t, y, (conv_spec){.out_c = test_rng_range(&t.rng, 1, 9), .kh = 3, .kw = 3, .pad = 1});
+            same_q(&t, b, a);
+            int ab[2] = {a, b};
+            y = concat(&t, ab, 2);
+        }
+        if (y == x)
+            y = conv(&t, x, (conv_spec){.out_c = 5, .kh = 1, .kw = 1});
+        output(&t, y);
+        odpu_model m;
+        compile_ok(&t, &micro, &m);
+        maybe_save(&m, "micro");
+        run_and_compare(&t, &micro, &m, 1);
+        odpu_model_free(&m);
+        check_on(&t, "tiny", 1);
+        odpu_graph_free(&t.g);
+    }
+}
+END_TEST
+
 /* ---- Large layers on every arch ------------------------------------------------------------------ */
 
 static const char *const all_archs[] = {"tiny", "b512", "b1024", "b4096"};
@@ -802,6 +924,7 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, strides_and_dilations_beyond_fields);
     tcase_add_test(tc, inputs_in_place_and_several);
     tcase_add_test(tc, shallow_token_queues);
+    tcase_add_test(tc, random_layers_on_a_starved_arch);
     suite_add_tcase(s, tc);
     TCase *large = tcase_create("large");
     tcase_set_timeout(large, 300);
