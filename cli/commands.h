@@ -17,4 +17,7 @@ int cmd_demo(int argc, char **argv);
 /* opendpu quantize MODEL.onnx --calib DATA [options] -o OUT.onnx: INT8 PTQ to a QDQ ONNX file */
 int cmd_quantize(int argc, char **argv);
 
+/* opendpu compile MODEL.onnx --arch ARCH.yaml [--calib DATA] [options] -o OUT.odpu */
+int cmd_compile(int argc, char **argv);
+
 #endif

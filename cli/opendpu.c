@@ -18,6 +18,7 @@ static const command commands[] = {
     {"quantize", cmd_quantize, "quantize MODEL.onnx --calib DATA [--calib-method M] [--no-cle] "
                                "[--no-bias-correction] -o OUT.onnx"},
     {"info", cmd_info, "info MODEL.odpu (per layer: shapes, MACs, weights, tile plan, instructions, DDR bytes)"},
+    {"compile", cmd_compile, "compile MODEL.onnx --arch ARCH.yaml [--calib DATA] [--calib-method M] -o OUT.odpu"},
     {"demo", cmd_demo, "demo [--arch ARCH.yaml] [--backend ref] [--seed N]"},
 };
 
