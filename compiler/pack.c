@@ -9,7 +9,9 @@
 
 enum { PARAM_FIELD_BYTES = 4 }; /* bias, mult, shift, leaky_mult: int32 each */
 
-/* Room for `bytes` more constant bytes at an aligned offset; returns that offset. */
+/* Room for `bytes` more constant bytes at an aligned offset; returns that offset. The new
+ * bytes and the alignment gap before them are zeroed (the file must not depend on what
+ * malloc returned); the rest of the capacity is left untouched, so it costs no memory. */
 static odpu_status consts_reserve(cc_ctx *cx, uint64_t bytes, uint64_t *at, odpu_err *err)
 {
     uint64_t start = cc_align(cx->consts_size), end = start + bytes;
@@ -21,10 +23,10 @@ static odpu_status consts_reserve(cc_ctx *cx, uint64_t bytes, uint64_t *at, odpu
         if (!p)
             return odpu_fail(err, ODPU_E_NOMEM, "out of memory for %llu bytes of constants",
                              (unsigned long long)cap);
-        memset(p + cx->consts_cap, 0, (size_t)(cap - cx->consts_cap));
         cx->consts = p;
         cx->consts_cap = cap;
     }
+    memset(cx->consts + cx->consts_size, 0, (size_t)(end - cx->consts_size));
     cx->consts_size = end;
     *at = start;
     return ODPU_OK;
