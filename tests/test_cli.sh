@@ -41,6 +41,13 @@ expect 0 "arch 'tiny'.*fingerprint" -- "$CLI" info "$tmp/demo.odpu"
 expect 0 "no per-layer table" -- "$CLI" info "$tmp/demo.odpu"
 expect 1 "missing.odpu" -- "$CLI" info "$tmp/missing.odpu"
 expect 2 "usage: opendpu info" -- "$CLI" info
+# A compiled model carries the compiler's per-layer table: shapes, MACs, tile plans, totals.
+expect 0 "instructions for tiny" -- "$CLI" compile models/mnist_cnn/mnist_cnn.onnx --arch arch/tiny.yaml \
+  --calib fashion-mnist:train@20 -o "$tmp/mnist.odpu"
+expect 0 "Conv +28x28x1 +26x26x25 +152.1k +225 .*rows [0-9]+x[0-9]+, oc" -- "$CLI" info "$tmp/mnist.odpu"
+expect 0 "MaxPool +26x26x25 +13x13x25" -- "$CLI" info "$tmp/mnist.odpu"
+expect 0 "total +2245.0k +70241" -- "$CLI" info "$tmp/mnist.odpu"
+expect 0 "valid" -- "$CLI" validate "$tmp/mnist.odpu" --arch arch/tiny.yaml
 
 # The same demo on the larger configs (buffers and word sizes change with the arch).
 for a in b512 b1024 b4096; do
