@@ -125,11 +125,13 @@ test: all
 	if [ $$fail -ne 0 ]; then echo "FAILED: some tests failed"; exit 1; fi; \
 	echo "all test binaries passed"
 
-# Every bench/bench_NAME.c is one program; `make bench` builds and runs them all.
+# Every bench/bench_NAME.c is one program and every bench/bench_NAME.sh a script over the
+# CLI; `make bench` builds and runs them all.
 BENCH_SRCS := $(wildcard bench/bench_*.c)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
-bench: $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do echo "== $$b"; $$b || exit 1; done
+BENCH_SCRIPTS := $(wildcard bench/bench_*.sh)
+bench: $(BENCH_BINS) $(CLI)
+	@for b in $(BENCH_BINS) $(BENCH_SCRIPTS); do echo "== $$b"; ODPU_CLI=$(CLI) $$b || exit 1; done
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)

@@ -16,6 +16,11 @@ int cmd_demo(int argc, char **argv);
 
 /* opendpu quantize MODEL.onnx --calib DATA [options] -o OUT.onnx: INT8 PTQ to a QDQ ONNX file */
 int cmd_quantize(int argc, char **argv);
+/* opendpu eval MODEL --data DATA [--backend ref] [--arch A] [--calib DATA] [--limit N] [--threads N]:
+ * FP32 and INT8 top-1 over a labelled set */
+int cmd_eval(int argc, char **argv);
+/* opendpu run MODEL --input IMAGE [--backend ref]: the top-5 classes of one image */
+int cmd_run(int argc, char **argv);
 
 /* opendpu compile MODEL.onnx --arch ARCH.yaml [--calib DATA] [options] -o OUT.odpu */
 int cmd_compile(int argc, char **argv);

@@ -20,6 +20,9 @@ static const command commands[] = {
     {"info", cmd_info, "info MODEL.odpu (per layer: shapes, MACs, weights, tile plan, instructions, DDR bytes)"},
     {"compile", cmd_compile, "compile MODEL.onnx --arch ARCH.yaml [--calib DATA] [--calib-method M] -o OUT.odpu"},
     {"demo", cmd_demo, "demo [--arch ARCH.yaml] [--backend ref] [--seed N]"},
+    {"eval", cmd_eval, "eval MODEL.onnx|.odpu --data DATA [--backend ref] [--arch ARCH.yaml] [--calib DATA] "
+                       "[--limit N] [--threads N]"},
+    {"run", cmd_run, "run MODEL.odpu|.onnx --input IMAGE [--backend ref] [--top N]"},
 };
 
 static void usage(FILE *out)

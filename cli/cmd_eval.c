@@ -1,0 +1,390 @@
+/* cmd_eval.c - `opendpu eval MODEL --data DATA`: top-1 accuracy of the float model (C float
+ * executor) and of the INT8 model on an engine (runtime -> HAL -> backend) over a labelled
+ * set, their argmax agreement and the host's images/s for each.
+ *
+ * Images are split into contiguous ranges over N worker threads, each with its own HAL,
+ * runtime and float executor. Every prediction is stored by image index and counted after
+ * the workers finish, so the result does not depend on the number of threads. */
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/commands.h"
+#include "cli/model_load.h"
+#include "cli/quant_args.h"
+#include "data/classify.h"
+#include "data/dataset.h"
+#include "host/hal.h"
+#include "host/runtime.h"
+
+enum {
+    EXIT_FAIL = 1,
+    EXIT_USAGE = 2,
+    DEFAULT_THREADS = 2,
+    /* More workers than this only adds engine instances: the host has a few cores. */
+    MAX_THREADS = 64,
+    /* One inference of a zoo model on the golden model takes milliseconds; a minute means
+     * the engine hangs. */
+    RUN_TIMEOUT_MS = 60000,
+};
+
+static const char eval_usage[] =
+    "usage: opendpu eval MODEL.onnx|MODEL.odpu --data DATA [--backend ref] [--arch ARCH.yaml]\n"
+    "                    [--onnx FLOAT.onnx] [--limit N] [--threads N] [--predictions OUT.csv]\n"
+    "                    [calibration options for an .onnx: opendpu eval --help]\n"
+    "  DATA: fashion-mnist:train|test, idx:IMAGES,LABELS or a folder of class folders; \"@N\" keeps N images\n";
+
+typedef struct eval_opts {
+    cli_model_options model;
+    const char *data, *backend, *predictions;
+    long limit, threads;
+} eval_opts;
+
+/* ---- Work shared by the workers ---------------------------------------------------------- */
+
+typedef enum eval_phase { PHASE_FP32, PHASE_INT8 } eval_phase;
+
+typedef struct eval_job {
+    const cli_model *m;
+    const odpu_dataset *ds;
+    int n_images;
+    int *pred_fp32, *pred_int8; /* by image index */
+} eval_job;
+
+typedef struct worker {
+    const eval_job *job;
+    int first, end;             /* images [first, end) */
+    eval_phase phase;
+    odpu_hal *hal;
+    odpu_runtime *rt;
+    odpu_f32_exec *ex;
+    float *input, *scores;      /* preprocessed input, dequantized scores */
+    int8_t *qin, *qout;         /* engine input / output */
+    odpu_status st;
+    odpu_err err;
+} worker;
+
+static odpu_status preprocess(worker *w, int i)
+{
+    const odpu_dataset *ds = w->job->ds;
+    odpu_status st = odpu_preprocess_image(&w->job->m->meta.pre, ds->pixels[i], ds->heights[i], ds->widths[i],
+                                           ds->channels[i], w->input, &w->err);
+    return st == ODPU_OK ? st : odpu_err_prefix(&w->err, "%s: image %d: ", ds->source, i);
+}
+
+static odpu_status classify_fp32(worker *w, int i)
+{
+    odpu_status st = preprocess(w, i);
+    if (st == ODPU_OK)
+        st = odpu_f32_exec_run(w->ex, w->input, NULL, NULL, &w->err);
+    if (st != ODPU_OK)
+        return st;
+    int64_t n = 0;
+    const float *out = odpu_f32_exec_output(w->ex, 0, &n);
+    w->job->pred_fp32[i] = odpu_argmax(out, (int)n);
+    return ODPU_OK;
+}
+
+static odpu_status classify_int8(worker *w, int i)
+{
+    const cli_model *m = w->job->m;
+    const odpu_tensor_desc *in = m->input, *out = m->output;
+    odpu_status st = preprocess(w, i);
+    if (st == ODPU_OK)
+        st = odpu_quantize_input(w->input, (int)in->c, (int)in->h, (int)in->w, in->scale, in->zero_point, w->qin,
+                                 &w->err);
+    const int8_t *inputs[1] = {w->qin};
+    int8_t *outputs[1] = {w->qout};
+    if (st != ODPU_OK)
+        return st;
+    if ((st = odpu_runtime_run(w->rt, inputs, outputs, RUN_TIMEOUT_MS, NULL, &w->err)) != ODPU_OK)
+        return odpu_err_prefix(&w->err, "%s: image %d: ", w->job->ds->source, i);
+    odpu_dequantize(w->qout, out->c, out->scale, out->zero_point, w->scores);
+    w->job->pred_int8[i] = odpu_argmax(w->scores, (int)out->c);
+    return ODPU_OK;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    w->st = ODPU_OK;
+    for (int i = w->first; i < w->end && w->st == ODPU_OK; i++)
+        w->st = w->phase == PHASE_FP32 ? classify_fp32(w, i) : classify_int8(w, i);
+    return NULL;
+}
+
+static void worker_close(worker *w)
+{
+    odpu_runtime_close(w->rt);
+    odpu_hal_close(w->hal);
+    odpu_f32_exec_destroy(w->ex);
+    free(w->input);
+    free(w->scores);
+    free(w->qin);
+    free(w->qout);
+}
+
+/* Each worker's own engine instance and float executor, made before the clock starts. */
+static odpu_status worker_open(worker *w, const eval_opts *o, odpu_err *err)
+{
+    const cli_model *m = w->job->m;
+    const odpu_preprocess *p = &m->meta.pre;
+    size_t in_n = (size_t)p->out_c * p->out_h * p->out_w;
+    w->input = malloc(in_n * sizeof *w->input);
+    w->scores = malloc((size_t)m->meta.n_labels * sizeof *w->scores);
+    w->qin = malloc(in_n);
+    w->qout = malloc((size_t)m->meta.n_labels);
+    if (!w->input || !w->scores || !w->qin || !w->qout)
+        return odpu_fail(err, ODPU_E_NOMEM, "out of memory for a worker's buffers");
+    odpu_hal_options hopt = {.arch = &m->arch};
+    odpu_status st = odpu_hal_open(o->backend, &hopt, &w->hal, err);
+    if (st == ODPU_OK)
+        st = odpu_runtime_open(w->hal, &m->model, &w->rt, err);
+    if (st == ODPU_OK && m->has_fp32)
+        st = odpu_f32_exec_create(&m->fp32, &w->ex, err);
+    return st;
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Run one phase on every worker; the wall time from the first start to the last join. */
+static odpu_status run_phase(worker *ws, int n, eval_phase phase, double *seconds, odpu_err *err)
+{
+    pthread_t tid[MAX_THREADS];
+    int started = 0;
+    double t0 = seconds_now();
+    odpu_status st = ODPU_OK;
+    for (int k = 0; k < n; k++) {
+        ws[k].phase = phase;
+        if (k == n - 1) { /* the calling thread does the last share */
+            worker_main(&ws[k]);
+        } else if (pthread_create(&tid[k], NULL, worker_main, &ws[k]) != 0) {
+            st = odpu_fail(err, ODPU_E_NOMEM, "cannot start worker thread %d", k);
+            break;
+        } else {
+            started = k + 1;
+        }
+    }
+    for (int k = 0; k < started; k++)
+        pthread_join(tid[k], NULL);
+    *seconds = seconds_now() - t0;
+    /* The lowest failing range reports: the same image whatever the thread timing. */
+    for (int k = 0; k < n && st == ODPU_OK; k++)
+        if (ws[k].st != ODPU_OK)
+            st = odpu_fail(err, ws[k].st, "%s", ws[k].err.msg);
+    return st;
+}
+
+/* ---- Report ----------------------------------------------------------------------------------- */
+
+typedef struct eval_result {
+    int n, correct_fp32, correct_int8, agree;
+    double sec_fp32, sec_int8;
+} eval_result;
+
+static void count(const eval_job *job, int has_fp32, eval_result *r)
+{
+    for (int i = 0; i < job->n_images; i++) {
+        int label = job->ds->labels[i];
+        r->correct_int8 += job->pred_int8[i] == label;
+        if (has_fp32) {
+            r->correct_fp32 += job->pred_fp32[i] == label;
+            r->agree += job->pred_fp32[i] == job->pred_int8[i];
+        }
+    }
+}
+
+static void print_row(const char *column, int correct, int n, double seconds)
+{
+    printf("  %-22s %7.2f %%   %6d / %-6d %10.1f\n", column, 100.0 * correct / n, correct, n,
+           seconds > 0 ? n / seconds : 0.0);
+}
+
+static void print_report(const eval_opts *o, const cli_model *m, const eval_job *job, const eval_result *r,
+                         int threads)
+{
+    printf("model: %s\n", m->desc);
+    printf("data:  %s, %d images%s\n", job->ds->source, r->n, r->n < job->ds->count ? " (--limit)" : "");
+    printf("  %-22s %9s   %-15s %10s\n", "column", "top-1", "correct", "images/s");
+    if (m->has_fp32)
+        print_row("FP32 (C float executor)", r->correct_fp32, r->n, r->sec_fp32);
+    char int8_col[64];
+    snprintf(int8_col, sizeof int8_col, "INT8 (%s engine)", o->backend);
+    print_row(int8_col, r->correct_int8, r->n, r->sec_int8);
+    if (m->has_fp32)
+        printf("  FP32/INT8 argmax agreement: %.2f %% (%d / %d)\n", 100.0 * r->agree / r->n, r->agree, r->n);
+    printf("images/s is host wall time with %d thread%s, preprocessing included. The INT8 figure is the speed\n"
+           "of the functional %s model on this host, not accelerator FPS (that comes from cycle counts).\n",
+           threads, threads == 1 ? "" : "s", o->backend);
+}
+
+static odpu_status write_predictions(const char *path, const eval_job *job, int has_fp32, odpu_err *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return odpu_fail(err, ODPU_E_IO, "%s: cannot write", path);
+    fprintf(f, "image,label,fp32,int8\n");
+    for (int i = 0; i < job->n_images; i++)
+        fprintf(f, "%d,%d,%d,%d\n", i, job->ds->labels[i], has_fp32 ? job->pred_fp32[i] : -1, job->pred_int8[i]);
+    if (fclose(f) != 0)
+        return odpu_fail(err, ODPU_E_IO, "%s: write failed", path);
+    return ODPU_OK;
+}
+
+/* ---- Driver ------------------------------------------------------------------------------------- */
+
+/* Labels must be scores of the model; checked up front so no worker stops halfway. */
+static odpu_status check_labels(const odpu_dataset *ds, int n, int n_labels, odpu_err *err)
+{
+    for (int i = 0; i < n; i++)
+        if (ds->labels[i] >= n_labels)
+            return odpu_fail(err, ODPU_E_MISMATCH, "%s: image %d is labelled %d (%s) but the model has %d classes",
+                             ds->source, i, ds->labels[i], ds->class_names[ds->labels[i]], n_labels);
+    return ODPU_OK;
+}
+
+static odpu_status evaluate(const eval_opts *o, const cli_model *m, const odpu_dataset *ds, odpu_err *err)
+{
+    eval_job job = {.m = m, .ds = ds};
+    job.n_images = o->limit > 0 && o->limit < ds->count ? (int)o->limit : ds->count;
+    int threads = o->threads < job.n_images ? (int)o->threads : job.n_images;
+    odpu_status st = check_labels(ds, job.n_images, m->meta.n_labels, err);
+    if (st != ODPU_OK)
+        return st;
+    job.pred_fp32 = calloc((size_t)job.n_images, sizeof *job.pred_fp32);
+    job.pred_int8 = calloc((size_t)job.n_images, sizeof *job.pred_int8);
+    worker *ws = calloc((size_t)threads, sizeof *ws);
+    if (!job.pred_fp32 || !job.pred_int8 || !ws)
+        st = odpu_fail(err, ODPU_E_NOMEM, "out of memory for %d images", job.n_images);
+    for (int k = 0; k < threads && st == ODPU_OK; k++) {
+        ws[k].job = &job;
+        ws[k].first = (int)((long long)job.n_images * k / threads);
+        ws[k].end = (int)((long long)job.n_images * (k + 1) / threads);
+        st = worker_open(&ws[k], o, err);
+    }
+    eval_result r = {.n = job.n_images};
+    if (st == ODPU_OK && m->has_fp32)
+        st = run_phase(ws, threads, PHASE_FP32, &r.sec_fp32, err);
+    if (st == ODPU_OK)
+        st = run_phase(ws, threads, PHASE_INT8, &r.sec_int8, err);
+    if (st == ODPU_OK) {
+        count(&job, m->has_fp32, &r);
+        print_report(o, m, &job, &r, threads);
+        if (o->predictions)
+            st = write_predictions(o->predictions, &job, m->has_fp32, err);
+    }
+    for (int k = 0; ws && k < threads; k++)
+        worker_close(&ws[k]);
+    free(ws);
+    free(job.pred_fp32);
+    free(job.pred_int8);
+    return st;
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "opendpu eval: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", eval_usage);
+    return EXIT_USAGE;
+}
+
+static int parse_count(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < lo || v > hi)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+/* Returns 0 on success, else the exit status. */
+static int parse_args(int argc, char **argv, eval_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    cli_model_default_options(&o->model);
+    o->backend = "ref";
+    o->threads = DEFAULT_THREADS;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char **str = !strcmp(a, "--data") ? &o->data
+                         : !strcmp(a, "--backend") ? &o->backend
+                         : !strcmp(a, "--arch") ? &o->model.arch_path
+                         : !strcmp(a, "--onnx") ? &o->model.onnx_path
+                         : !strcmp(a, "--predictions") ? &o->predictions
+                         : NULL;
+        int shared = quant_args_parse("eval", argc, argv, &i, &o->model.quant);
+        if (shared < 0)
+            return EXIT_USAGE;
+        if (shared)
+            continue;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            printf("%s%s", eval_usage, quant_args_help);
+            return -1;
+        } else if (str || !strcmp(a, "--limit") || !strcmp(a, "--threads")) {
+            if (!v)
+                return usage_error("%s needs a value", a);
+            i++;
+            if (str)
+                *str = v;
+            else if (!strcmp(a, "--limit") && !parse_count(v, 1, INT_MAX, &o->limit))
+                return usage_error("--limit wants a positive number, got '%s'", v);
+            else if (!strcmp(a, "--threads") && !parse_count(v, 1, MAX_THREADS, &o->threads))
+                return usage_error("--threads wants a number from 1 to %d, got '%s'", MAX_THREADS, v);
+        } else if (a[0] == '-') {
+            return usage_error("unknown option '%s'", a);
+        } else if (o->model.model_path) {
+            return usage_error("more than one model given ('%s')", a);
+        } else {
+            o->model.model_path = a;
+        }
+    }
+    if (!o->model.model_path)
+        return usage_error("no model given");
+    if (!o->data)
+        return usage_error("--data DATA is required");
+    if (o->model.onnx_path && !cli_has_ext(o->model.model_path, ".odpu"))
+        return usage_error("--onnx adds the FP32 column to an .odpu model; '%s' is not one", o->model.model_path);
+    o->model.want_fp32 = cli_has_ext(o->model.model_path, ".onnx") || o->model.onnx_path;
+    return 0;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    eval_opts o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    odpu_err err;
+    odpu_err_clear(&err);
+    odpu_dataset ds;
+    cli_model m;
+    memset(&m, 0, sizeof m);
+    odpu_status st = odpu_dataset_open(o.data, &ds, &err);
+    if (st == ODPU_OK)
+        st = cli_model_load(&o.model, &m, &err);
+    if (st == ODPU_OK)
+        st = evaluate(&o, &m, &ds, &err);
+    cli_model_free(&m);
+    odpu_dataset_free(&ds);
+    if (st != ODPU_OK) {
+        fprintf(stderr, "opendpu eval: %s\n", err.msg);
+        return EXIT_FAIL;
+    }
+    return 0;
+}

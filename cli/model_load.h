@@ -1,0 +1,50 @@
+/* model_load.h - how `opendpu eval` and `opendpu run` get a model to run: a compiled .odpu
+ * file as it is, or an .onnx compiled in memory (import, calibrate, quantize, compile), with
+ * the preprocessing and labels and, when asked, the float graph for the FP32 column. */
+#ifndef ODPU_CLI_MODEL_LOAD_H
+#define ODPU_CLI_MODEL_LOAD_H
+
+#include "arch/arch.h"
+#include "common/err.h"
+#include "data/meta.h"
+#include "host/model.h"
+#include "quantizer/graph.h"
+#include "quantizer/pipeline.h"
+
+/* The arch an .onnx is compiled for when --arch is not given. */
+#define CLI_DEFAULT_ARCH "arch/b4096.yaml"
+
+enum { CLI_DESC_MAX = 512 };
+
+typedef struct cli_model_options {
+    const char *model_path;   /* .onnx or .odpu */
+    const char *arch_path;    /* NULL: .onnx -> CLI_DEFAULT_ARCH; .odpu -> arch/<its arch>.yaml */
+    const char *onnx_path;    /* .odpu: the float model for the FP32 column (optional) */
+    /* .onnx: calibration and PTQ (cli/quant_args.h); a NULL calib_spec means the training
+     * split of model.yaml's dataset, a NULL meta_path the model.yaml next to the ONNX file. */
+    odpu_pipeline_options quant;
+    int want_fp32;            /* produce the canonical float graph (needs an .onnx) */
+} cli_model_options;
+
+/* Defaults: no paths, the pipeline's default options. */
+void cli_model_default_options(cli_model_options *o);
+
+typedef struct cli_model {
+    odpu_model model;         /* the INT8 model the engine runs */
+    odpu_arch arch;           /* the engine's config */
+    odpu_model_meta meta;     /* preprocessing and labels (model.yaml or the model's META) */
+    odpu_graph fp32;          /* canonical float graph, when has_fp32 */
+    int has_model, has_meta, has_fp32;
+    const odpu_tensor_desc *input, *output; /* the model's one input and one output tensor */
+    char desc[CLI_DESC_MAX];  /* where the model came from, for the report header */
+} cli_model;
+
+/* Load or build the model, check that it is a classifier this tool can drive (one input of
+ * the preprocessing's shape, one output of one score per label). Errors name the file. */
+odpu_status cli_model_load(const cli_model_options *o, cli_model *m, odpu_err *err);
+void cli_model_free(cli_model *m);
+
+/* Does the path end in ext (".onnx", ".odpu")? */
+int cli_has_ext(const char *path, const char *ext);
+
+#endif
