@@ -11,6 +11,9 @@
 
 enum { PATH_LEN_MAX = 4096 };
 
+/* The META key under which `opendpu compile` says how the model was quantized. */
+#define QUANT_KEY "quantization="
+
 /* Datasets whose training split calibrates by default: model.yaml's `dataset` -> spec. */
 static const struct {
     const char *dataset, *train_spec;
@@ -137,7 +140,15 @@ static odpu_status load_odpu(const cli_model_options *o, cli_model *m, odpu_err 
     m->has_meta = 1;
     if (o->want_fp32 && o->onnx_path && (st = load_fp32(o->onnx_path, m, err)) != ODPU_OK)
         return st;
-    snprintf(m->desc, sizeof m->desc, "%s (compiled for %s)", o->model_path, m->arch.name);
+    /* `opendpu compile` records how it quantized in a "quantization=" line. */
+    const char *q = m->model.meta ? strstr(m->model.meta, QUANT_KEY) : NULL;
+    if (q && (q == m->model.meta || q[-1] == '\n')) {
+        q += strlen(QUANT_KEY);
+        snprintf(m->desc, sizeof m->desc, "%s (compiled for %s; %.*s)", o->model_path, m->arch.name,
+                 (int)strcspn(q, "\n"), q);
+    } else {
+        snprintf(m->desc, sizeof m->desc, "%s (compiled for %s)", o->model_path, m->arch.name);
+    }
     return ODPU_OK;
 }
 
