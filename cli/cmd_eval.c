@@ -30,13 +30,15 @@ enum {
     /* One inference of a zoo model on the golden model takes milliseconds; a minute means
      * the engine hangs. */
     RUN_TIMEOUT_MS = 60000,
+    COLUMN_WIDTH = 24, /* "FP32 (C float executor)" and the backend's INT8 column */
 };
 
 static const char eval_usage[] =
     "usage: opendpu eval MODEL.onnx|MODEL.odpu --data DATA [--backend ref] [--arch ARCH.yaml]\n"
     "                    [--onnx FLOAT.onnx] [--limit N] [--threads N] [--predictions OUT.csv]\n"
     "                    [calibration options for an .onnx: opendpu eval --help]\n"
-    "  DATA: fashion-mnist:train|test, idx:IMAGES,LABELS or a folder of class folders; \"@N\" keeps N images\n";
+    "  DATA: fashion-mnist:train|test, idx:IMAGES,LABELS or a folder of class folders; \"@N\" keeps N images.\n"
+    "  Classes named after the model's labels (a '/' written as '_') are matched by name, others by position.\n";
 
 typedef struct eval_opts {
     cli_model_options model;
@@ -51,6 +53,8 @@ typedef enum eval_phase { PHASE_FP32, PHASE_INT8 } eval_phase;
 typedef struct eval_job {
     const cli_model *m;
     const odpu_dataset *ds;
+    int *class_map;             /* dataset class -> model class (see map_classes) */
+    const char *mapping;        /* how the classes were matched, for the report */
     int n_images;
     int *pred_fp32, *pred_int8; /* by image index */
 } eval_job;
@@ -194,7 +198,7 @@ typedef struct eval_result {
 static void count(const eval_job *job, int has_fp32, eval_result *r)
 {
     for (int i = 0; i < job->n_images; i++) {
-        int label = job->ds->labels[i];
+        int label = job->class_map[job->ds->labels[i]];
         r->correct_int8 += job->pred_int8[i] == label;
         if (has_fp32) {
             r->correct_fp32 += job->pred_fp32[i] == label;
@@ -205,7 +209,7 @@ static void count(const eval_job *job, int has_fp32, eval_result *r)
 
 static void print_row(const char *column, int correct, int n, double seconds)
 {
-    printf("  %-22s %7.2f %%   %6d / %-6d %10.1f\n", column, 100.0 * correct / n, correct, n,
+    printf("  %-*s %7.2f %%   %6d / %-6d %10.1f\n", COLUMN_WIDTH, column, 100.0 * correct / n, correct, n,
            seconds > 0 ? n / seconds : 0.0);
 }
 
@@ -213,8 +217,9 @@ static void print_report(const eval_opts *o, const cli_model *m, const eval_job 
                          int threads)
 {
     printf("model: %s\n", m->desc);
-    printf("data:  %s, %d images%s\n", job->ds->source, r->n, r->n < job->ds->count ? " (--limit)" : "");
-    printf("  %-22s %9s   %-15s %10s\n", "column", "top-1", "correct", "images/s");
+    printf("data:  %s, %d images%s; %s\n", job->ds->source, r->n, r->n < job->ds->count ? " (--limit)" : "",
+           job->mapping);
+    printf("  %-*s %9s   %-15s %10s\n", COLUMN_WIDTH, "column", "top-1", "correct", "images/s");
     if (m->has_fp32)
         print_row("FP32 (C float executor)", r->correct_fp32, r->n, r->sec_fp32);
     char int8_col[64];
@@ -234,7 +239,8 @@ static odpu_status write_predictions(const char *path, const eval_job *job, int 
         return odpu_fail(err, ODPU_E_IO, "%s: cannot write", path);
     fprintf(f, "image,label,fp32,int8\n");
     for (int i = 0; i < job->n_images; i++)
-        fprintf(f, "%d,%d,%d,%d\n", i, job->ds->labels[i], has_fp32 ? job->pred_fp32[i] : -1, job->pred_int8[i]);
+        fprintf(f, "%d,%d,%d,%d\n", i, job->class_map[job->ds->labels[i]], has_fp32 ? job->pred_fp32[i] : -1,
+                job->pred_int8[i]);
     if (fclose(f) != 0)
         return odpu_fail(err, ODPU_E_IO, "%s: write failed", path);
     return ODPU_OK;
@@ -242,13 +248,50 @@ static odpu_status write_predictions(const char *path, const eval_job *job, int 
 
 /* ---- Driver ------------------------------------------------------------------------------------- */
 
-/* Labels must be scores of the model; checked up front so no worker stops halfway. */
-static odpu_status check_labels(const odpu_dataset *ds, int n, int n_labels, odpu_err *err)
+/* Does a dataset class name denote a model label? Equal, or equal once the label's '/' (which
+ * a folder name cannot hold, e.g. "T-shirt/top") is written as '_'. */
+static int same_class(const char *name, const char *label)
 {
+    for (; *name && *label; name++, label++)
+        if (*name != *label && !(*label == '/' && *name == '_'))
+            return 0;
+    return !*name && !*label;
+}
+
+static int find_label(const odpu_model_meta *meta, const char *name)
+{
+    for (int k = 0; k < meta->n_labels; k++)
+        if (same_class(name, meta->labels[k]))
+            return k;
+    return -1;
+}
+
+/* Dataset classes -> model classes. When every class name is one of the model's labels
+ * (Fashion-MNIST's IDX sets, a folder named after the labels), by name; when none is (IDX
+ * classes "0".."9", folders named otherwise), by position; a mix is an error naming the
+ * first class without a label. Then every label used must be a model class, checked up
+ * front so no worker stops halfway. */
+static odpu_status map_classes(const odpu_dataset *ds, int n, const odpu_model_meta *meta, eval_job *job,
+                               odpu_err *err)
+{
+    int matched = 0, first_unmatched = -1;
+    for (int c = 0; c < ds->n_classes; c++) {
+        job->class_map[c] = find_label(meta, ds->class_names[c]);
+        if (job->class_map[c] >= 0)
+            matched++;
+        else if (first_unmatched < 0)
+            first_unmatched = c;
+    }
+    if (matched > 0 && matched < ds->n_classes)
+        return odpu_fail(err, ODPU_E_MISMATCH, "%s: class '%s' is not one of the model's labels (the other classes "
+                         "are matched by name)", ds->source, ds->class_names[first_unmatched]);
+    job->mapping = matched ? "classes matched to the model's labels by name" : "classes taken by position";
+    for (int c = 0; !matched && c < ds->n_classes; c++)
+        job->class_map[c] = c;
     for (int i = 0; i < n; i++)
-        if (ds->labels[i] >= n_labels)
-            return odpu_fail(err, ODPU_E_MISMATCH, "%s: image %d is labelled %d (%s) but the model has %d classes",
-                             ds->source, i, ds->labels[i], ds->class_names[ds->labels[i]], n_labels);
+        if (job->class_map[ds->labels[i]] >= meta->n_labels)
+            return odpu_fail(err, ODPU_E_MISMATCH, "%s: image %d is of class %d (%s) but the model has %d classes",
+                             ds->source, i, ds->labels[i], ds->class_names[ds->labels[i]], meta->n_labels);
     return ODPU_OK;
 }
 
@@ -257,14 +300,15 @@ static odpu_status evaluate(const eval_opts *o, const cli_model *m, const odpu_d
     eval_job job = {.m = m, .ds = ds};
     job.n_images = o->limit > 0 && o->limit < ds->count ? (int)o->limit : ds->count;
     int threads = o->threads < job.n_images ? (int)o->threads : job.n_images;
-    odpu_status st = check_labels(ds, job.n_images, m->meta.n_labels, err);
-    if (st != ODPU_OK)
-        return st;
+    odpu_status st = ODPU_OK;
+    job.class_map = calloc((size_t)ds->n_classes, sizeof *job.class_map);
     job.pred_fp32 = calloc((size_t)job.n_images, sizeof *job.pred_fp32);
     job.pred_int8 = calloc((size_t)job.n_images, sizeof *job.pred_int8);
     worker *ws = calloc((size_t)threads, sizeof *ws);
-    if (!job.pred_fp32 || !job.pred_int8 || !ws)
+    if (!job.class_map || !job.pred_fp32 || !job.pred_int8 || !ws)
         st = odpu_fail(err, ODPU_E_NOMEM, "out of memory for %d images", job.n_images);
+    if (st == ODPU_OK)
+        st = map_classes(ds, job.n_images, &m->meta, &job, err);
     for (int k = 0; k < threads && st == ODPU_OK; k++) {
         ws[k].job = &job;
         ws[k].first = (int)((long long)job.n_images * k / threads);
@@ -285,6 +329,7 @@ static odpu_status evaluate(const eval_opts *o, const cli_model *m, const odpu_d
     for (int k = 0; ws && k < threads; k++)
         worker_close(&ws[k]);
     free(ws);
+    free(job.class_map);
     free(job.pred_fp32);
     free(job.pred_int8);
     return st;

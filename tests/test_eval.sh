@@ -80,6 +80,29 @@ else
   bad "opendpu compile failed: $("$CLI" compile "$MODEL" --arch arch/b4096.yaml --calib "$CALIB" -o "$tmp/m.odpu" 2>&1 | tail -2)"
 fi
 
+# An image folder named after the labels holding the first 20 test images: matched by name
+# (the folders' sorted order is not the label order), the same predictions as the IDX set.
+FOLDER=tests/data/dataset/fashion_folder
+out=$("$CLI" eval "$MODEL" --data "$FOLDER" --calib "$CALIB" --predictions "$tmp/pf.csv" 2>&1)
+grep -q "20 images; classes matched to the model's labels by name" <<<"$out" && ok || bad "folder eval: $out"
+"$CLI" eval "$MODEL" --data fashion-mnist:test@20 --calib "$CALIB" --predictions "$tmp/pi.csv" >/dev/null 2>&1
+same_predictions() { cmp -s <(tail -n +2 "$1" | cut -d, -f2- | sort) <(tail -n +2 "$2" | cut -d, -f2- | sort); }
+same_predictions "$tmp/pf.csv" "$tmp/pi.csv" && ok || bad "folder and IDX predictions of the same images differ"
+# Folders named by class number: taken by position, the same result.
+mkdir "$tmp/numbered"
+for d in "$FOLDER"/*/; do
+  name=$(basename "$d"); k=0
+  for l in T-shirt_top Trouser Pullover Dress Coat Sandal Shirt Sneaker Bag "Ankle boot"; do
+    [ "$l" = "$name" ] && cp -r "$d" "$tmp/numbered/class$k"; k=$((k + 1))
+  done
+done
+out=$("$CLI" eval "$MODEL" --data "$tmp/numbered" --calib "$CALIB" --predictions "$tmp/pn.csv" 2>&1)
+grep -q "classes taken by position" <<<"$out" && ok || bad "numbered folder eval: $out"
+same_predictions "$tmp/pn.csv" "$tmp/pi.csv" && ok || bad "numbered folder predictions differ from the IDX set's"
+# Some folders named after labels, one not: an error naming it.
+cp -r "$FOLDER" "$tmp/mixed" && mv "$tmp/mixed/Bag" "$tmp/mixed/Handbag"
+expect 1 "Handbag.*not one of the model's labels" -- "$CLI" eval "$MODEL" --data "$tmp/mixed" --calib "$CALIB"
+
 # run on the .onnx directly (compiled in memory).
 expect 0 "^  1\. Ankle boot" -- "$CLI" run "$MODEL" --input "$PNG" --calib "$CALIB"
 

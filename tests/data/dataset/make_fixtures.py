@@ -18,6 +18,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 IDX_IMAGES_HEADER = 16  # magic + count + rows + cols
 SIDE = 28
+IDX_LABELS_HEADER = 8  # magic + count
+FOLDER_IMAGES = 20
+LABELS = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+          "Ankle boot"]
 
 
 def main():
@@ -32,6 +36,15 @@ def main():
     first = Image.frombytes("L", (SIDE, SIDE), raw[IDX_IMAGES_HEADER:])
     first.save(os.path.join(HERE, "fashion_test0_ankle_boot.png"))  # its label is 9, Ankle boot
     first.resize((2 * SIDE, 2 * SIDE)).convert("RGB").save(os.path.join(HERE, "fashion_test0_rgb56.png"))
+    with gzip.open(os.path.join(FASHION_MNIST, "t10k-images-idx3-ubyte.gz")) as f:
+        images = f.read(IDX_IMAGES_HEADER + FOLDER_IMAGES * SIDE * SIDE)[IDX_IMAGES_HEADER:]
+    with gzip.open(os.path.join(FASHION_MNIST, "t10k-labels-idx1-ubyte.gz")) as f:
+        labels = f.read(IDX_LABELS_HEADER + FOLDER_IMAGES)[IDX_LABELS_HEADER:]
+    for i in range(FOLDER_IMAGES):
+        folder = os.path.join(HERE, "fashion_folder", LABELS[labels[i]].replace("/", "_"))
+        os.makedirs(folder, exist_ok=True)
+        pixels = images[i * SIDE * SIDE:(i + 1) * SIDE * SIDE]
+        Image.frombytes("L", (SIDE, SIDE), pixels).save(os.path.join(folder, "test%02d.png" % i))
 
 
 if __name__ == "__main__":
