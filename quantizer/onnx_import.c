@@ -654,6 +654,32 @@ static odpu_status op_batchnorm(node_ctx *n)
 
 static odpu_status op_unary(node_ctx *n) { return need_input(n, 0, "X"); }
 
+/* torch.onnx emits Identity on an initializer when two parameters hold equal values (it keeps
+ * one initializer and aliases the other), e.g. two BatchNorm biases. Fold it here, so every
+ * consumer that needs a constant (BatchNorm, Conv weights) sees one. */
+static odpu_status op_identity(node_ctx *n)
+{
+    odpu_status st = need_input(n, 0, "input");
+    if (st)
+        return st;
+    odpu_graph *g = n->c->g;
+    odpu_gnode *gn = gnode(n);
+    const odpu_gtensor *x = &g->tensors[gn->inputs[0]];
+    if (!x->data)
+        return ODPU_OK;
+    odpu_gtensor *y = &g->tensors[gn->outputs[0]];
+    size_t count = (size_t)odpu_tensor_numel(x);
+    y->data = malloc((count ? count : 1) * sizeof *y->data);
+    if (!y->data)
+        return node_fail(n, ODPU_E_NOMEM, "out of memory");
+    memcpy(y->data, x->data, count * sizeof *y->data);
+    y->rank = x->rank;
+    memcpy(y->dims, x->dims, sizeof y->dims);
+    y->producer = -1;
+    gn->dead = 1;
+    return ODPU_OK;
+}
+
 static odpu_status op_clip(node_ctx *n)
 {
     odpu_node_attrs *a = &gnode(n)->a;
@@ -892,7 +918,7 @@ static const op_spec op_specs[] = {
     {"Flatten", ODPU_NODE_FLATTEN, 1, 1, 1, axis_attrs, op_flatten},
     {"Reshape", ODPU_NODE_RESHAPE, 2, 2, 1, reshape_attrs, op_reshape},
     {"Dropout", ODPU_NODE_IDENTITY, 1, 3, 1, dropout_attrs, op_dropout},
-    {"Identity", ODPU_NODE_IDENTITY, 1, 1, 1, NULL, op_unary},
+    {"Identity", ODPU_NODE_IDENTITY, 1, 1, 1, NULL, op_identity},
     {"Softmax", ODPU_NODE_SOFTMAX, 1, 1, 1, axis_attrs, op_softmax},
     {"QuantizeLinear", ODPU_NODE_QUANTIZE, 2, 3, 1, qdq_attrs, op_quantize},
     {"DequantizeLinear", ODPU_NODE_DEQUANTIZE, 2, 3, 1, qdq_attrs, op_dequantize},

@@ -402,6 +402,31 @@ def relu_input_case(name):
     return save_case("cases", name, m, [x], [y], "ours")
 
 
+def shared_param_case(name):
+    """torch.onnx's initializer sharing: when two parameters are equal it keeps one
+    initializer and feeds the other consumer through Identity. Here two BatchNorms share a
+    bias, one of them through Identity. Its own generator, so the other cases keep their data."""
+    rng = np.random.default_rng(20261122)
+    r = lambda *shape: rng.standard_normal(shape).astype(np.float32)
+    x = r(1, 3, 5, 5)
+    w1, w2 = r(4, 3, 3, 3) * 0.4, r(4, 4, 1, 1) * 0.4
+    s1, s2, bias, m1, m2 = r(4), r(4), r(4), r(4), r(4)
+    v1, v2 = np.abs(r(4)) + 0.5, np.abs(r(4)) + 0.5
+    inits = [init("w1", w1), init("w2", w2), init("s1", s1), init("s2", s2), init("bias", bias),
+             init("m1", m1), init("m2", m2), init("v1", v1), init("v2", v2)]
+    nodes = [helper.make_node("Identity", ["bias"], ["bias_alias"], name="alias"),
+             helper.make_node("Conv", ["x", "w1"], ["c1"], name="conv1", pads=[1, 1, 1, 1]),
+             helper.make_node("BatchNormalization", ["c1", "s1", "bias", "m1", "v1"], ["n1"], name="bn1"),
+             helper.make_node("Relu", ["n1"], ["r1"], name="relu1"),
+             helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv2"),
+             helper.make_node("BatchNormalization", ["c2", "s2", "bias_alias", "m2", "v2"], ["y"], name="bn2")]
+    zero = np.zeros(4, np.float32)
+    y = ref_bn(ref_conv(relu(ref_bn(ref_conv(x, w1, zero, pads=(1, 1, 1, 1)), s1, bias, m1, v1, 1e-5)), w2, zero),
+               s2, bias, m2, v2, 1e-5)
+    m = model(nodes, [vinfo("x", [1, 3, 5, 5])], [vinfo("y", y.shape)], inits, 13)
+    return save_case("cases", name, m, [x], [y], "ours")
+
+
 def our_cases():
     lines = [
         conv_case("conv_raw_opset17", (1, 3, 7, 6), (4, 3, 3, 3), pads=(1, 1, 1, 1)),
@@ -440,6 +465,7 @@ def our_cases():
         concat_case("concat_depthwise_clip"),
         qdq_case("qdq_conv"),
         relu_input_case("unfusable_activations"),
+        shared_param_case("identity_shared_initializer"),
     ]
     return lines
 
