@@ -9,7 +9,7 @@
 const char quant_args_help[] =
     "  --calib DATA            calibration images: fashion-mnist:train|test, idx:IMAGES,LABELS or an\n"
     "                          image folder, optionally @N (default: the first 300 images)\n"
-    "  --calib-method M        minmax | percentile | entropy | mse (default entropy)\n"
+    "  --calib-method M        minmax | percentile | entropy | mse (default mse)\n"
     "  --percentile P          clip point of the percentile method (default 99.99)\n"
     "  --meta MODEL.yaml       preprocessing and labels (default: model.yaml next to the ONNX file)\n"
     "  --no-cle                skip cross-layer equalization\n"

@@ -12,7 +12,7 @@ extern const char quant_args_help[];
  * return 0 if it is not one; on a bad value print "opendpu CMD: ..." and return -1. */
 int quant_args_parse(const char *cmd, int argc, char **argv, int *i, odpu_pipeline_options *o);
 
-/* "entropy calibration over 300 images of SPEC, CLE, bias correction" for reports. */
+/* "mse calibration over 300 images of SPEC, CLE, bias correction" for reports. */
 void quant_args_describe(const odpu_pipeline_options *o, const odpu_pipeline *p, char *buf, size_t size);
 
 #endif

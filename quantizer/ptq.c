@@ -27,7 +27,7 @@ enum {
 
 void odpu_ptq_default_options(odpu_ptq_options *o)
 {
-    o->method = ODPU_CALIB_ENTROPY;
+    o->method = ODPU_CALIB_MSE;
     o->percentile = DEFAULT_PERCENTILE;
     o->cross_layer_equalization = 1;
     o->bias_correction = 1;
