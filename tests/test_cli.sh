@@ -2,29 +2,7 @@
 # test_cli.sh - the opendpu command line as a user meets it: listings, exit codes, and
 # error messages that name what is wrong and where. Run by `make test` from the repo root.
 set -u
-CLI=${ODPU_CLI:-build/opendpu}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect STATUS PATTERN -- CMD...: exit status and a pattern in stdout+stderr.
-expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out status
-  out=$("$@" 2>&1); status=$?
-  if [ "$status" -ne "$want" ]; then
-    bad "'$*' exited $status, expected $want; output: $(echo "$out" | head -5)"
-  elif ! grep -qE -- "$pattern" <<<"$out"; then
-    bad "'$*' output lacks /$pattern/: $(echo "$out" | head -5)"
-  else
-    ok
-  fi
-}
+. "$(dirname "$0")/cli_lib.sh"
 
 # The end-to-end demo writes a model file; disasm must list it readably.
 expect 0 "outputs equal the plain-C reference" -- "$CLI" demo --images 20 -o "$tmp/demo.odpu"
@@ -76,5 +54,4 @@ expect 1 "bad.yaml:[0-9]+.*rows" -- "$CLI" archgen "$tmp/bad.yaml" --print
 expect 2 "usage" -- "$CLI" nosuchcommand
 expect 2 "usage|unknown" -- "$CLI" demo --bogus
 
-echo "cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli

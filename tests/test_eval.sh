@@ -4,33 +4,11 @@
 # thread count, the .odpu path, top-5 output of run, and clean errors for bad input.
 # Run by `make test` from the repo root; small slices keep it fast under the sanitizers.
 set -u
-CLI=${ODPU_CLI:-build/opendpu}
+. "$(dirname "$0")/cli_lib.sh"
 MODEL=models/mnist_cnn/mnist_cnn.onnx
 PNG=tests/data/dataset/fashion_test0_ankle_boot.png
 CALIB=fashion-mnist:train@100
 MAX_GAP=3   # points INT8 top-1 may trail FP32 on 200 images (one image is 0.5 points)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect STATUS PATTERN -- CMD...: exit status and a pattern in stdout+stderr.
-expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out status
-  out=$("$@" 2>&1); status=$?
-  if [ "$status" -ne "$want" ]; then
-    bad "'$*' exited $status, expected $want; output: $(echo "$out" | head -5)"
-  elif ! grep -qE -- "$pattern" <<<"$out"; then
-    bad "'$*' output lacks /$pattern/: $(echo "$out" | head -5)"
-  else
-    ok
-  fi
-}
 
 # top-1 percentage of a table row ("  FP32 (C float executor)   89.50 %  ...")
 top1() { grep -E "^  $1" <<<"$2" | grep -oE '[0-9]+\.[0-9]+ %' | head -1 | cut -d' ' -f1; }
@@ -121,5 +99,4 @@ expect 2 "--limit" -- "$CLI" eval "$MODEL" --data fashion-mnist:test --limit x
 expect 2 "--input IMAGE is required" -- "$CLI" run "$MODEL"
 expect 2 "unknown option" -- "$CLI" run "$MODEL" --input "$PNG" --bogus
 
-echo "eval: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish eval
