@@ -13,6 +13,7 @@ enum {
 
 typedef struct cle_pair {
     int first, second; /* CONV node indices */
+    int64_t offset;    /* channel i of first's output is input channel offset + i of second */
 } cle_pair;
 
 static int commutes_with_scale(odpu_act act)
@@ -53,13 +54,30 @@ static int scalable_conv(const odpu_graph *g, const odpu_gnode *n)
     return n->n_inputs < 3 || n->inputs[2] < 0 || private_constant(g, n->inputs[2]);
 }
 
-/* The CONV that channel i of node first's output reaches through per-channel pools, or -1. */
-static int paired_conv(const odpu_graph *g, int first)
+/* Channels of the CONCAT inputs before input t (t must appear exactly once), or -1. */
+static int64_t concat_offset(const odpu_graph *g, const odpu_gnode *cat, int t)
+{
+    int64_t offset = 0, found = -1;
+    for (int k = 0; k < cat->n_inputs; k++) {
+        if (cat->inputs[k] == t) {
+            if (found >= 0)
+                return -1;
+            found = offset;
+        }
+        offset += g->tensors[cat->inputs[k]].dims[1];
+    }
+    return found;
+}
+
+/* The CONV that node first's output channels reach through operators that act per channel
+ * (pools, and CONCAT, which only shifts them by *offset), or -1. */
+static int paired_conv(const odpu_graph *g, int first, int64_t *offset)
 {
     const odpu_gnode *n = &g->nodes[first];
     if (!scalable_conv(g, n) || !commutes_with_scale(n->act))
         return -1;
     int t = n->outputs[0];
+    *offset = 0;
     for (;;) {
         int c = sole_consumer(g, t);
         if (c < 0)
@@ -67,19 +85,26 @@ static int paired_conv(const odpu_graph *g, int first)
         const odpu_gnode *m = &g->nodes[c];
         if (m->op == ODPU_NODE_CONV)
             return m->inputs[0] == t && scalable_conv(g, m) ? c : -1;
-        int pool = m->op == ODPU_NODE_MAXPOOL || m->op == ODPU_NODE_AVGPOOL || m->op == ODPU_NODE_GLOBAL_AVGPOOL;
-        if (!pool || !commutes_with_scale(m->act))
+        if (m->op == ODPU_NODE_CONCAT) {
+            int64_t at = concat_offset(g, m, t);
+            if (at < 0 || m->a.axis != 1)
+                return -1;
+            *offset += at;
+        } else if (m->op != ODPU_NODE_MAXPOOL && m->op != ODPU_NODE_AVGPOOL && m->op != ODPU_NODE_GLOBAL_AVGPOOL) {
+            return -1;
+        }
+        if (!commutes_with_scale(m->act))
             return -1;
         t = m->outputs[0];
     }
 }
 
-/* Channel i of the first CONV's output is input channel i of the second: their counts agree. */
+/* Channel i of the first CONV's output is input channel offset + i of the second. */
 static int channels_match(const odpu_graph *g, const cle_pair *p)
 {
     const odpu_gnode *a = &g->nodes[p->first], *b = &g->nodes[p->second];
     const odpu_gtensor *wa = &g->tensors[a->inputs[1]], *wb = &g->tensors[b->inputs[1]];
-    return wb->dims[0] % b->a.group == 0 && wa->dims[0] == wb->dims[1] * b->a.group;
+    return wb->dims[0] % b->a.group == 0 && p->offset + wa->dims[0] <= wb->dims[1] * b->a.group;
 }
 
 /* Equalize one pair; returns the largest |s[i] - 1|. */
@@ -98,7 +123,7 @@ static double equalize_pair(odpu_graph *g, const cle_pair *p)
         double r1 = 0, r2 = 0;
         for (int64_t k = 0; k < per_out_a; k++)
             r1 = fmax(r1, fabs(w1[k]));
-        int64_t grp = i / cin_g, c = i % cin_g;
+        int64_t grp = (p->offset + i) / cin_g, c = (p->offset + i) % cin_g;
         for (int64_t o = grp * cout_g; o < (grp + 1) * cout_g; o++)
             for (int64_t k = 0; k < taps; k++)
                 r2 = fmax(r2, fabs(wb->data[(o * cin_g + c) * taps + k]));
@@ -126,7 +151,8 @@ odpu_status odpu_cle_apply(odpu_graph *g, int *n_pairs, odpu_err *err)
     for (int i = 0; i < g->n_nodes; i++) {
         if (g->nodes[i].dead)
             continue;
-        cle_pair p = {i, paired_conv(g, i)};
+        cle_pair p = {i, -1, 0};
+        p.second = paired_conv(g, i, &p.offset);
         if (p.second >= 0 && channels_match(g, &p))
             pairs[n++] = p;
     }

@@ -8,8 +8,9 @@
 
 /* Nagel et al., "Data-Free Quantization Through Weight Equalization and Bias Correction"
  * (ICCV 2019), section 4.1. For a pair CONV1 -> CONV2 where channel i of CONV1's output feeds
- * only CONV2 (possibly through MAXPOOL / AVGPOOL / GLOBAL_AVGPOOL, which act per channel), with
- * weight ranges r1[i] = max |W1[i, ...]| and r2[i] = max |W2[:, i, ...]|, scale
+ * only CONV2 (possibly through MAXPOOL / AVGPOOL / GLOBAL_AVGPOOL, which act per channel, or a
+ * CONCAT, which only renumbers the channels CONV2 sees), with weight ranges
+ * r1[i] = max |W1[i, ...]| and r2[i] = max |W2[:, i, ...]| (i as CONV2 numbers it), scale
  *     W1[i] /= s[i], b1[i] /= s[i], W2[:, i] *= s[i],   s[i] = sqrt(r1[i] / r2[i]),
  * which leaves both ranges at sqrt(r1[i] r2[i]). The float function is unchanged only when
  * every activation on the way commutes with a positive per-channel scale: none, ReLU and

@@ -367,6 +367,51 @@ START_TEST(cle_skips_clip_and_crosses_pools)
 }
 END_TEST
 
+/* The LCRM pattern: a pointwise and a depthwise CONV concatenated, then a per-channel affine
+ * (a BatchNormalization as a depthwise 1x1 CONV) with ReLU, then a CONV. Each concatenated
+ * CONV pairs with the affine CONV at its channel offset; the function stays the same. */
+START_TEST(cle_through_concat)
+{
+    test_rng r;
+    test_rng_seed(&r, 21);
+    odpu_graph g;
+    odpu_graph_init(&g);
+    int in = activation(&g, "input", 4, 6, 6);
+    float mag_pw[3] = {0.01f, 1, 100}, mag_dw[8] = {0.02f, 0.2f, 2, 20, 0.05f, 0.5f, 5, 50};
+    int pw = conv(&g, in, &(conv_spec){"pw", 3, 1, 1, 0, 1, ODPU_ACT_NONE, mag_pw}, &r);
+    int dw = conv(&g, in, &(conv_spec){"dw", 8, 3, 1, 1, 4, ODPU_ACT_NONE, mag_dw}, &r);
+    int cat = activation(&g, "cat", 11, 6, 6);
+    int cat_in[2] = {pw, dw};
+    node(&g, ODPU_NODE_CONCAT, "concat", cat_in, 2, cat);
+    int bn = conv(&g, cat, &(conv_spec){"bn", 11, 1, 1, 0, 11, ODPU_ACT_RELU, NULL}, &r);
+    int out = conv(&g, bn, &(conv_spec){"next", 5, 3, 1, 1, 1, ODPU_ACT_NONE, NULL}, &r);
+    set_io(&g, in, out);
+    float *x = images(&g, 3, -1, 1, 22);
+    int64_t count;
+    float *y0 = run_all(&g, x, 3, &count);
+    int pairs = -1;
+    odpu_err err;
+    ck_assert_int_eq(odpu_cle_apply(&g, &pairs, &err), ODPU_OK);
+    ck_assert_int_eq(pairs, 3); /* pw -> bn, dw -> bn, bn -> next */
+    float *y1 = run_all(&g, x, 3, &count);
+    double peak = 1;
+    for (int64_t i = 0; i < 3 * count; i++)
+        peak = fmax(peak, fabs(y0[i]));
+    for (int64_t i = 0; i < 3 * count; i++)
+        ck_assert_msg(fabs(y0[i] - y1[i]) <= 1e-5 * peak, "%g vs %g (peak %g)", y0[i], y1[i], peak);
+    /* The concatenated channels now span far less than the 1e4 they did. */
+    double rp[3], rd[8], all[11];
+    int64_t n;
+    out_ranges(&g, "pw", rp, &n);
+    out_ranges(&g, "dw", rd, &n);
+    memcpy(all, rp, sizeof rp);
+    memcpy(all + 3, rd, sizeof rd);
+    ck_assert_msg(spread(all, 11) < 300, "concat channel spread %g", spread(all, 11));
+    free(x), free(y0), free(y1);
+    odpu_graph_free(&g);
+}
+END_TEST
+
 /* ---- Bias correction ------------------------------------------------------------------- */
 
 /* Mean over the calibration images and positions of (output with fake-quantized weights -
@@ -746,6 +791,7 @@ static Suite *ptq_suite(void)
     tcase_add_test(tc, sharing_constraints);
     tcase_add_test(tc, cle_is_exact_and_balances);
     tcase_add_test(tc, cle_skips_clip_and_crosses_pools);
+    tcase_add_test(tc, cle_through_concat);
     tcase_add_test(tc, bias_correction_reduces_mean_error);
     tcase_add_test(tc, absorb_other_tools_qdq);
     tcase_add_test(tc, absorb_refuses_what_the_engine_cannot_run);
