@@ -4,30 +4,8 @@
 # calibration data (its parameters are kept), the float model compiled directly, and the
 # usage and data errors.
 set -u
-CLI=${ODPU_CLI:-build/opendpu}
+. "$(dirname "$0")/cli_lib.sh"
 MODEL=models/mnist_cnn/mnist_cnn.onnx
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
-
-# expect STATUS PATTERN -- CMD...: exit status and a pattern in stdout+stderr.
-expect() {
-  local want=$1 pattern=$2
-  shift 3
-  local out status
-  out=$("$@" 2>&1); status=$?
-  if [ "$status" -ne "$want" ]; then
-    bad "'$*' exited $status, expected $want; output: $(echo "$out" | head -5)"
-  elif ! grep -qE -- "$pattern" <<<"$out"; then
-    bad "'$*' output lacks /$pattern/: $(echo "$out" | head -5)"
-  else
-    ok
-  fi
-}
 
 # Quantize: a QDQ file; every method and switch is accepted.
 expect 0 "mse calibration over 50 images of fashion-mnist:train@50, CLE, bias correction" -- \
@@ -68,5 +46,4 @@ expect 1 "nosuch.yaml" -- "$CLI" quantize "$MODEL" --calib fashion-mnist:train@5
 head -c 300 "$tmp/q.onnx" > "$tmp/trunc.onnx"
 expect 1 "trunc.onnx" -- "$CLI" quantize "$tmp/trunc.onnx" --calib fashion-mnist:train@5 -o "$tmp/x.onnx"
 
-echo "ptq cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "ptq cli"
