@@ -402,18 +402,10 @@ static odpu_status lower_concat(const odpu_lgraph *lg, const odpu_gnode *n, odpu
 
 /* ---- The graph ---------------------------------------------------------------------------- */
 
-static int is_graph_output(const odpu_graph *g, int t)
-{
-    for (int i = 0; i < g->n_outputs; i++)
-        if (g->outputs[i] == t)
-            return 1;
-    return 0;
-}
-
 /* A Softmax must be a graph output nothing else reads: the host applies it after the run. */
 static odpu_status check_softmax(const odpu_graph *g, const odpu_gnode *n, odpu_err *err)
 {
-    if (n->n_inputs != 1 || n->n_outputs != 1 || !is_graph_output(g, n->outputs[0]) ||
+    if (n->n_inputs != 1 || n->n_outputs != 1 || !odpu_graph_is_output(g, n->outputs[0]) ||
         odpu_graph_consumers(g, n->outputs[0], NULL, 0) > 0)
         return node_fail(err, n, "Softmax is only supported as a final graph output (the host applies it)");
     return ODPU_OK;

@@ -21,19 +21,11 @@ static int commutes_with_scale(odpu_act act)
     return act == ODPU_ACT_NONE || act == ODPU_ACT_RELU || act == ODPU_ACT_LEAKY;
 }
 
-static int is_graph_output(const odpu_graph *g, int t)
-{
-    for (int i = 0; i < g->n_outputs; i++)
-        if (g->outputs[i] == t)
-            return 1;
-    return 0;
-}
-
 /* The only node reading t, or -1 if t has several readers or leaves the graph. */
 static int sole_consumer(const odpu_graph *g, int t)
 {
     int c;
-    if (is_graph_output(g, t) || odpu_graph_consumers(g, t, &c, 1) != 1)
+    if (odpu_graph_is_output(g, t) || odpu_graph_consumers(g, t, &c, 1) != 1)
         return -1;
     return c;
 }

@@ -265,3 +265,19 @@ int odpu_graph_consumers(const odpu_graph *g, int tensor, int *nodes, int max)
     }
     return count;
 }
+
+int odpu_graph_is_output(const odpu_graph *g, int t)
+{
+    for (int i = 0; i < g->n_outputs; i++)
+        if (g->outputs[i] == t)
+            return 1;
+    return 0;
+}
+
+int odpu_graph_is_input(const odpu_graph *g, int t)
+{
+    for (int i = 0; i < g->n_inputs; i++)
+        if (g->inputs[i] == t)
+            return 1;
+    return 0;
+}

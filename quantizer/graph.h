@@ -142,8 +142,11 @@ int64_t odpu_tensor_numel(const odpu_gtensor *t);
 const char *odpu_node_op_name(odpu_node_op op);
 /* Consumers of a tensor: fills up to max node indices, returns the total count. Dead nodes
  * are skipped; a node reading the tensor twice counts once. Graph outputs are not nodes:
- * check g->outputs separately. */
+ * check them with odpu_graph_is_output. */
 int odpu_graph_consumers(const odpu_graph *g, int tensor, int *nodes, int max);
+/* Whether tensor t is one of the graph's outputs / inputs. */
+int odpu_graph_is_output(const odpu_graph *g, int t);
+int odpu_graph_is_input(const odpu_graph *g, int t);
 
 /* ---- ONNX import (quantizer/onnx_import.c) --------------------------------------------- */
 

@@ -26,27 +26,11 @@ static odpu_status pass_fail(odpu_err *err, const odpu_gnode *n, const char *fmt
 
 /* ---- Graph surgery helpers ------------------------------------------------------------- */
 
-static int is_graph_output(const odpu_graph *g, int t)
-{
-    for (int i = 0; i < g->n_outputs; i++)
-        if (g->outputs[i] == t)
-            return 1;
-    return 0;
-}
-
-static int is_graph_input(const odpu_graph *g, int t)
-{
-    for (int i = 0; i < g->n_inputs; i++)
-        if (g->inputs[i] == t)
-            return 1;
-    return 0;
-}
-
 /* The live node producing t, if t is used by exactly one node (consumer) and is no graph
  * output: only then may the producer's output be renamed or its values changed. */
 static int sole_producer(const odpu_graph *g, int t)
 {
-    if (t < 0 || g->tensors[t].data || is_graph_output(g, t) || odpu_graph_consumers(g, t, NULL, 0) != 1)
+    if (t < 0 || g->tensors[t].data || odpu_graph_is_output(g, t) || odpu_graph_consumers(g, t, NULL, 0) != 1)
         return -1;
     int p = g->tensors[t].producer;
     return p >= 0 && !g->nodes[p].dead ? p : -1;
@@ -79,7 +63,7 @@ static void redirect(odpu_graph *g, int from, int to)
 static int bypass(odpu_graph *g, odpu_gnode *n)
 {
     int x = n->inputs[0], y = n->outputs[0];
-    if (!is_graph_output(g, y)) {
+    if (!odpu_graph_is_output(g, y)) {
         redirect(g, y, x);
         n->dead = 1;
         return 1;
@@ -546,7 +530,7 @@ static odpu_status fc_to_conv(odpu_graph *g, int ni, odpu_err *err)
             bd[o] = n->a.beta * ct->data[cn == 1 ? 0 : o];
     }
     /* A 2-D graph input becomes [N, K, 1, 1]: the same data in the same order. */
-    if (g->tensors[src].rank == 2 && is_graph_input(g, src)) {
+    if (g->tensors[src].rank == 2 && odpu_graph_is_input(g, src)) {
         odpu_gtensor *it = &g->tensors[src];
         it->rank = 4;
         it->dims[2] = it->dims[3] = 1;
@@ -580,7 +564,7 @@ static void remove_trivial_flattens(odpu_graph *g)
         odpu_gnode *n = &g->nodes[ni];
         if (n->dead || (n->op != ODPU_NODE_FLATTEN && n->op != ODPU_NODE_RESHAPE))
             continue;
-        if (odpu_graph_consumers(g, n->outputs[0], NULL, 0) == 0 && !is_graph_output(g, n->outputs[0]))
+        if (odpu_graph_consumers(g, n->outputs[0], NULL, 0) == 0 && !odpu_graph_is_output(g, n->outputs[0]))
             continue; /* dead anyway */
         const odpu_gtensor *x = &g->tensors[n->inputs[0]], *y = &g->tensors[n->outputs[0]];
         if (x->rank == 4 && x->dims[2] == 1 && x->dims[3] == 1 && y->rank == 2 && y->dims[0] == x->dims[0] &&
@@ -684,7 +668,7 @@ static void mark_dead(odpu_graph *g)
 {
     for (int ni = g->n_nodes - 1; ni >= 0; ni--) {
         odpu_gnode *n = &g->nodes[ni];
-        if (!n->dead && !is_graph_output(g, n->outputs[0]) && odpu_graph_consumers(g, n->outputs[0], NULL, 0) == 0)
+        if (!n->dead && !odpu_graph_is_output(g, n->outputs[0]) && odpu_graph_consumers(g, n->outputs[0], NULL, 0) == 0)
             n->dead = 1;
     }
 }
@@ -785,7 +769,7 @@ static odpu_status check_canonical(const odpu_graph *g, odpu_err *err)
                     return pass_fail(err, n, "input '%s' is a constant", g->tensors[n->inputs[k]].name);
             break;
         case ODPU_NODE_SOFTMAX:
-            if (!is_graph_output(g, n->outputs[0]) || odpu_graph_consumers(g, n->outputs[0], NULL, 0) != 0)
+            if (!odpu_graph_is_output(g, n->outputs[0]) || odpu_graph_consumers(g, n->outputs[0], NULL, 0) != 0)
                 return pass_fail(err, n, "Softmax runs on the host, so only as a final output");
             break;
         default: return pass_fail(err, n, "cannot be mapped to the engine's operators");

@@ -48,14 +48,6 @@ static int live_activation(const odpu_graph *g, int t)
     return 0;
 }
 
-static int is_graph_output(const odpu_graph *g, int t)
-{
-    for (int i = 0; i < g->n_outputs; i++)
-        if (g->outputs[i] == t)
-            return 1;
-    return 0;
-}
-
 static const char *source_of(const odpu_graph *g)
 {
     return g->source ? g->source : "graph";
@@ -317,7 +309,7 @@ static int feeds_softmax(const odpu_graph *g, int t)
  * preprocessing, and clipping the largest scores would turn the top-1 into a tie. */
 static odpu_calib_method method_for(const odpu_graph *g, int t, odpu_calib_method m)
 {
-    if (g->tensors[t].producer < 0 || is_graph_output(g, t) || feeds_softmax(g, t))
+    if (g->tensors[t].producer < 0 || odpu_graph_is_output(g, t) || feeds_softmax(g, t))
         return ODPU_CALIB_MINMAX;
     return m;
 }

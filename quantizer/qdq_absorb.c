@@ -75,22 +75,6 @@ static int64_t channel_of(const qdq_params *p, const odpu_gtensor *t, int64_t i)
     return (i / inner) % t->dims[p->axis];
 }
 
-static int is_graph_output(const odpu_graph *g, int t)
-{
-    for (int i = 0; i < g->n_outputs; i++)
-        if (g->outputs[i] == t)
-            return 1;
-    return 0;
-}
-
-static int is_graph_input(const odpu_graph *g, int t)
-{
-    for (int i = 0; i < g->n_inputs; i++)
-        if (g->inputs[i] == t)
-            return 1;
-    return 0;
-}
-
 /* Turn tensor t into a constant holding v (taken over). */
 static void make_constant(odpu_graph *g, int t, float *v)
 {
@@ -230,7 +214,7 @@ static void redirect(odpu_graph *g, int from, int to)
     for (int i = 0; i < g->n_outputs; i++)
         if (g->outputs[i] == from) {
             g->outputs[i] = to;
-            if (!is_graph_input(g, to)) {
+            if (!odpu_graph_is_input(g, to)) {
                 char *name = g->tensors[to].name;
                 g->tensors[to].name = g->tensors[from].name;
                 g->tensors[from].name = name;
@@ -261,7 +245,7 @@ static odpu_status absorb_activation(odpu_graph *g, int ni, odpu_err *err)
         return QDQ_FAIL(g, qn, "activation '%s' is quantized twice with different parameters", g->tensors[t].name);
     int readers[ODPU_MAX_NODE_IO];
     int n_readers = odpu_graph_consumers(g, qout, readers, ODPU_MAX_NODE_IO);
-    if (is_graph_output(g, qout) || n_readers < 1 || n_readers > ODPU_MAX_NODE_IO)
+    if (odpu_graph_is_output(g, qout) || n_readers < 1 || n_readers > ODPU_MAX_NODE_IO)
         return QDQ_FAIL(g, qn, "its output must feed DequantizeLinear nodes only (an integer model output is not "
                         "supported)");
     for (int r = 0; r < n_readers; r++) {

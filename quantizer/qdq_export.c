@@ -248,14 +248,6 @@ static void attr_ints(exporter *x, Onnx__NodeProto *n, const char *name, const i
 
 /* ---- Names ----------------------------------------------------------------------------- */
 
-static int is_graph_output(const odpu_graph *g, int t)
-{
-    for (int i = 0; i < g->n_outputs; i++)
-        if (g->outputs[i] == t)
-            return 1;
-    return 0;
-}
-
 static int has_act_q(const odpu_graph *g, int t)
 {
     return g->tensors[t].q.valid && !g->tensors[t].q.ch_scales;
@@ -265,14 +257,14 @@ static int has_act_q(const odpu_graph *g, int t)
 static const char *produced_name(exporter *x, int t)
 {
     const char *name = x->g->tensors[t].name;
-    return has_act_q(x->g, t) && is_graph_output(x->g, t) ? xprintf(x, "%s_float", name) : name;
+    return has_act_q(x->g, t) && odpu_graph_is_output(x->g, t) ? xprintf(x, "%s_float", name) : name;
 }
 
 /* The name consumers read for tensor t (after its Q/DQ pair). */
 static const char *read_name(exporter *x, int t)
 {
     const char *name = x->g->tensors[t].name;
-    return has_act_q(x->g, t) && !is_graph_output(x->g, t) ? xprintf(x, "%s_dequantized", name) : name;
+    return has_act_q(x->g, t) && !odpu_graph_is_output(x->g, t) ? xprintf(x, "%s_dequantized", name) : name;
 }
 
 /* ---- Graph pieces ---------------------------------------------------------------------- */
