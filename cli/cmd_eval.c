@@ -27,9 +27,6 @@ enum {
     DEFAULT_THREADS = 2,
     /* More workers than this only adds engine instances: the host has a few cores. */
     MAX_THREADS = 64,
-    /* One inference of a zoo model on the golden model takes milliseconds; a minute means
-     * the engine hangs. */
-    RUN_TIMEOUT_MS = 60000,
     COLUMN_WIDTH = 24, /* "FP32 (C float executor)" and the backend's INT8 column */
 };
 
@@ -63,11 +60,9 @@ typedef struct worker {
     const eval_job *job;
     int first, end;             /* images [first, end) */
     eval_phase phase;
-    odpu_hal *hal;
-    odpu_runtime *rt;
-    odpu_f32_exec *ex;
-    float *input, *scores;      /* preprocessed input, dequantized scores */
-    int8_t *qin, *qout;         /* engine input / output */
+    cli_engine engine;          /* INT8 column */
+    odpu_f32_exec *ex;          /* FP32 column */
+    float *input;               /* preprocessed input */
     odpu_status st;
     odpu_err err;
 } worker;
@@ -96,19 +91,12 @@ static odpu_status classify_fp32(worker *w, int i)
 static odpu_status classify_int8(worker *w, int i)
 {
     const cli_model *m = w->job->m;
-    const odpu_tensor_desc *in = m->input, *out = m->output;
     odpu_status st = preprocess(w, i);
-    if (st == ODPU_OK)
-        st = odpu_quantize_input(w->input, (int)in->c, (int)in->h, (int)in->w, in->scale, in->zero_point, w->qin,
-                                 &w->err);
-    const int8_t *inputs[1] = {w->qin};
-    int8_t *outputs[1] = {w->qout};
     if (st != ODPU_OK)
         return st;
-    if ((st = odpu_runtime_run(w->rt, inputs, outputs, RUN_TIMEOUT_MS, NULL, &w->err)) != ODPU_OK)
+    if ((st = cli_engine_classify(&w->engine, m, w->input, &w->err)) != ODPU_OK)
         return odpu_err_prefix(&w->err, "%s: image %d: ", w->job->ds->source, i);
-    odpu_dequantize(w->qout, out->c, out->scale, out->zero_point, w->scores);
-    w->job->pred_int8[i] = odpu_argmax(w->scores, (int)out->c);
+    w->job->pred_int8[i] = odpu_argmax(w->engine.scores, (int)m->output->c);
     return ODPU_OK;
 }
 
@@ -123,13 +111,9 @@ static void *worker_main(void *arg)
 
 static void worker_close(worker *w)
 {
-    odpu_runtime_close(w->rt);
-    odpu_hal_close(w->hal);
+    cli_engine_close(&w->engine);
     odpu_f32_exec_destroy(w->ex);
     free(w->input);
-    free(w->scores);
-    free(w->qin);
-    free(w->qout);
 }
 
 /* Each worker's own engine instance and float executor, made before the clock starts. */
@@ -139,15 +123,9 @@ static odpu_status worker_open(worker *w, const eval_opts *o, odpu_err *err)
     const odpu_preprocess *p = &m->meta.pre;
     size_t in_n = (size_t)p->out_c * p->out_h * p->out_w;
     w->input = malloc(in_n * sizeof *w->input);
-    w->scores = malloc((size_t)m->meta.n_labels * sizeof *w->scores);
-    w->qin = malloc(in_n);
-    w->qout = malloc((size_t)m->meta.n_labels);
-    if (!w->input || !w->scores || !w->qin || !w->qout)
+    if (!w->input)
         return odpu_fail(err, ODPU_E_NOMEM, "out of memory for a worker's buffers");
-    odpu_hal_options hopt = {.arch = &m->arch};
-    odpu_status st = odpu_hal_open(o->backend, &hopt, &w->hal, err);
-    if (st == ODPU_OK)
-        st = odpu_runtime_open(w->hal, &m->model, &w->rt, err);
+    odpu_status st = cli_engine_open(&w->engine, m, o->backend, err);
     if (st == ODPU_OK && m->has_fp32)
         st = odpu_f32_exec_create(&m->fp32, &w->ex, err);
     return st;

@@ -19,7 +19,6 @@ enum {
     EXIT_FAIL = 1,
     EXIT_USAGE = 2,
     DEFAULT_TOP = 5,
-    RUN_TIMEOUT_MS = 60000, /* see cmd_eval.c: milliseconds expected, a minute means a hang */
 };
 
 static const char run_usage[] =
@@ -36,23 +35,17 @@ typedef struct run_opts {
 typedef struct run_ctx {
     uint8_t *pixels;
     int h, w, c;
-    float *x, *scores, *probs;
-    int8_t *qin, *qout;
+    float *x, *probs;
     int *order;
-    odpu_hal *hal;
-    odpu_runtime *rt;
+    cli_engine engine;
 } run_ctx;
 
 static void run_free(run_ctx *r)
 {
-    odpu_runtime_close(r->rt);
-    odpu_hal_close(r->hal);
+    cli_engine_close(&r->engine);
     odpu_image_free(r->pixels);
     free(r->x);
-    free(r->scores);
     free(r->probs);
-    free(r->qin);
-    free(r->qout);
     free(r->order);
 }
 
@@ -61,12 +54,9 @@ static odpu_status alloc_buffers(run_ctx *r, const cli_model *m, odpu_err *err)
     size_t in_n = (size_t)m->meta.pre.out_c * m->meta.pre.out_h * m->meta.pre.out_w;
     size_t n = (size_t)m->meta.n_labels;
     r->x = malloc(in_n * sizeof *r->x);
-    r->qin = malloc(in_n);
-    r->qout = malloc(n);
-    r->scores = malloc(n * sizeof *r->scores);
     r->probs = malloc(n * sizeof *r->probs);
     r->order = malloc(n * sizeof *r->order);
-    if (!r->x || !r->qin || !r->qout || !r->scores || !r->probs || !r->order)
+    if (!r->x || !r->probs || !r->order)
         return odpu_fail(err, ODPU_E_NOMEM, "out of memory");
     return ODPU_OK;
 }
@@ -76,22 +66,13 @@ static odpu_status infer(const run_opts *o, const cli_model *m, run_ctx *r, odpu
     odpu_status st = alloc_buffers(r, m, err);
     if (st == ODPU_OK && (st = odpu_preprocess_image(&m->meta.pre, r->pixels, r->h, r->w, r->c, r->x, err)) != ODPU_OK)
         return odpu_err_prefix(err, "%s: ", o->input);
-    const odpu_tensor_desc *in = m->input, *out = m->output;
     if (st == ODPU_OK)
-        st = odpu_quantize_input(r->x, (int)in->c, (int)in->h, (int)in->w, in->scale, in->zero_point, r->qin, err);
-    odpu_hal_options hopt = {.arch = &m->arch};
+        st = cli_engine_open(&r->engine, m, o->backend, err);
     if (st == ODPU_OK)
-        st = odpu_hal_open(o->backend, &hopt, &r->hal, err);
-    if (st == ODPU_OK)
-        st = odpu_runtime_open(r->hal, &m->model, &r->rt, err);
-    const int8_t *inputs[1] = {r->qin};
-    int8_t *outputs[1] = {r->qout};
-    if (st == ODPU_OK)
-        st = odpu_runtime_run(r->rt, inputs, outputs, RUN_TIMEOUT_MS, NULL, err);
+        st = cli_engine_classify(&r->engine, m, r->x, err);
     if (st != ODPU_OK)
         return st;
-    odpu_dequantize(r->qout, out->c, out->scale, out->zero_point, r->scores);
-    odpu_softmax(r->scores, m->meta.n_labels, r->probs);
+    odpu_softmax(r->engine.scores, m->meta.n_labels, r->probs);
     return ODPU_OK;
 }
 
@@ -105,7 +86,7 @@ static void print_top(const run_opts *o, const cli_model *m, run_ctx *r)
     for (int i = 0; i < k; i++) {
         int c = r->order[i];
         printf("  %d. %-24s %6.2f %%  (score %.3f)\n", i + 1, m->meta.labels[c], 100.0 * r->probs[c],
-               (double)r->scores[c]);
+               (double)r->engine.scores[c]);
     }
 }
 

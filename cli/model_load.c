@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/quant_args.h"
+#include "data/classify.h"
 #include "compiler/compiler.h"
 
 enum { PATH_LEN_MAX = 4096 };
@@ -205,5 +206,49 @@ odpu_status cli_model_load(const cli_model_options *o, cli_model *m, odpu_err *e
         st = check_io(o->model_path, m, err);
     if (st != ODPU_OK)
         cli_model_free(m);
+    return st;
+}
+
+/* One inference of a zoo model on the golden model takes milliseconds; a minute means the
+ * engine hangs. */
+enum { ENGINE_TIMEOUT_MS = 60000 };
+
+odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, odpu_err *err)
+{
+    memset(e, 0, sizeof *e);
+    const odpu_tensor_desc *in = m->input, *out = m->output;
+    e->qin = malloc((size_t)in->h * in->w * in->c);
+    e->qout = malloc(out->c);
+    e->scores = malloc((size_t)out->c * sizeof *e->scores);
+    if (!e->qin || !e->qout || !e->scores)
+        return odpu_fail(err, ODPU_E_NOMEM, "out of memory for the engine's buffers");
+    odpu_hal_options hopt = {.arch = &m->arch};
+    odpu_status st = odpu_hal_open(backend, &hopt, &e->hal, err);
+    if (st == ODPU_OK)
+        st = odpu_runtime_open(e->hal, &m->model, &e->rt, err);
+    return st;
+}
+
+void cli_engine_close(cli_engine *e)
+{
+    odpu_runtime_close(e->rt);
+    odpu_hal_close(e->hal);
+    free(e->qin);
+    free(e->qout);
+    free(e->scores);
+    memset(e, 0, sizeof *e);
+}
+
+odpu_status cli_engine_classify(cli_engine *e, const cli_model *m, const float *input, odpu_err *err)
+{
+    const odpu_tensor_desc *in = m->input, *out = m->output;
+    odpu_status st = odpu_quantize_input(input, (int)in->c, (int)in->h, (int)in->w, in->scale, in->zero_point,
+                                         e->qin, err);
+    const int8_t *inputs[1] = {e->qin};
+    int8_t *outputs[1] = {e->qout};
+    if (st == ODPU_OK)
+        st = odpu_runtime_run(e->rt, inputs, outputs, ENGINE_TIMEOUT_MS, NULL, err);
+    if (st == ODPU_OK)
+        odpu_dequantize(e->qout, out->c, out->scale, out->zero_point, e->scores);
     return st;
 }

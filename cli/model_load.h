@@ -7,6 +7,8 @@
 #include "arch/arch.h"
 #include "common/err.h"
 #include "data/meta.h"
+#include "host/hal.h"
+#include "host/runtime.h"
 #include "host/model.h"
 #include "quantizer/graph.h"
 #include "quantizer/pipeline.h"
@@ -43,6 +45,20 @@ typedef struct cli_model {
  * the preprocessing's shape, one output of one score per label). Errors name the file. */
 odpu_status cli_model_load(const cli_model_options *o, cli_model *m, odpu_err *err);
 void cli_model_free(cli_model *m);
+
+/* One engine instance running a cli_model: the HAL backend, the runtime and the buffers of
+ * one classification (shared by eval's workers and run). */
+typedef struct cli_engine {
+    odpu_hal *hal;
+    odpu_runtime *rt;
+    int8_t *qin, *qout;       /* engine input / output tensors */
+    float *scores;            /* dequantized output, meta.n_labels values */
+} cli_engine;
+
+odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, odpu_err *err);
+void cli_engine_close(cli_engine *e);
+/* Quantize one preprocessed NCHW float input, run it, dequantize into e->scores. */
+odpu_status cli_engine_classify(cli_engine *e, const cli_model *m, const float *input, odpu_err *err);
 
 /* Does the path end in ext (".onnx", ".odpu")? */
 int cli_has_ext(const char *path, const char *ext);
