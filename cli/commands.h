@@ -19,6 +19,9 @@ int cmd_quantize(int argc, char **argv);
 /* opendpu eval MODEL --data DATA [--backend ref] [--arch A] [--calib DATA] [--limit N] [--threads N]:
  * FP32 and INT8 top-1 over a labelled set */
 int cmd_eval(int argc, char **argv);
+/* opendpu compare MODEL --data DATA [--backends A,B] [--limit N]: are two engines' outputs
+ * equal byte for byte? Narrows the first difference down to a layer and a byte. */
+int cmd_compare(int argc, char **argv);
 /* opendpu run MODEL --input IMAGE [--backend ref]: the top-5 classes of one image */
 int cmd_run(int argc, char **argv);
 

@@ -22,6 +22,8 @@ static const command commands[] = {
     {"demo", cmd_demo, "demo [--arch ARCH.yaml] [--backend ref] [--seed N]"},
     {"eval", cmd_eval, "eval MODEL.onnx|.odpu --data DATA [--backend ref] [--arch ARCH.yaml] [--calib DATA] "
                        "[--limit N] [--threads N]"},
+    {"compare", cmd_compare, "compare MODEL.onnx|.odpu --data DATA [--backends ref,sim] [--arch ARCH.yaml] "
+                             "[--limit N]: bit-exactness of two engines, image by image"},
     {"run", cmd_run, "run MODEL.odpu|.onnx --input IMAGE [--backend ref] [--top N]"},
 };
 

@@ -249,3 +249,14 @@ odpu_status odpu_runtime_run(odpu_runtime *rt, const int8_t *const *inputs, int8
         return st;
     return transfer(rt, ODPU_TENSOR_OUTPUT, NULL, outputs, err);
 }
+
+odpu_status odpu_runtime_window(odpu_runtime *rt, const uint8_t **bytes, size_t *size, odpu_err *err)
+{
+    size_t n = (size_t)rt->model->ddr_size;
+    odpu_status st = odpu_hal_sync(rt->hal, &rt->ddr, 0, n, ODPU_SYNC_FROM_DEVICE, err);
+    if (st != ODPU_OK)
+        return st;
+    *bytes = rt->ddr.virt;
+    *size = n;
+    return ODPU_OK;
+}

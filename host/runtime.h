@@ -32,4 +32,9 @@ typedef struct odpu_run_stats {
 odpu_status odpu_runtime_run(odpu_runtime *rt, const int8_t *const *inputs, int8_t *const *outputs,
                              uint32_t timeout_ms, odpu_run_stats *stats, odpu_err *err);
 
+/* The whole DDR window as the engine left it after the last run (synced from the device), for
+ * tools that compare engines beyond the output tensors (opendpu compare). The bytes stay valid
+ * until the next run or close. */
+odpu_status odpu_runtime_window(odpu_runtime *rt, const uint8_t **bytes, size_t *size, odpu_err *err);
+
 #endif
