@@ -58,7 +58,7 @@ DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys ive
                 libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
                 dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck
 
-.PHONY: all gen test demo deps lint clean bench zoo
+.PHONY: all gen test demo deps lint lint-c lint-rtl resources clean bench zoo
 
 # Keep test objects: they are intermediate files of a pattern rule, which make would delete.
 .SECONDARY:
@@ -155,9 +155,28 @@ deps:
 	  exit 1; \
 	fi
 
-lint:
+# C: cppcheck. RTL: Verilator's full lint of the whole engine for every shipped arch (each arch
+# is a different elaboration: array shape, buffer depths, AXI width).
+RTL_SRCS := $(wildcard rtl/*.sv)
+RTL_ARCHS := $(ARCH_CONFIGS:arch/%.yaml=%)
+
+lint: lint-c lint-rtl
+
+lint-c:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr --suppress=missingIncludeSystem -I. $(LIB_DIRS) cli tests
+
+lint-rtl: gen
+	@for a in $(RTL_ARCHS); do \
+	  echo "== verilator --lint-only -Wall, arch $$a"; \
+	  verilator --lint-only -Wall -I$(BUILD)/gen/$$a --top-module odpu_top $(RTL_SRCS) || exit 1; \
+	done
+
+# FPGA resource estimate (Yosys synth_xilinx for Zynq UltraScale+) of the two board-sized
+# configs, written to docs/resources.md.
+RESOURCE_ARCHS ?= b1024 b4096
+resources: gen
+	rtl/synth/resources.sh docs/resources.md $(RESOURCE_ARCHS)
 
 clean:
 	rm -rf build build-san
