@@ -290,6 +290,14 @@ static void describe(const cc_ctx *cx, int t, odpu_tensor_role role, odpu_tensor
     d->row_stride = ct->view.rs;
     d->scale = gt->q.scale;
     d->zero_point = gt->q.zero_point;
+    if (ct->fold.rows) {
+        d->pad_top = (uint16_t)ct->fold.pad[0];
+        d->pad_bottom = (uint16_t)ct->fold.pad[1];
+        d->pad_left = (uint16_t)ct->fold.pad[2];
+        d->pad_right = (uint16_t)ct->fold.pad[3];
+        d->fold_rows = (uint16_t)ct->fold.rows;
+        d->fold_step = (uint16_t)ct->fold.step;
+    }
 }
 
 static odpu_status model_tensors(const cc_ctx *cx, odpu_model *m, odpu_err *err)
@@ -331,6 +339,10 @@ static void layer_info(const cc_ctx *cx, const cc_layer *L, odpu_layer_info *li)
     snprintf(li->op, sizeof li->op, "%s", L->op);
     const odpu_lnode *ln = L->lnode >= 0 ? &cx->lg->nodes[L->lnode] : NULL;
     int in = L->n_in ? L->in[0] : ln ? ln->in[0] : -1, out = L->out >= 0 ? L->out : ln ? ln->out : -1;
+    if (L->folded) { /* the table shows the layer, not its folded form */
+        in = ln->in[0];
+        out = ln->out;
+    }
     if (in >= 0) {
         li->in_h = (uint32_t)cx->tensors[in].shape.h;
         li->in_w = (uint32_t)cx->tensors[in].shape.w;
@@ -437,6 +449,8 @@ odpu_status odpu_compile(const odpu_graph *g, const odpu_compile_options *opt, o
     st = ctx_init(&cx, opt->arch, &lg, err);
     if (st == ODPU_OK)
         st = build_layers(&cx, err);
+    if (st == ODPU_OK)
+        st = cc_fold_inputs(&cx, err);
     if (st == ODPU_OK)
         st = plan_layers(&cx, err);
     if (st == ODPU_OK)

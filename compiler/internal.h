@@ -131,7 +131,9 @@ typedef struct cc_layer {
     odpu_add_params add;
     cc_conv_plan cp;
     cc_map_plan mp;
-    int8_t *own_w;           /* weights / params this layer synthesized (GAP as CONV) */
+    int folded;              /* the first convolution rewritten by fold.c (in/out are aliases) */
+    int fold_wide;           /* output pixels it computes per instruction pixel */
+    int8_t *own_w;           /* weights / params this layer synthesized (GAP as CONV, fold.c) */
     odpu_chan_params *own_p;
     /* For the layer table. */
     uint64_t macs, weight_bytes, ddr_read, ddr_written;
@@ -139,12 +141,29 @@ typedef struct cc_layer {
     char plan[CC_PLAN_TEXT];
 } cc_layer;
 
+/* How the host stores a folded graph input (fold.c; odpu_tensor_desc's fields of the same
+ * names): padded by pad[] (top, bottom, left, right) with its zero point, and `rows` input rows
+ * `step` apart side by side in every stored pixel. rows = 0: a plain tensor. */
+typedef struct cc_fold {
+    int rows, step;
+    int pad[4];
+} cc_fold;
+
+typedef enum cc_alias {
+    CC_ALIAS_NONE = 0,
+    CC_ALIAS_FOLDED_IN, /* the folded first convolution's view of its folded input (parent) */
+    CC_ALIAS_WIDE_OUT,  /* its output seen as `wide` adjacent pixels per pixel (parent dense) */
+} cc_alias;
+
 /* A tensor of the compiled model: a graph activation, or a virtual channel slice that a copy
- * writes into a concatenation. */
+ * writes into a concatenation, or another view of its parent's bytes (alias). */
 typedef struct cc_tensor {
     odpu_lshape shape;
     int parent, ch_off;      /* written in place into channels [ch_off, +c) of parent, or -1 */
     int def, last_use;       /* layer that writes it (-1: the host) and the last that reads it */
+    cc_fold fold;            /* graph inputs the host folds */
+    cc_alias alias;          /* parent >= 0 and ch_off = 0 for aliases */
+    uint32_t alias_ps;       /* FOLDED_IN: pixel stride of the view; WIDE_OUT: pixels per pixel */
     cc_view view;
 } cc_tensor;
 
@@ -181,6 +200,13 @@ int cc_gap_fits_pool(const cc_ctx *cx, int h, int w);
 /* Weight words of one CONV instruction (docs/isa.md section 2), by its mode. */
 uint32_t cc_weight_words(const cc_ctx *cx, int in_c, int out_c, int groups, int kh, int kw);
 int cc_conv_mode(int in_c, int groups);
+
+/* fold.c: fold the first convolution's window into channels where that keeps more of the
+ * array busy (docs/compiler.md, "First-layer folding"). Between build and plan. */
+odpu_status cc_fold_inputs(cc_ctx *cx, odpu_err *err);
+
+/* memplan.c: bytes of the DDR region a root tensor needs (folded inputs are larger). */
+uint64_t cc_tensor_bytes(const cc_tensor *t);
 
 /* pack.c */
 odpu_status cc_pack_layer(cc_ctx *cx, cc_layer *L, odpu_err *err);

@@ -42,6 +42,34 @@ odpu_status cc_alias_concat(cc_ctx *cx, const odpu_lnode *ln, int *copy_src, int
     return ODPU_OK;
 }
 
+/* Padded width and rows of a folded input's storage (odpu_tensor_storage's arithmetic). */
+static void folded_storage(const cc_tensor *t, uint64_t *rows, uint64_t *cols)
+{
+    const cc_fold *f = &t->fold;
+    *rows = ((uint64_t)t->shape.h + f->pad[0] + f->pad[1] - f->rows) / f->step + 1;
+    *cols = (uint64_t)t->shape.w + f->pad[2] + f->pad[3];
+}
+
+uint64_t cc_tensor_bytes(const cc_tensor *t)
+{
+    if (!t->fold.rows)
+        return (uint64_t)t->shape.h * t->shape.w * t->shape.c;
+    uint64_t rows, cols;
+    folded_storage(t, &rows, &cols);
+    return rows * cols * t->fold.rows * t->shape.c;
+}
+
+/* The view of a root tensor placed at off: dense HWC, or a folded input's storage. */
+static cc_view root_view(const cc_tensor *t, uint64_t off)
+{
+    if (!t->fold.rows)
+        return (cc_view){off, (uint32_t)t->shape.c, (uint32_t)t->shape.w * (uint32_t)t->shape.c};
+    uint64_t rows, cols;
+    folded_storage(t, &rows, &cols);
+    uint32_t ps = (uint32_t)(t->fold.rows * t->shape.c);
+    return (cc_view){off, ps, (uint32_t)cols * ps};
+}
+
 /* The tensor whose region t is a slice of, and t's channel offset in it. */
 static int root_of(const cc_ctx *cx, int t, int *ch)
 {
@@ -126,8 +154,7 @@ static odpu_status collect_regions(cc_ctx *cx, region **out, int *n_out, odpu_er
         int ch, r = root_of(cx, t, &ch);
         if (index[r] < 0) {
             index[r] = n;
-            const odpu_lshape s = cx->tensors[r].shape;
-            rg[n++] = (region){r, INT32_MAX, -2, (uint64_t)s.h * s.w * s.c, 0, 0};
+            rg[n++] = (region){r, INT32_MAX, -2, cc_tensor_bytes(&cx->tensors[r]), 0, 0};
         }
         region *g = &rg[index[r]];
         int defined = ct->def != INT32_MAX;
@@ -164,8 +191,14 @@ odpu_status cc_memplan(cc_ctx *cx, odpu_err *err)
         int ch, r = root_of(cx, t, &ch);
         for (int i = 0; i < n; i++)
             if (rg[i].root == r) {
-                const odpu_lshape s = cx->tensors[r].shape;
-                cx->tensors[t].view = (cc_view){rg[i].off + (uint64_t)ch, (uint32_t)s.c, (uint32_t)s.w * (uint32_t)s.c};
+                cc_tensor *ct = &cx->tensors[t];
+                ct->view = root_view(&cx->tensors[r], rg[i].off);
+                ct->view.base += (uint64_t)ch;
+                /* Aliases (fold.c) see the same bytes with another pixel stride. */
+                if (ct->alias == CC_ALIAS_FOLDED_IN)
+                    ct->view.ps = ct->alias_ps;
+                else if (ct->alias == CC_ALIAS_WIDE_OUT)
+                    ct->view.ps *= ct->alias_ps;
                 break;
             }
     }

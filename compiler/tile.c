@@ -422,7 +422,12 @@ odpu_status cc_plan_conv(cc_ctx *cx, cc_layer *L, odpu_err *err)
         return st;
     if ((st = cc_pack_layer(cx, L, err)) != ODPU_OK)
         return st;
-    conv_plan_text(&g, &best, p, L->plan, sizeof L->plan);
+    char text[CC_PLAN_TEXT];
+    conv_plan_text(&g, &best, p, text, sizeof text);
+    if (L->folded) /* fold.c rewrote the layer: say how, then the plan of its folded form */
+        snprintf(L->plan, sizeof L->plan, "folded %dpx: %.*s", L->fold_wide, CC_PLAN_TEXT - 16, text);
+    else
+        snprintf(L->plan, sizeof L->plan, "%s", text);
     return ODPU_OK;
 }
 

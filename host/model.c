@@ -61,7 +61,13 @@ enum {
     TEN_ROW_STRIDE = 92,      /* u32 */
     TEN_SCALE = 96,           /* u32: IEEE-754 binary32 bit pattern */
     TEN_ZERO_POINT = 100,     /* i32 */
-    TEN_ENTRY_BYTES = 104,
+    TEN_PAD_TOP = 104,        /* u16, version 1.1 on */
+    TEN_PAD_BOTTOM = 106,     /* u16 */
+    TEN_PAD_LEFT = 108,       /* u16 */
+    TEN_PAD_RIGHT = 110,      /* u16 */
+    TEN_FOLD_ROWS = 112,      /* u16 */
+    TEN_FOLD_STEP = 114,      /* u16 */
+    TEN_ENTRY_BYTES = 116,
 
     /* The LAYERS section: a u32 count, then count entries. */
     LAYERS_COUNT = 0,
@@ -126,16 +132,57 @@ static int fail_why(char *why, const char *fmt, ...)
     return 0;
 }
 
-/* Bytes spanned by a tensor's box: from element (0,0,0) to one past (h-1,w-1,c-1). The
- * caller has checked h, w, c >= 1; the result saturates instead of wrapping. */
-static uint64_t tensor_extent(const odpu_tensor_desc *t)
+int odpu_tensor_is_folded(const odpu_tensor_desc *t)
 {
-    uint64_t rows, cols, sum;
-    if (__builtin_mul_overflow((uint64_t)(t->h - 1), (uint64_t)t->row_stride, &rows) ||
-        __builtin_mul_overflow((uint64_t)(t->w - 1), (uint64_t)t->pixel_stride, &cols) ||
-        __builtin_add_overflow(rows, cols, &sum) || __builtin_add_overflow(sum, t->c, &sum))
+    return t->pad_top || t->pad_bottom || t->pad_left || t->pad_right || t->fold_rows || t->fold_step;
+}
+
+void odpu_tensor_storage(const odpu_tensor_desc *t, uint32_t *rows, uint32_t *cols, uint32_t *pixel_bytes)
+{
+    if (!odpu_tensor_is_folded(t)) {
+        *rows = t->h;
+        *cols = t->w;
+        *pixel_bytes = t->c;
+        return;
+    }
+    /* The rules guarantee fold_rows, fold_step >= 1 and fold_rows <= the padded height. */
+    uint64_t padded_h = (uint64_t)t->h + t->pad_top + t->pad_bottom;
+    uint32_t k = t->fold_rows ? t->fold_rows : 1, step = t->fold_step ? t->fold_step : 1;
+    *rows = padded_h >= k ? (uint32_t)((padded_h - k) / step + 1) : 0;
+    *cols = t->w + t->pad_left + t->pad_right;
+    *pixel_bytes = k * t->c;
+}
+
+/* Bytes spanned by a tensor's storage, from its first byte to one past its last. The caller
+ * has checked h, w, c >= 1; the result saturates instead of wrapping. */
+uint64_t odpu_tensor_extent(const odpu_tensor_desc *t)
+{
+    uint32_t rows, cols, bytes;
+    odpu_tensor_storage(t, &rows, &cols, &bytes);
+    uint64_t r, c, sum;
+    if (!rows || !cols || __builtin_mul_overflow((uint64_t)(rows - 1), (uint64_t)t->row_stride, &r) ||
+        __builtin_mul_overflow((uint64_t)(cols - 1), (uint64_t)t->pixel_stride, &c) ||
+        __builtin_add_overflow(r, c, &sum) || __builtin_add_overflow(sum, bytes, &sum))
         return UINT64_MAX;
     return sum;
+}
+
+/* The folding fields' own rules (the strides are checked against the storage after). */
+static int fold_rule(const odpu_tensor_desc *t, size_t *field, char *why)
+{
+    if (!odpu_tensor_is_folded(t))
+        return 1;
+    *field = TEN_PAD_TOP;
+    if (t->role != ODPU_TENSOR_INPUT)
+        return fail_why(why, "padding and folding are for inputs only (the host writes them)");
+    *field = TEN_FOLD_ROWS;
+    if (t->fold_rows < 1 || (uint32_t)t->fold_rows > t->h + t->pad_top + t->pad_bottom)
+        return fail_why(why, "fold_rows %u is not in [1, padded height %" PRIu32 "]", t->fold_rows,
+                        t->h + t->pad_top + t->pad_bottom);
+    *field = TEN_FOLD_STEP;
+    if (t->fold_step < 1)
+        return fail_why(why, "fold_step is 0");
+    return 1;
 }
 
 static int ranges_overlap(uint64_t a_lo, uint64_t a_hi, uint64_t b_lo, uint64_t b_hi)
@@ -190,15 +237,20 @@ static int tensor_rule(const odpu_tensor_desc *t, const odpu_model *m, size_t *f
     if (t->h == 0 || t->w == 0 || t->c == 0)
         return fail_why(why, "shape %" PRIu32 "x%" PRIu32 "x%" PRIu32 " (HxWxC) has a zero dimension",
                         t->h, t->w, t->c);
+    if (!fold_rule(t, field, why))
+        return 0;
+    uint32_t rows, cols, bytes;
+    odpu_tensor_storage(t, &rows, &cols, &bytes);
     *field = TEN_PIXEL_STRIDE;
-    if (t->pixel_stride < t->c)
-        return fail_why(why, "pixel_stride %" PRIu32 " is less than c = %" PRIu32, t->pixel_stride, t->c);
+    if (t->pixel_stride < bytes)
+        return fail_why(why, "pixel_stride %" PRIu32 " is less than the %" PRIu32 " bytes of a pixel", t->pixel_stride,
+                        bytes);
     *field = TEN_ROW_STRIDE;
-    if ((uint64_t)t->row_stride < (uint64_t)t->w * t->pixel_stride)
-        return fail_why(why, "row_stride %" PRIu32 " is less than w * pixel_stride = %" PRIu64,
-                        t->row_stride, (uint64_t)t->w * t->pixel_stride);
+    if ((uint64_t)t->row_stride < (uint64_t)cols * t->pixel_stride)
+        return fail_why(why, "row_stride %" PRIu32 " is less than %" PRIu32 " pixels * pixel_stride = %" PRIu64,
+                        t->row_stride, cols, (uint64_t)cols * t->pixel_stride);
     *field = TEN_DDR_OFFSET;
-    uint64_t extent = tensor_extent(t);
+    uint64_t extent = odpu_tensor_extent(t);
     if (t->ddr_offset > m->ddr_size || extent > m->ddr_size - t->ddr_offset)
         return fail_why(why, "box at %" PRIu64 " spanning %" PRIu64 " bytes leaves the DDR window [0, %" PRIu64 ")",
                         t->ddr_offset, extent, m->ddr_size);
@@ -271,6 +323,12 @@ static void write_tensor(uint8_t *p, const odpu_tensor_desc *t)
     memcpy(&bits, &t->scale, sizeof bits);
     odpu_wr32(p + TEN_SCALE, bits);
     odpu_wr32(p + TEN_ZERO_POINT, (uint32_t)t->zero_point);
+    odpu_wr16(p + TEN_PAD_TOP, t->pad_top);
+    odpu_wr16(p + TEN_PAD_BOTTOM, t->pad_bottom);
+    odpu_wr16(p + TEN_PAD_LEFT, t->pad_left);
+    odpu_wr16(p + TEN_PAD_RIGHT, t->pad_right);
+    odpu_wr16(p + TEN_FOLD_ROWS, t->fold_rows);
+    odpu_wr16(p + TEN_FOLD_STEP, t->fold_step);
 }
 
 static void write_text(uint8_t *p, const char *text, size_t bytes)
@@ -466,6 +524,12 @@ static odpu_status parse_preamble(const parser *p, odpu_model *m)
                    "file format version %u.%u is not supported: this reader understands version %d.x up to %d.%d",
                    m->version_major, m->version_minor, ODPU_MODEL_VERSION_MAJOR,
                    ODPU_MODEL_VERSION_MAJOR, ODPU_MODEL_VERSION_MINOR);
+    /* 1.1 grew the tensor entries (input padding and folding); a 1.0 file is recompiled. */
+    if (m->version_minor < ODPU_MODEL_VERSION_MINOR_OLDEST)
+        return bad(p, HDR_VERSION_MINOR,
+                   "file format version %u.%u is older than the oldest this reader understands (%d.%d); "
+                   "recompile the model with opendpu compile",
+                   m->version_major, m->version_minor, ODPU_MODEL_VERSION_MAJOR, ODPU_MODEL_VERSION_MINOR_OLDEST);
     if (m->version_minor > ODPU_MODEL_VERSION_MINOR)
         return bad(p, HDR_VERSION_MINOR,
                    "file format version %u.%u is newer than this reader's %d.%d; update opendpu",
@@ -614,6 +678,12 @@ static void read_tensor(const uint8_t *e, odpu_tensor_desc *t)
     uint32_t bits = odpu_rd32(e + TEN_SCALE);
     memcpy(&t->scale, &bits, sizeof bits);
     t->zero_point = (int32_t)odpu_rd32(e + TEN_ZERO_POINT);
+    t->pad_top = odpu_rd16(e + TEN_PAD_TOP);
+    t->pad_bottom = odpu_rd16(e + TEN_PAD_BOTTOM);
+    t->pad_left = odpu_rd16(e + TEN_PAD_LEFT);
+    t->pad_right = odpu_rd16(e + TEN_PAD_RIGHT);
+    t->fold_rows = odpu_rd16(e + TEN_FOLD_ROWS);
+    t->fold_step = odpu_rd16(e + TEN_FOLD_STEP);
 }
 
 static odpu_status parse_tensors(const parser *p, const section_in *s, odpu_model *m)
@@ -622,10 +692,11 @@ static odpu_status parse_tensors(const parser *p, const section_in *s, odpu_mode
         return bad(p, s->entry + SEC_SIZE, "TENSORS section of %" PRIu64 " bytes has no count", s->size);
     const uint8_t *base = p->data + s->offset;
     uint32_t count = odpu_rd32(base + TENSORS_COUNT);
-    if ((uint64_t)count * TEN_ENTRY_BYTES != s->size - TENSORS_HEADER_BYTES)
+    size_t entry = TEN_ENTRY_BYTES;
+    if ((uint64_t)count * entry != s->size - TENSORS_HEADER_BYTES)
         return bad(p, s->offset + TENSORS_COUNT,
                    "%" PRIu32 " tensors need %" PRIu64 " bytes, the TENSORS section holds %" PRIu64,
-                   count, (uint64_t)count * TEN_ENTRY_BYTES, s->size - TENSORS_HEADER_BYTES);
+                   count, (uint64_t)count * entry, s->size - TENSORS_HEADER_BYTES);
     m->n_tensors = count;
     if (!count)
         return ODPU_OK;
@@ -633,7 +704,7 @@ static odpu_status parse_tensors(const parser *p, const section_in *s, odpu_mode
     if (!m->tensors)
         return nomem(p, "tensor descriptions");
     for (uint32_t i = 0; i < count; i++) {
-        uint64_t at = s->offset + TENSORS_HEADER_BYTES + (uint64_t)i * TEN_ENTRY_BYTES;
+        uint64_t at = s->offset + TENSORS_HEADER_BYTES + (uint64_t)i * entry;
         odpu_tensor_desc *t = &m->tensors[i];
         read_tensor(p->data + at, t);
         char why[WHY_MAX];

@@ -10,7 +10,8 @@
 #include "common/err.h"
 
 #define ODPU_MODEL_VERSION_MAJOR 1
-#define ODPU_MODEL_VERSION_MINOR 0
+#define ODPU_MODEL_VERSION_MINOR 1 /* 1.1: input padding and row folding (TENSORS) */
+#define ODPU_MODEL_VERSION_MINOR_OLDEST 1 /* 1.0 files have shorter TENSORS entries */
 
 enum {
     ODPU_TENSOR_NAME_MAX = 64,
@@ -31,7 +32,22 @@ typedef struct odpu_tensor_desc {
     uint32_t row_stride;   /* bytes between rows (>= w * pixel_stride) */
     float scale;
     int32_t zero_point;
+    /* Inputs only (all 0 for a plain tensor; docs/model-format.md, "Padded and folded
+     * inputs"): the host writes the input with a border of zero_point and with fold_rows
+     * consecutive input rows side by side in every pixel, so the first convolution reads whole
+     * windows as channels. DDR row y', column x', group r, channel ch holds input element
+     * (y' * fold_step + r - pad_top, x' - pad_left, ch), or zero_point outside the input. */
+    uint16_t pad_top, pad_bottom, pad_left, pad_right;
+    uint16_t fold_rows, fold_step;
 } odpu_tensor_desc;
+
+/* Is the tensor stored padded and folded (any of the fields above set)? */
+int odpu_tensor_is_folded(const odpu_tensor_desc *t);
+
+/* Its storage in the DDR window: rows, pixels per row, bytes per pixel actually written
+ * (h, w, c for a plain tensor), and the bytes its box spans from ddr_offset (saturating). */
+void odpu_tensor_storage(const odpu_tensor_desc *t, uint32_t *rows, uint32_t *cols, uint32_t *pixel_bytes);
+uint64_t odpu_tensor_extent(const odpu_tensor_desc *t);
 
 /* One row of the optional per-layer table (LAYERS section): what `opendpu info` prints. */
 typedef struct odpu_layer_info {

@@ -30,9 +30,10 @@ static void write_pair(odpu_hal *hal, uint32_t lo, uint32_t hi, uint64_t value)
 
 /* Bytes from a tensor's element (0,0,0) to one past its last element; the model loader
  * has checked that this fits inside the window. */
+/* The model's rules bound every tensor's extent by the DDR window, so it fits a size_t. */
 static size_t tensor_extent(const odpu_tensor_desc *t)
 {
-    return (size_t)(t->h - 1) * t->row_stride + (size_t)(t->w - 1) * t->pixel_stride + t->c;
+    return (size_t)odpu_tensor_extent(t);
 }
 
 /* ---- Open: is this the engine the model was built for? ------------------------------- */
@@ -135,8 +136,31 @@ void odpu_runtime_close(odpu_runtime *rt)
 /* ---- Run ----------------------------------------------------------------------------- */
 
 /* Dense HWC <-> the tensor's strided box in the window. */
+/* A padded, row-folded input (docs/model-format.md): every stored pixel is fold_rows groups
+ * of c bytes, each the input pixel the fold points at or zero_point outside the input. */
+static void scatter_folded(uint8_t *window, const odpu_tensor_desc *t, const int8_t *src)
+{
+    uint32_t rows, cols, bytes;
+    odpu_tensor_storage(t, &rows, &cols, &bytes);
+    for (uint32_t yo = 0; yo < rows; yo++)
+        for (uint32_t xo = 0; xo < cols; xo++)
+            for (uint32_t r = 0; r < t->fold_rows; r++) {
+                uint8_t *dst = window + t->ddr_offset + (size_t)yo * t->row_stride + (size_t)xo * t->pixel_stride +
+                               (size_t)r * t->c;
+                int64_t y = (int64_t)yo * t->fold_step + r - t->pad_top, x = (int64_t)xo - t->pad_left;
+                if (y < 0 || y >= t->h || x < 0 || x >= t->w)
+                    memset(dst, (uint8_t)(int8_t)t->zero_point, t->c);
+                else
+                    memcpy(dst, src + ((size_t)y * t->w + (size_t)x) * t->c, t->c);
+            }
+}
+
 static void scatter(uint8_t *window, const odpu_tensor_desc *t, const int8_t *src)
 {
+    if (odpu_tensor_is_folded(t)) {
+        scatter_folded(window, t, src);
+        return;
+    }
     for (uint32_t y = 0; y < t->h; y++)
         for (uint32_t x = 0; x < t->w; x++)
             memcpy(window + t->ddr_offset + (size_t)y * t->row_stride + (size_t)x * t->pixel_stride,

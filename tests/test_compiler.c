@@ -593,6 +593,45 @@ START_TEST(inputs_in_place_and_several)
 }
 END_TEST
 
+/* First-layer folding (compiler/fold.c): the host pads the input and folds the kernel rows
+ * into each pixel, the convolution becomes 1x1 over the window, and (with fewer output channels
+ * than columns) computes adjacent output pixels as one. Asymmetric padding and strides. */
+static void check_folded(int in_c, int h, int w, conv_spec s, int want_wide)
+{
+    tg t;
+    tg_init(&t, 40 + (uint64_t)s.kh * 7 + (uint64_t)s.stride);
+    int x = input(&t, in_c, h, w);
+    int y = conv(&t, x, s);
+    output(&t, conv(&t, y, (conv_spec){.out_c = 5, .kh = 1, .kw = 1}));
+    odpu_arch a;
+    load_arch("tiny", &a);
+    odpu_model m;
+    compile_ok(&t, &a, &m);
+    const odpu_tensor_desc *in = &m.tensors[0];
+    ck_assert_uint_eq(in->fold_rows, (unsigned)s.kh);
+    ck_assert_uint_eq(in->fold_step, (unsigned)(s.stride ? s.stride : 1));
+    ck_assert_uint_eq(in->pad_top, (unsigned)s.pad);
+    ck_assert_uint_eq(in->pad_right, (unsigned)(s.pad + s.pad_r));
+    char want[32];
+    snprintf(want, sizeof want, "folded %dpx", want_wide);
+    ck_assert_msg(strstr(m.layers[0].plan, want), "plan '%s' lacks '%s'", m.layers[0].plan, want);
+    odpu_model_free(&m);
+    check_on(&t, "tiny", 2);
+    check_on(&t, "b512", 1);
+    odpu_graph_free(&t.g);
+}
+
+START_TEST(first_layer_folding)
+{
+    /* tiny: 4 lanes, 8 columns. 1 channel, 3x3, 4 outputs: two output pixels per step. */
+    check_folded(1, 13, 10, (conv_spec){.out_c = 4, .kh = 3, .kw = 3, .pad = 1}, 2);
+    /* 3 channels, 5x5 stride 2 with extra bottom/right padding, odd output width: no widening. */
+    check_folded(3, 17, 15, (conv_spec){.out_c = 6, .kh = 5, .kw = 5, .stride = 2, .pad = 2, .pad_b = 1, .pad_r = 1}, 1);
+    /* 2 output channels: four pixels per step, stride 2 between them. */
+    check_folded(1, 9, 16, (conv_spec){.out_c = 2, .kh = 2, .kw = 3, .stride = 2, .pad = 1}, 4);
+}
+END_TEST
+
 /* Token queues of depth 1 and 2: the token pass must move pushes (or add NOPs) so that no queue
  * ever holds more than it can, and the result must not change. */
 START_TEST(shallow_token_queues)
@@ -895,9 +934,11 @@ START_TEST(error_unsupported_graphs)
     const char *sneedles[] = {"lonely_relu", "Softmax", "final", NULL};
     expect_compile_error(&t, "tiny", sneedles);
     odpu_graph_free(&t.g);
-    /* Padding beyond what the CONV fields hold. */
+    /* Padding beyond what the CONV fields hold (behind a first layer: a convolution reading the
+     * model input may be folded, which moves its padding to the host). */
     tg_init(&t, 34);
     x = input(&t, 4, 8, 8);
+    x = conv(&t, x, (conv_spec){.out_c = 4, .kh = 1, .kw = 1});
     output(&t, conv(&t, x, (conv_spec){.out_c = 4, .kh = 17, .kw = 17, .pad = 16}));
     const char *pneedles[] = {"conv_", "padding 16", NULL};
     expect_compile_error(&t, "b4096", pneedles);
@@ -925,6 +966,7 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, concat_copies_and_nesting);
     tcase_add_test(tc, strides_and_dilations_beyond_fields);
     tcase_add_test(tc, inputs_in_place_and_several);
+    tcase_add_test(tc, first_layer_folding);
     tcase_add_test(tc, shallow_token_queues);
     tcase_add_test(tc, random_layers_on_a_starved_arch);
     suite_add_tcase(s, tc);

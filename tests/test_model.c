@@ -41,7 +41,11 @@ enum {
     TEN_ROW_STRIDE = 92,
     TEN_SCALE = 96,
     TEN_ZERO_POINT = 100,
-    TEN_ENTRY_BYTES = 104,
+    TEN_PAD_TOP = 104,
+    TEN_PAD_LEFT = 108,
+    TEN_FOLD_ROWS = 112,
+    TEN_FOLD_STEP = 114,
+    TEN_ENTRY_BYTES = 116,
     LAYERS_HEADER_BYTES = 4,
     LAY_NAME = 0,
     LAY_OP = 64,
@@ -449,13 +453,13 @@ START_TEST(wrong_major_version)
 {
     size_t len;
     uint8_t *data = sample_bytes(&len);
-    const char *needles[] = {"2.0", "1.0"};
+    const char *needles[] = {"2.1", "1.1"};
     uint8_t *buf = patch_field(data, len, HDR_VERSION_MAJOR, ODPU_MODEL_VERSION_MAJOR + 1, 2);
     const char *msg = expect_fail(buf, len, ODPU_E_FORMAT);
     for (size_t i = 0; i < 2; i++)
         ck_assert_msg(strstr(msg, needles[i]), "message lacks '%s': %s", needles[i], msg);
     free(buf);
-    expect_patch_rejected(data, len, HDR_VERSION_MAJOR, 0, 2, "0.0");
+    expect_patch_rejected(data, len, HDR_VERSION_MAJOR, 0, 2, "0.1");
     free(data);
 }
 END_TEST
@@ -466,8 +470,9 @@ START_TEST(newer_minor_version)
     uint8_t *data = sample_bytes(&len);
     uint8_t *buf = patch_field(data, len, HDR_VERSION_MINOR, ODPU_MODEL_VERSION_MINOR + 1, 2);
     const char *msg = expect_fail(buf, len, ODPU_E_FORMAT);
-    ck_assert_msg(strstr(msg, "1.1") && strstr(msg, "1.0") && strstr(msg, "newer"), "%s", msg);
+    ck_assert_msg(strstr(msg, "1.2") && strstr(msg, "1.1") && strstr(msg, "newer"), "%s", msg);
     free(buf);
+    expect_patch_rejected(data, len, HDR_VERSION_MINOR, 0, 2, "recompile");
     free(data);
 }
 END_TEST
@@ -591,6 +596,16 @@ START_TEST(bad_tensors)
     expect_patch_rejected(data, len, t0 + TEN_SCALE, nan_bits, 4, "scale");
     expect_patch_rejected(data, len, t0 + TEN_SCALE, 0, 4, "scale");
     expect_patch_rejected(data, len, t0 + TEN_ZERO_POINT, 200, 4, "zero_point");
+    /* Padding and folding: inputs only, fold_rows and fold_step set, strides that cover the
+     * folded pixel. */
+    expect_patch_rejected(data, len, t2 + TEN_PAD_TOP, 1, 2, "inputs only");
+    expect_patch_rejected(data, len, t0 + TEN_PAD_LEFT, 1, 2, "fold_rows");
+    expect_patch_rejected(data, len, t0 + TEN_FOLD_ROWS, 1, 2, "fold_step");
+    buf = patch_field(data, len, t0 + TEN_FOLD_ROWS, 2, 2);
+    odpu_wr16(buf + t0 + TEN_FOLD_STEP, 1);
+    recrc(buf, len);
+    expect_format_error(buf, len, "pixel_stride");
+    free(buf);
     /* A name that fills its field without a terminator. */
     buf = patch_field(data, len, t0, 0, 0);
     memset(buf + t0 + TEN_NAME, 'n', ODPU_TENSOR_NAME_MAX);
