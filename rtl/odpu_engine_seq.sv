@@ -1,0 +1,173 @@
+// odpu_engine_seq - runs one engine's instruction queue in order: pops the instruction's
+// dependency tokens, starts the engine core, waits for it, pushes tokens and retires.
+// NOP only pops and pushes; the core never sees it (docs/rtl.md "Engine core").
+`include "odpu_arch_params.vh"
+
+module odpu_engine_seq (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic                clear_i,     // START or error stop: back to idle
+  input  logic                flush_i,     // error stop: take nothing new, push nothing
+  input  logic [31:0]         cycles_i,    // CYCLES (low half), for the trace
+  // Head of this engine's instruction queue
+  input  logic                q_valid_i,
+  output logic                q_ready_o,
+  input  logic [InsnBits-1:0] q_insn_i,
+  input  logic [31:0]         q_index_i,
+  // Token queues towards the neighbours (a missing neighbour is tied to 1: the
+  // dep-engine rule keeps its flags 0)
+  input  logic                avail_prev_i,  // a token waits in prev -> this
+  input  logic                avail_next_i,  // a token waits in next -> this
+  input  logic                room_prev_i,   // this -> prev has room
+  input  logic                room_next_i,   // this -> next has room
+  output logic                pop_prev_o,
+  output logic                pop_next_o,
+  output logic                push_prev_o,
+  output logic                push_next_o,
+  // Engine core
+  output logic                start_o,
+  output logic [InsnBits-1:0] insn_o,
+  input  logic                done_i,
+  input  logic                stall_ddr_i,
+  // State and counters
+  output logic                idle_o,        // holds no instruction
+  output logic [31:0]         index_o,       // stream index of the held instruction
+  output logic                oldest_valid_o,// this engine has an unretired instruction
+  output logic [31:0]         oldest_index_o,// the earliest of them
+  output logic                busy_o,        // the core executes (BUSY_* counters)
+  output logic                stall_dep_o,   // waiting for a token this cycle
+  output logic                stall_ddr_o,   // the executing core waits for DDR
+  // Retire (trace lane)
+  output logic                retire_o,
+  output logic [31:0]         retire_index_o,
+  output logic [31:0]         retire_start_o,
+  output logic [31:0]         retire_dep_wait_o,
+  output logic [31:0]         retire_ddr_stall_o
+);
+  typedef enum logic [1:0] {
+    StIdle,  // head of the queue waits for its tokens
+    StExec,  // the core executes
+    StPush   // done; waits for room in a queue it pushes
+  } state_e;
+
+  state_e state_q, state_d;
+  logic [InsnBits-1:0] insn_q, insn_d;
+  logic [31:0] index_q, index_d;
+  logic [31:0] start_cyc_q, start_cyc_d, dep_wait_q, dep_wait_d, ddr_stall_q, ddr_stall_d;
+  logic start_q, start_d;
+  logic push_prev_q, push_next_q;
+  logic head_pop_prev, head_pop_next, head_is_nop, tokens_ok, room_ok, take, retire;
+
+  assign head_pop_prev = q_insn_i[HdrPopPrevLsb];
+  assign head_pop_next = q_insn_i[HdrPopNextLsb];
+  assign head_is_nop   = (q_insn_i[HdrOpcodeLsb +: HdrOpcodeWidth] == OpNop);
+  assign push_prev_q   = insn_q[HdrPushPrevLsb];
+  assign push_next_q   = insn_q[HdrPushNextLsb];
+
+  assign tokens_ok = (!head_pop_prev || avail_prev_i) && (!head_pop_next || avail_next_i);
+  assign room_ok   = (!push_prev_q || room_prev_i) && (!push_next_q || room_next_i);
+  assign take      = (state_q == StIdle) && q_valid_i && !flush_i && tokens_ok;
+
+  always_comb begin
+    state_d     = state_q;
+    insn_d      = insn_q;
+    index_d     = index_q;
+    start_cyc_d = start_cyc_q;
+    dep_wait_d  = dep_wait_q;
+    ddr_stall_d = ddr_stall_q;
+    start_d     = 1'b0;
+    retire      = 1'b0;
+    stall_dep_o = 1'b0;
+    unique case (state_q)
+      StIdle: begin
+        if (take) begin
+          insn_d  = q_insn_i;
+          index_d = q_index_i;
+          // The core sees start_o the cycle after the pops, when insn_q holds the insn.
+          start_cyc_d = cycles_i + 1'b1;
+          if (head_is_nop) begin
+            state_d = StPush;
+          end else begin
+            state_d = StExec;
+            start_d = 1'b1;
+          end
+        end else if (q_valid_i && !flush_i) begin
+          stall_dep_o = 1'b1;
+          dep_wait_d  = dep_wait_q + 1'b1;
+        end
+      end
+      StExec: begin
+        if (stall_ddr_i) begin
+          ddr_stall_d = ddr_stall_q + 1'b1;
+        end
+        if (done_i) begin
+          if (room_ok || flush_i) begin
+            retire  = 1'b1;
+            state_d = StIdle;
+          end else begin
+            state_d = StPush;
+          end
+        end
+      end
+      StPush: begin
+        if (room_ok || flush_i) begin
+          retire  = 1'b1;
+          state_d = StIdle;
+        end else begin
+          stall_dep_o = 1'b1;
+          dep_wait_d  = dep_wait_q + 1'b1;
+        end
+      end
+      default: state_d = StIdle;
+    endcase
+    if (retire) begin
+      dep_wait_d  = '0;
+      ddr_stall_d = '0;
+    end
+  end
+
+  assign q_ready_o   = take;
+  assign pop_prev_o  = take && head_pop_prev;
+  assign pop_next_o  = take && head_pop_next;
+  // A flushed run is over: its tokens would only be cleared again.
+  assign push_prev_o = retire && !flush_i && push_prev_q;
+  assign push_next_o = retire && !flush_i && push_next_q;
+
+  assign start_o        = start_q;
+  assign insn_o         = insn_q;
+  assign idle_o         = (state_q == StIdle);
+  assign index_o        = index_q;
+  assign oldest_valid_o = (state_q != StIdle) || q_valid_i;
+  assign oldest_index_o = (state_q != StIdle) ? index_q : q_index_i;
+  assign busy_o         = (state_q == StExec);
+  assign stall_ddr_o    = (state_q == StExec) && stall_ddr_i;
+
+  assign retire_o           = retire;
+  assign retire_index_o     = index_q;
+  assign retire_start_o     = start_cyc_q;
+  assign retire_dep_wait_o  = dep_wait_q;
+  assign retire_ddr_stall_o = ddr_stall_q;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      state_q     <= StIdle;
+      start_q     <= 1'b0;
+      index_q     <= '0;
+      start_cyc_q <= '0;
+      dep_wait_q  <= '0;
+      ddr_stall_q <= '0;
+    end else begin
+      state_q     <= state_d;
+      start_q     <= start_d;
+      index_q     <= index_d;
+      start_cyc_q <= start_cyc_d;
+      dep_wait_q  <= dep_wait_d;
+      ddr_stall_q <= ddr_stall_d;
+    end
+  end
+
+  // The held instruction needs no reset: it is only used outside StIdle.
+  always_ff @(posedge clk_i) begin
+    insn_q <= insn_d;
+  end
+endmodule
