@@ -1,0 +1,451 @@
+// odpu_conv_unit.sv - CONV of the compute engine: odpu_conv_agu's pixel tokens read IBUF
+// (or stand for padding) and ABUF (read-modify-write), odpu_mac_array accumulates one
+// output pixel per cycle, every pass writes its ABUF words back and the last pass of an
+// output block also goes through the output stage (odpu_requant, Rows lanes per cycle) to
+// OBUF. docs/rtl.md "Compute engine" describes the dataflow.
+//
+// Buffer reads return one cycle after their handshake and cannot wait, so each read stream
+// lands in a small FIFO (X: IBUF data with the token, A: ABUF data) that is never issued
+// into without room; the array pops X and A together, and its results wait in FIFOs for the
+// ABUF and OBUF write ports. A pixel's ABUF read in a later pass of the same output block
+// waits until its previous pass wrote it back: at most `pixels` tokens are in flight
+// between a token's issue and its ABUF write.
+`include "odpu_arch_params.vh"
+
+module odpu_conv_unit #(
+  parameter int LaneBits = Rows > 1 ? $clog2(Rows) : 1  // bits of a lane index
+) (
+  input  logic                         clk_i,
+  input  logic                         rst_ni,
+  input  logic                         clear_i,
+  input  logic                         start_i,
+  input  logic [InsnBits-1:0]          insn_i,
+  output logic                         done_o,
+  output logic                         idle_o,
+  // IBUF read
+  output logic                         ibuf_rd_valid_o,
+  input  logic                         ibuf_rd_ready_i,
+  output logic [$clog2(IbufDepth)-1:0] ibuf_rd_addr_o,
+  input  logic                         ibuf_rd_rvalid_i,
+  input  logic [IbufWordBytes*8-1:0]   ibuf_rd_rdata_i,
+  // WBUF read
+  output logic                         wbuf_rd_valid_o,
+  input  logic                         wbuf_rd_ready_i,
+  output logic [$clog2(WbufDepth)-1:0] wbuf_rd_addr_o,
+  input  logic                         wbuf_rd_rvalid_i,
+  input  logic [WbufWordBytes*8-1:0]   wbuf_rd_rdata_i,
+  // PBUF read
+  output logic                         pbuf_rd_valid_o,
+  input  logic                         pbuf_rd_ready_i,
+  output logic [$clog2(PbufDepth)-1:0] pbuf_rd_addr_o,
+  input  logic                         pbuf_rd_rvalid_i,
+  input  logic [PbufWordBytes*8-1:0]   pbuf_rd_rdata_i,
+  // ABUF read and write
+  output logic                         abuf_rd_valid_o,
+  input  logic                         abuf_rd_ready_i,
+  output logic [$clog2(AbufDepth)-1:0] abuf_rd_addr_o,
+  input  logic                         abuf_rd_rvalid_i,
+  input  logic [AbufWordBytes*8-1:0]   abuf_rd_rdata_i,
+  output logic                         abuf_wr_valid_o,
+  input  logic                         abuf_wr_ready_i,
+  output logic [$clog2(AbufDepth)-1:0] abuf_wr_addr_o,
+  output logic [AbufWordBytes*8-1:0]   abuf_wr_data_o,
+  // OBUF write
+  output logic                         obuf_wr_valid_o,
+  input  logic                         obuf_wr_ready_i,
+  output logic [$clog2(ObufDepth)-1:0] obuf_wr_addr_o,
+  output logic [ObufWordBytes*8-1:0]   obuf_wr_data_o
+);
+  localparam int XBits = Rows * 8;
+  localparam int AccBits = Cols * 32;
+  localparam int AbufAddrBits = $clog2(AbufDepth);
+  localparam int XDepth = 4;
+  localparam int ADepth = 4;
+  localparam int WDepth = 4;
+  localparam int ODepth = 4;
+  localparam int CntBits = 4;             // holds every FIFO depth above
+  localparam int OutWords = Cols / Rows;  // OBUF words per ABUF word
+  localparam int RqStages = 3;            // odpu_requant latency
+
+  // ---- Instruction fields used here
+  logic               f_leaky, f_pot;
+  logic signed [7:0]  f_in_zp, f_out_zp, f_act_min, f_act_max;
+  assign f_leaky   = insn_i[ConvLeakyLsb];
+  assign f_pot     = insn_i[ConvPotLsb];
+  assign f_in_zp   = insn_i[ConvInZpLsb +: ConvInZpWidth];
+  assign f_out_zp  = insn_i[ConvOutZpLsb +: ConvOutZpWidth];
+  assign f_act_min = insn_i[ConvActMinLsb +: ConvActMinWidth];
+  assign f_act_max = insn_i[ConvActMaxLsb +: ConvActMaxWidth];
+
+  // ---- Sequencer
+  logic                     pipe_idle;
+  logic [Cols-1:0]          col_valid;
+  logic [31:0]              obuf_base, obuf_words, pixels;
+  logic                     wld_valid, wld_ready, wld_dw;
+  logic [31:0]              wld_addr;
+  logic [LaneBits-1:0]      wld_off, wld_tap;
+  logic [Rows-1:0]          wld_lane_en;
+  logic [Cols-1:0]          wld_col_en;
+  logic [Cols*LaneBits-1:0] wld_col_lane;
+  logic                     tok_valid, tok_ready, tok_pad, tok_use_bias, tok_last_pass, tok_pass_end;
+  logic [31:0]              tok_ibuf_addr, tok_abuf_addr, tok_pixel;
+
+  odpu_conv_agu #(.LaneBits(LaneBits)) u_agu (
+    .clk_i, .rst_ni, .clear_i, .start_i, .insn_i,
+    .pipe_idle_i     (pipe_idle),
+    .done_o,
+    .pbuf_rd_valid_o, .pbuf_rd_ready_i, .pbuf_rd_addr_o,
+    .ob_col_valid_o  (col_valid),
+    .ob_obuf_base_o  (obuf_base),
+    .ob_obuf_words_o (obuf_words),
+    .pixels_o        (pixels),
+    .wld_valid_o     (wld_valid),
+    .wld_ready_i     (wld_ready),
+    .wld_addr_o      (wld_addr),
+    .wld_dw_o        (wld_dw),
+    .wld_off_o       (wld_off),
+    .wld_tap_o       (wld_tap),
+    .wld_lane_en_o   (wld_lane_en),
+    .wld_col_en_o    (wld_col_en),
+    .wld_col_lane_o  (wld_col_lane),
+    .tok_valid_o     (tok_valid),
+    .tok_ready_i     (tok_ready),
+    .tok_pad_o       (tok_pad),
+    .tok_ibuf_addr_o (tok_ibuf_addr),
+    .tok_abuf_addr_o (tok_abuf_addr),
+    .tok_pixel_o     (tok_pixel),
+    .tok_use_bias_o  (tok_use_bias),
+    .tok_last_pass_o (tok_last_pass),
+    .tok_pass_end_o  (tok_pass_end)
+  );
+
+  // ---- Parameters of the output block (PBUF word), taken when its read returns
+  logic [PbufWordBytes*8-1:0] params_q;
+  always_ff @(posedge clk_i) begin
+    if (pbuf_rd_rvalid_i) begin
+      params_q <= pbuf_rd_rdata_i;
+    end
+  end
+
+  // ---- Weight loads: one WBUF read per pass into the array's shadow register
+  logic                     shadow_valid_q, act_valid_q, wld_pend_q;
+  logic                     xf_dw_q;
+  logic [LaneBits-1:0]      xf_off_q, xf_tap_q;
+  logic [Rows-1:0]          xf_lane_en_q;
+  logic [Cols-1:0]          xf_col_en_q;
+  logic [Cols*LaneBits-1:0] xf_col_lane_q;
+  logic                     shadow_free, wld_fire, swap, pop, pop_pass_end;
+
+  assign shadow_free = !shadow_valid_q && !wld_pend_q;
+  assign wbuf_rd_valid_o = wld_valid && shadow_free;
+  assign wbuf_rd_addr_o = $clog2(WbufDepth)'(wld_addr);
+  assign wld_ready = wbuf_rd_ready_i && shadow_free;
+  assign wld_fire = wbuf_rd_valid_o && wbuf_rd_ready_i;
+  // The active weights belong to the pass of the token at the X FIFO head; they move on
+  // with the pass's last token.
+  assign swap = shadow_valid_q && (!act_valid_q || pop_pass_end);
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      shadow_valid_q <= 1'b0;
+      act_valid_q <= 1'b0;
+      wld_pend_q <= 1'b0;
+    end else begin
+      if (wld_fire) begin
+        wld_pend_q <= 1'b1;
+      end else if (wbuf_rd_rvalid_i) begin
+        wld_pend_q <= 1'b0;
+      end
+      if (wbuf_rd_rvalid_i) begin
+        shadow_valid_q <= 1'b1;
+      end else if (swap) begin
+        shadow_valid_q <= 1'b0;
+      end
+      if (swap) begin
+        act_valid_q <= 1'b1;
+      end else if (pop_pass_end) begin
+        act_valid_q <= 1'b0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (wld_fire) begin
+      xf_dw_q <= wld_dw;
+      xf_off_q <= wld_off;
+      xf_tap_q <= wld_tap;
+      xf_lane_en_q <= wld_lane_en;
+      xf_col_en_q <= wld_col_en;
+      xf_col_lane_q <= wld_col_lane;
+    end
+  end
+
+  // ---- Token issue: the IBUF part and the ABUF part complete independently
+  // X FIFO entry: {x, use_bias, last_pass, pass_end, pixel, abuf_addr}
+  localparam int XMetaBits = 3 + 32 + AbufAddrBits;
+  localparam int XEntBits = XBits + XMetaBits;
+  logic                 i_done_q, a_done_q, x_pend_q, a_pend_q, x_pad_q;
+  logic [XMetaBits-1:0] x_meta_q, tok_meta;
+  logic [CntBits-1:0]   xq_count, aq_count, wq_count, oq_count;
+  logic [XEntBits-1:0]  xq_head;
+  logic [AccBits-1:0]   aq_head;
+  logic [31:0]          in_flight_q;
+  logic                 need_i, need_a, can_x, can_a, hazard_ok, i_pad_go, i_fire, a_fire;
+  logic                 i_complete, a_complete, tok_fire, abuf_wr_fire;
+
+  assign need_i = !tok_pad;
+  assign need_a = !tok_use_bias;
+  assign can_x = 32'(xq_count) + 32'(x_pend_q) < XDepth;
+  assign can_a = 32'(aq_count) + 32'(a_pend_q) < ADepth;
+  assign hazard_ok = in_flight_q < pixels;
+
+  assign ibuf_rd_valid_o = tok_valid && need_i && !i_done_q && can_x;
+  assign ibuf_rd_addr_o = $clog2(IbufDepth)'(tok_ibuf_addr);
+  assign i_fire = ibuf_rd_valid_o && ibuf_rd_ready_i;
+  assign i_pad_go = tok_valid && !need_i && !i_done_q && can_x;
+  assign i_complete = i_done_q || i_fire || i_pad_go;
+
+  assign abuf_rd_valid_o = tok_valid && need_a && !a_done_q && can_a && hazard_ok;
+  assign abuf_rd_addr_o = AbufAddrBits'(tok_abuf_addr);
+  assign a_fire = abuf_rd_valid_o && abuf_rd_ready_i;
+  assign a_complete = a_done_q || !need_a || a_fire;
+
+  assign tok_ready = i_complete && a_complete;
+  assign tok_fire = tok_valid && tok_ready;
+  assign tok_meta = {tok_use_bias, tok_last_pass, tok_pass_end, tok_pixel,
+                     AbufAddrBits'(tok_abuf_addr)};
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      i_done_q <= 1'b0;
+      a_done_q <= 1'b0;
+      x_pend_q <= 1'b0;
+      a_pend_q <= 1'b0;
+      in_flight_q <= '0;
+    end else begin
+      i_done_q <= tok_fire ? 1'b0 : i_done_q || i_fire || i_pad_go;
+      a_done_q <= tok_fire ? 1'b0 : a_done_q || a_fire;
+      x_pend_q <= i_fire || i_pad_go;
+      a_pend_q <= a_fire;
+      in_flight_q <= in_flight_q + 32'(tok_fire) - 32'(abuf_wr_fire);
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (i_fire || i_pad_go) begin
+      x_meta_q <= tok_meta;
+      x_pad_q <= !need_i;
+    end
+  end
+
+  // The IBUF data (or the zero point for padding) joins its token's metadata.
+  logic [XEntBits-1:0] xq_wdata;
+  assign xq_wdata = {x_pad_q ? {Rows{f_in_zp}} : ibuf_rd_rdata_i, x_meta_q};
+
+  logic xq_pop, aq_pop, wq_push, wq_pop, oq_push, oq_pop;
+
+  odpu_cp_fifo #(.Width(XEntBits), .Depth(XDepth)) u_xq (
+    .clk_i, .rst_ni, .clear_i,
+    .push_i  (x_pend_q),
+    .wdata_i (xq_wdata),
+    .pop_i   (xq_pop),
+    .rdata_o (xq_head),
+    .count_o (xq_count[$clog2(XDepth):0])
+  );
+  assign xq_count[CntBits-1:$clog2(XDepth)+1] = '0;
+
+  odpu_cp_fifo #(.Width(AccBits), .Depth(ADepth)) u_aq (
+    .clk_i, .rst_ni, .clear_i,
+    .push_i  (a_pend_q),
+    .wdata_i (abuf_rd_rdata_i),
+    .pop_i   (aq_pop),
+    .rdata_o (aq_head),
+    .count_o (aq_count[$clog2(ADepth):0])
+  );
+  assign aq_count[CntBits-1:$clog2(ADepth)+1] = '0;
+
+  // ---- Array step: pop a token with its ABUF data (or the bias) when results have room
+  logic [XBits-1:0]        h_x;
+  logic                    h_use_bias, h_last_pass, h_pass_end;
+  logic [31:0]             h_pixel;
+  logic [AbufAddrBits-1:0] h_abuf_addr;
+  assign {h_x, h_use_bias, h_last_pass, h_pass_end, h_pixel, h_abuf_addr} = xq_head;
+
+  logic                    p1_valid_q, p1_last_q;
+  logic [31:0]             p1_pixel_q;
+  logic [AbufAddrBits-1:0] p1_abuf_addr_q;
+  logic [AccBits-1:0]      bias_vec, a_start, sum;
+
+  for (genvar j = 0; j < Cols; j++) begin : g_bias
+    assign bias_vec[j*32 +: 32] = params_q[j*ParamEntryBytes*8 +: 32];
+  end
+
+  assign pop = xq_count != '0 && (h_use_bias || aq_count != '0) && act_valid_q &&
+               32'(wq_count) + 32'(p1_valid_q) < WDepth &&
+               (!h_last_pass || 32'(oq_count) + 32'(p1_valid_q && p1_last_q) < ODepth);
+  assign pop_pass_end = pop && h_pass_end;
+  assign xq_pop = pop;
+  assign aq_pop = pop && !h_use_bias;
+  assign a_start = h_use_bias ? bias_vec : aq_head;
+
+  odpu_mac_array #(.LaneBits(LaneBits)) u_array (
+    .clk_i,
+    .wld_i         (wbuf_rd_rvalid_i),
+    .wraw_i        (wbuf_rd_rdata_i),
+    .xf_dw_i       (xf_dw_q),
+    .xf_off_i      (xf_off_q),
+    .xf_tap_i      (xf_tap_q),
+    .xf_lane_en_i  (xf_lane_en_q),
+    .xf_col_en_i   (xf_col_en_q),
+    .xf_col_lane_i (xf_col_lane_q),
+    .swap_i        (swap),
+    .step_i        (pop),
+    .x_i           (h_x),
+    .a_i           (a_start),
+    .sum_o         (sum)
+  );
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      p1_valid_q <= 1'b0;
+    end else begin
+      p1_valid_q <= pop;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (pop) begin
+      p1_last_q <= h_last_pass;
+      p1_pixel_q <= h_pixel;
+      p1_abuf_addr_q <= h_abuf_addr;
+    end
+  end
+
+  // ---- Results: ABUF write-back (padding lanes 0) and, for the last pass, the output stage
+  logic [AccBits-1:0] sum_masked;
+  for (genvar j = 0; j < Cols; j++) begin : g_mask
+    assign sum_masked[j*32 +: 32] = col_valid[j] ? sum[j*32 +: 32] : 32'd0;
+  end
+
+  localparam int WEntBits = AccBits + AbufAddrBits;
+  localparam int OEntBits = AccBits + 32;
+  logic [WEntBits-1:0] wq_head;
+  logic [OEntBits-1:0] oq_head;
+
+  assign wq_push = p1_valid_q;
+  assign oq_push = p1_valid_q && p1_last_q;
+
+  odpu_cp_fifo #(.Width(WEntBits), .Depth(WDepth)) u_wq (
+    .clk_i, .rst_ni, .clear_i,
+    .push_i  (wq_push),
+    .wdata_i ({sum_masked, p1_abuf_addr_q}),
+    .pop_i   (wq_pop),
+    .rdata_o (wq_head),
+    .count_o (wq_count[$clog2(WDepth):0])
+  );
+  assign wq_count[CntBits-1:$clog2(WDepth)+1] = '0;
+
+  assign abuf_wr_valid_o = wq_count != '0;
+  assign {abuf_wr_data_o, abuf_wr_addr_o} = wq_head;
+  assign abuf_wr_fire = abuf_wr_valid_o && abuf_wr_ready_i;
+  assign wq_pop = abuf_wr_fire;
+
+  odpu_cp_fifo #(.Width(OEntBits), .Depth(ODepth)) u_oq (
+    .clk_i, .rst_ni, .clear_i,
+    .push_i  (oq_push),
+    .wdata_i ({sum, p1_pixel_q}),
+    .pop_i   (oq_pop),
+    .rdata_o (oq_head),
+    .count_o (oq_count[$clog2(ODepth):0])
+  );
+  assign oq_count[CntBits-1:$clog2(ODepth)+1] = '0;
+
+  // ---- Output stage: OBUF word k of a pixel = lanes k*R .. k*R+R-1 of its accumulators
+  logic [AccBits-1:0] o_acc;
+  logic [31:0]        o_pixel;
+  assign {o_acc, o_pixel} = oq_head;
+
+  logic [31:0]        k_q, kp_q;          // word of the pixel, k * pixels
+  logic [RqStages-1:0] rv_q;              // items in the requant stages
+  logic [31:0]        raddr_q [RqStages];
+  logic [Rows-1:0]    rmask_q [RqStages];
+  logic               rq_en, feed;
+
+  assign rq_en = !rv_q[RqStages-1] || obuf_wr_ready_i;
+  assign feed = rq_en && oq_count != '0;
+  assign oq_pop = feed && (k_q + 1 == obuf_words);
+
+  logic signed [7:0] r8 [Rows];
+  logic [Rows*32-1:0] r32_unused;
+  for (genvar l = 0; l < Rows; l++) begin : g_rq
+    logic [31:0]        idx;
+    logic signed [31:0] shift32;
+    logic signed [5:0]  shift6;
+    assign idx = k_q * Rows + l;
+    // PBUF is data no rule checks: its shift is used clamped to [-31, 31].
+    assign shift32 = params_q[idx*ParamEntryBytes*8 + 64 +: 32];
+    assign shift6 = shift32 > 31 ? 6'sd31 : shift32 < -31 ? -6'sd31 : 6'(shift32);
+    odpu_requant u_rq (
+      .clk_i,
+      .en_i         (rq_en),
+      .x_i          (o_acc[idx*32 +: 32]),
+      .mult_i       (params_q[idx*ParamEntryBytes*8 + 32 +: 32]),
+      .shift_i      (shift6),
+      .leaky_mult_i (params_q[idx*ParamEntryBytes*8 + 96 +: 32]),
+      .leaky_i      (f_leaky),
+      .pot_i        (f_pot),
+      .zp_i         (f_out_zp),
+      .min_i        (f_act_min),
+      .max_i        (f_act_max),
+      .r32_o        (r32_unused[l*32 +: 32]),
+      .r8_o         (r8[l])
+    );
+    assign obuf_wr_data_o[l*8 +: 8] = rmask_q[RqStages-1][l] ? r8[l] : 8'd0;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      rv_q <= '0;
+      k_q <= '0;
+      kp_q <= '0;
+    end else begin
+      if (rq_en) begin
+        rv_q <= {rv_q[RqStages-2:0], feed};
+      end
+      if (feed) begin
+        if (oq_pop) begin
+          k_q <= '0;
+          kp_q <= '0;
+        end else begin
+          k_q <= k_q + 1;
+          kp_q <= kp_q + pixels;
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (rq_en) begin
+      raddr_q[0] <= obuf_base + kp_q + o_pixel;
+      rmask_q[0] <= col_valid[k_q*Rows +: Rows];
+      for (int s = 1; s < RqStages; s++) begin
+        raddr_q[s] <= raddr_q[s-1];
+        rmask_q[s] <= rmask_q[s-1];
+      end
+    end
+  end
+
+  assign obuf_wr_valid_o = rv_q[RqStages-1];
+  assign obuf_wr_addr_o = $clog2(ObufDepth)'(raddr_q[RqStages-1]);
+
+  assign pipe_idle = !tok_valid && !i_done_q && !a_done_q && !x_pend_q && !a_pend_q &&
+                     xq_count == '0 && aq_count == '0 && !p1_valid_q && wq_count == '0 &&
+                     oq_count == '0 && rv_q == '0 && in_flight_q == '0 && !wld_pend_q &&
+                     !shadow_valid_q;
+  assign idle_o = pipe_idle;
+
+  logic unused_conv;
+  // Read data arrives exactly one cycle after the handshake (docs/rtl.md), so the rvalid
+  // inputs are implied; addresses are 32-bit in the sequencer and cut to the buffer depth.
+  assign unused_conv = ^{ibuf_rd_rvalid_i, abuf_rd_rvalid_i, OutWords, r32_unused, wld_addr,
+                         tok_ibuf_addr, tok_abuf_addr};
+endmodule

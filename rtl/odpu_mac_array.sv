@@ -1,0 +1,101 @@
+// odpu_mac_array.sv - the Rows x Cols INT8 MAC array of the compute engine. Per step, column
+// j computes a_j + sum over lanes r of x[r] * W'[j][r] in int32 (wrapping), where x is one
+// IBUF word shared by all columns and W' the pass's weights. Columns 2k and 2k+1 share x[r]
+// in one odpu_mac_pair (one DSP48E2 per two MACs).
+//
+// Weights are double-buffered: a WBUF word is spread into the shadow register (wld_i) while
+// the active one serves the current pass; swap_i moves it to the active register between
+// two steps. Spreading, once per pass (docs/isa.md section 2 layouts):
+//   standard / grouped: W'[j][l] = W[j][(l - off) mod R] if col_en[j] and lane_en[l]
+//     (input lane l carries input channel c' = cb*R + ((l - off) mod R) of the column's group);
+//   depthwise: W'[j][l] = W[j][tap] if col_en[j] and l = col_lane[j]
+//     (column j reads its single input channel, lane col_lane[j] of the IBUF word).
+// Everything else is 0, so lanes c' >= Cg and other groups' columns never contribute.
+`include "odpu_arch_params.vh"
+
+module odpu_mac_array #(
+  parameter int LaneBits = Rows > 1 ? $clog2(Rows) : 1  // bits of a lane index
+) (
+  input  logic                       clk_i,
+  // Shadow weight load (the WBUF read data of a pass) and its spreading
+  input  logic                       wld_i,
+  input  logic [WbufWordBytes*8-1:0] wraw_i,
+  input  logic                       xf_dw_i,
+  input  logic [LaneBits-1:0]        xf_off_i,
+  input  logic [LaneBits-1:0]        xf_tap_i,
+  input  logic [Rows-1:0]            xf_lane_en_i,
+  input  logic [Cols-1:0]            xf_col_en_i,
+  input  logic [Cols*LaneBits-1:0]   xf_col_lane_i,
+  input  logic                       swap_i,      // active <= shadow
+  // One array step: products registered, the sums appear the next cycle
+  input  logic                       step_i,
+  input  logic [Rows*8-1:0]          x_i,
+  input  logic [Cols*32-1:0]         a_i,         // accumulator start values
+  output logic [Cols*32-1:0]         sum_o
+);
+  localparam int WBits = Cols * Rows * 8;
+  localparam int Pairs = Cols / 2;
+
+  logic [WBits-1:0]   shadow_q, act_q;
+  logic [Cols*32-1:0] a_q;
+
+  // Spreading happens once per pass, so it lives in an enabled register process (no
+  // per-cycle cost in simulation).
+  always_ff @(posedge clk_i) begin
+    if (wld_i) begin
+      for (int j = 0; j < Cols; j++) begin
+        for (int l = 0; l < Rows; l++) begin
+          logic [LaneBits-1:0] src;
+          logic                en;
+          src = xf_dw_i ? xf_tap_i : LaneBits'(32'(l) - 32'(xf_off_i));
+          en = xf_col_en_i[j] && (xf_dw_i ? (LaneBits'(l) == xf_col_lane_i[j*LaneBits +: LaneBits])
+                                          : xf_lane_en_i[l]);
+          shadow_q[(j*Rows + l)*8 +: 8] <= en ? wraw_i[(j*Rows + 32'(src))*8 +: 8] : 8'd0;
+        end
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (swap_i) begin
+      act_q <= shadow_q;
+    end
+    if (step_i) begin
+      a_q <= a_i;
+    end
+  end
+
+  logic signed [15:0] prod [Cols][Rows];
+
+  for (genvar k = 0; k < Pairs; k++) begin : g_pair
+    for (genvar r = 0; r < Rows; r++) begin : g_lane
+      odpu_mac_pair u_pair (
+        .clk_i (clk_i),
+        .en_i  (step_i),
+        .x_i   (x_i[r*8 +: 8]),
+        .wa_i  (act_q[((2*k)*Rows + r)*8 +: 8]),
+        .wb_i  (act_q[((2*k+1)*Rows + r)*8 +: 8]),
+        .pa_o  (prod[2*k][r]),
+        .pb_o  (prod[2*k+1][r])
+      );
+    end
+  end
+
+  // Column sums: Rows products of at most 2^14 each plus the start value, mod 2^32.
+  for (genvar j = 0; j < Cols; j++) begin : g_col
+    always_comb begin
+      logic [31:0] s;
+      s = a_q[j*32 +: 32];
+      for (int r = 0; r < Rows; r++) begin
+        s = s + 32'(prod[j][r]);
+      end
+      sum_o[j*32 +: 32] = s;
+    end
+  end
+
+`ifndef SYNTHESIS
+  initial begin
+    if (Cols % 2 != 0) $error("odpu_mac_array: Cols must be even (columns pair up)");
+  end
+`endif
+endmodule

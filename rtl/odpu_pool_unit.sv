@@ -1,0 +1,280 @@
+// odpu_pool_unit.sv - POOL of the compute engine (docs/isa.md section 5): max, average,
+// global max and global average over the valid positions of each window. One source word
+// (Rows channels) is read per cycle; per lane the window's maximum and its sum of
+// (x - in_zp) build up, then go through odpu_requant (max: POT by 0, i.e. only the clamp;
+// average: MBQM(sum, mult, shift) + out_zp, clamp) to OBUF, one word per output pixel and
+// channel block, in destination order. Padding lanes (channel >= c) are written 0.
+`include "odpu_arch_params.vh"
+
+module odpu_pool_unit (
+  input  logic                         clk_i,
+  input  logic                         rst_ni,
+  input  logic                         clear_i,
+  input  logic                         start_i,
+  input  logic [InsnBits-1:0]          insn_i,
+  output logic                         done_o,
+  output logic                         ibuf_rd_valid_o,
+  input  logic                         ibuf_rd_ready_i,
+  output logic [$clog2(IbufDepth)-1:0] ibuf_rd_addr_o,
+  input  logic [IbufWordBytes*8-1:0]   ibuf_rd_rdata_i,
+  output logic                         obuf_rd_valid_o,
+  input  logic                         obuf_rd_ready_i,
+  output logic [$clog2(ObufDepth)-1:0] obuf_rd_addr_o,
+  input  logic [ObufWordBytes*8-1:0]   obuf_rd_rdata_i,
+  output logic                         obuf_wr_valid_o,
+  input  logic                         obuf_wr_ready_i,
+  output logic [$clog2(ObufDepth)-1:0] obuf_wr_addr_o,
+  output logic [ObufWordBytes*8-1:0]   obuf_wr_data_o
+);
+  localparam int LogR = $clog2(Rows);
+  localparam int RDepth = 4;              // window results waiting for the output stage
+  localparam int RqStages = 3;            // odpu_requant latency
+  localparam int REntBits = Rows * 32 + Rows;
+
+  // ---- Fields
+  logic [1:0]         f_mode;
+  logic               f_src_obuf, f_global, f_is_max;
+  logic signed [7:0]  f_in_zp, f_out_zp, f_act_min, f_act_max;
+  logic signed [5:0]  f_shift;
+  logic signed [31:0] f_mult;
+  logic [31:0]        f_src_addr, f_dst_addr, f_in_h, f_in_w, f_c, f_out_h, f_out_w;
+  logic [31:0]        f_kh, f_kw, f_pad_top, f_pad_left, f_stride_h, f_stride_w;
+
+  assign f_mode     = insn_i[PoolModeLsb +: PoolModeWidth];
+  assign f_src_obuf = insn_i[PoolSrcBufLsb];
+  assign f_global   = f_mode == 2'(PoolGlobalMax) || f_mode == 2'(PoolGlobalAvg);
+  assign f_is_max   = f_mode == 2'(PoolMax) || f_mode == 2'(PoolGlobalMax);
+  assign f_in_zp    = insn_i[PoolInZpLsb +: PoolInZpWidth];
+  assign f_out_zp   = insn_i[PoolOutZpLsb +: PoolOutZpWidth];
+  assign f_act_min  = insn_i[PoolActMinLsb +: PoolActMinWidth];
+  assign f_act_max  = insn_i[PoolActMaxLsb +: PoolActMaxWidth];
+  assign f_shift    = insn_i[PoolShiftLsb +: PoolShiftWidth];
+  assign f_mult     = insn_i[PoolMultLsb +: PoolMultWidth];
+  assign f_src_addr = 32'(insn_i[PoolSrcAddrLsb +: PoolSrcAddrWidth]);
+  assign f_dst_addr = 32'(insn_i[PoolDstAddrLsb +: PoolDstAddrWidth]);
+  assign f_in_h     = 32'(insn_i[PoolInHLsb +: PoolInHWidth]);
+  assign f_in_w     = 32'(insn_i[PoolInWLsb +: PoolInWWidth]);
+  assign f_c        = 32'(insn_i[PoolCLsb +: PoolCWidth]);
+  assign f_out_h    = 32'(insn_i[PoolOutHLsb +: PoolOutHWidth]);
+  assign f_out_w    = 32'(insn_i[PoolOutWLsb +: PoolOutWWidth]);
+  // Global modes use the whole input as the window (their encoded kernel, stride and pads
+  // are 0 by rule field).
+  assign f_kh       = f_global ? f_in_h : 32'(insn_i[PoolKhLsb +: PoolKhWidth]) + 32'(PoolKhBias);
+  assign f_kw       = f_global ? f_in_w : 32'(insn_i[PoolKwLsb +: PoolKwWidth]) + 32'(PoolKwBias);
+  assign f_pad_top  = f_global ? '0 : 32'(insn_i[PoolPadTopLsb +: PoolPadTopWidth]);
+  assign f_pad_left = f_global ? '0 : 32'(insn_i[PoolPadLeftLsb +: PoolPadLeftWidth]);
+  assign f_stride_h = f_global ? 32'd1 : 32'(insn_i[PoolStrideHLsb +: PoolStrideHWidth]) + 32'(PoolStrideHBias);
+  assign f_stride_w = f_global ? 32'd1 : 32'(insn_i[PoolStrideWLsb +: PoolStrideWWidth]) + 32'(PoolStrideWBias);
+
+  // ---- Window walk
+  typedef enum logic [1:0] {SIdle, SWin, SRead, SDrain} state_e;
+  state_e state_q;
+  logic [31:0] cb_q, oy_q, ox_q, blocks_q, in_hw_q, total_q;
+  logic [31:0] base_q;                 // first word of the channel block
+  logic [31:0] wy_q, wx_q;             // window origin (may be negative)
+  logic [31:0] y_q, x_q, y1_q, x0_q, x1_q, row_q;
+  logic [31:0] y0c, y1c, x0c, x1c, wy_end, wx_end;
+  logic        rd_valid, rd_ready, rd_fire, rd_first_q, rd_last, last_window;
+  logic [Rows-1:0] lane_valid_q;
+  logic        pend_q, pend_first_q, pend_last_q;
+  logic [Rows-1:0] pend_lanes_q;
+  logic [$clog2(RDepth):0] rq_count;
+
+  assign wy_end = wy_q + f_kh;
+  assign wx_end = wx_q + f_kw;
+  assign y0c = $signed(wy_q) < 0 ? '0 : wy_q;
+  assign x0c = $signed(wx_q) < 0 ? '0 : wx_q;
+  assign y1c = $signed(wy_end) > $signed(f_in_h) ? f_in_h : wy_end;
+  assign x1c = $signed(wx_end) > $signed(f_in_w) ? f_in_w : wx_end;
+
+  assign rd_last = (x_q + 1 == x1_q) && (y_q + 1 == y1_q);
+  // The last read of a window needs room for its result (the result FIFO never overflows).
+  assign rd_valid = state_q == SRead &&
+                    (!rd_last || 32'(rq_count) + 32'(pend_q && pend_last_q) < RDepth);
+  assign rd_ready = f_src_obuf ? obuf_rd_ready_i : ibuf_rd_ready_i;
+  assign rd_fire = rd_valid && rd_ready;
+  assign ibuf_rd_valid_o = rd_valid && !f_src_obuf;
+  assign obuf_rd_valid_o = rd_valid && f_src_obuf;
+  assign ibuf_rd_addr_o = $clog2(IbufDepth)'(row_q + x_q);
+  assign obuf_rd_addr_o = $clog2(ObufDepth)'(row_q + x_q);
+  assign last_window = (cb_q + 1 == blocks_q) && (oy_q + 1 == f_out_h) && (ox_q + 1 == f_out_w);
+
+  logic [31:0] wcount_q;
+  logic        all_written;
+  assign all_written = wcount_q == total_q;
+  assign done_o = state_q == SDrain && all_written;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      state_q <= SIdle;
+    end else begin
+      unique case (state_q)
+        SIdle: if (start_i) begin
+          state_q <= SWin;
+          blocks_q <= (f_c + 32'(Rows - 1)) >> LogR;
+          total_q <= ((f_c + 32'(Rows - 1)) >> LogR) * f_out_h * f_out_w;
+          in_hw_q <= f_in_h * f_in_w;
+          cb_q <= '0;
+          oy_q <= '0;
+          ox_q <= '0;
+          base_q <= f_src_addr;
+          wy_q <= -f_pad_top;
+          wx_q <= -f_pad_left;
+        end
+        SWin: begin
+          // Clip the window to the input; the rule window guarantees one valid position.
+          y_q <= y0c;
+          y1_q <= y1c;
+          x_q <= x0c;
+          x0_q <= x0c;
+          x1_q <= x1c;
+          row_q <= base_q + y0c * f_in_w;
+          rd_first_q <= 1'b1;
+          for (int l = 0; l < Rows; l++) begin
+            lane_valid_q[l] <= (cb_q << LogR) + 32'(l) < f_c;
+          end
+          state_q <= SRead;
+        end
+        SRead: if (rd_fire) begin
+          rd_first_q <= 1'b0;
+          if (x_q + 1 < x1_q) begin
+            x_q <= x_q + 1;
+          end else if (y_q + 1 < y1_q) begin
+            x_q <= x0_q;
+            y_q <= y_q + 1;
+            row_q <= row_q + f_in_w;
+          end else begin
+            // Next window in destination order: ox, oy, channel block.
+            state_q <= last_window ? SDrain : SWin;
+            if (ox_q + 1 < f_out_w) begin
+              ox_q <= ox_q + 1;
+              wx_q <= wx_q + f_stride_w;
+            end else begin
+              ox_q <= '0;
+              wx_q <= -f_pad_left;
+              if (oy_q + 1 < f_out_h) begin
+                oy_q <= oy_q + 1;
+                wy_q <= wy_q + f_stride_h;
+              end else begin
+                oy_q <= '0;
+                wy_q <= -f_pad_top;
+                cb_q <= cb_q + 1;
+                base_q <= base_q + in_hw_q;
+              end
+            end
+          end
+        end
+        SDrain: if (all_written) state_q <= SIdle;
+        default: state_q <= SIdle;
+      endcase
+    end
+  end
+
+  // ---- Accumulation: read data arrives the cycle after its handshake
+  logic [Rows*8-1:0]  rdata;
+  logic [Rows*32-1:0] sum_q, sum_d, max_q, max_d;
+  assign rdata = f_src_obuf ? obuf_rd_rdata_i : ibuf_rd_rdata_i;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      pend_q <= 1'b0;
+    end else begin
+      pend_q <= rd_fire;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (rd_fire) begin
+      pend_first_q <= rd_first_q;
+      pend_last_q <= rd_last;
+      pend_lanes_q <= lane_valid_q;
+    end
+  end
+
+  always_comb begin
+    for (int l = 0; l < Rows; l++) begin
+      logic signed [31:0] v, d;
+      v = 32'($signed(rdata[l*8 +: 8]));
+      d = v - 32'(f_in_zp);
+      sum_d[l*32 +: 32] = pend_first_q ? d : sum_q[l*32 +: 32] + d;
+      max_d[l*32 +: 32] = (pend_first_q || $signed(v) > $signed(max_q[l*32 +: 32])) ? v
+                                                                                   : max_q[l*32 +: 32];
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (pend_q) begin
+      sum_q <= sum_d;
+      max_q <= max_d;
+    end
+  end
+
+  // ---- Window results -> requant (Rows lanes) -> OBUF
+  logic [REntBits-1:0] rq_head;
+  logic                rq_push, rq_pop, rq_en;
+  logic [RqStages-1:0] rv_q;
+  logic [Rows-1:0]     rmask_q [RqStages];
+  logic [Rows*32-1:0]  r_x;
+  logic [Rows-1:0]     r_lanes;
+
+  assign rq_push = pend_q && pend_last_q;
+  assign rq_en = !rv_q[RqStages-1] || obuf_wr_ready_i;
+  assign rq_pop = rq_en && rq_count != '0;
+
+  odpu_cp_fifo #(.Width(REntBits), .Depth(RDepth)) u_res (
+    .clk_i, .rst_ni, .clear_i,
+    .push_i  (rq_push),
+    .wdata_i ({f_is_max ? max_d : sum_d, pend_lanes_q}),
+    .pop_i   (rq_pop),
+    .rdata_o (rq_head),
+    .count_o (rq_count)
+  );
+  assign {r_x, r_lanes} = rq_head;
+
+  logic [Rows*32-1:0] r32_unused;
+  for (genvar l = 0; l < Rows; l++) begin : g_rq
+    logic signed [7:0] r8;
+    // Max: POT by 0 is the identity, then the clamp (zero points are 0 by rule).
+    odpu_requant u_rq (
+      .clk_i,
+      .en_i         (rq_en),
+      .x_i          (r_x[l*32 +: 32]),
+      .mult_i       (f_mult),
+      .shift_i      (f_is_max ? 6'sd0 : f_shift),
+      .leaky_mult_i ('0),
+      .leaky_i      (1'b0),
+      .pot_i        (f_is_max),
+      .zp_i         (f_out_zp),
+      .min_i        (f_act_min),
+      .max_i        (f_act_max),
+      .r32_o        (r32_unused[l*32 +: 32]),
+      .r8_o         (r8)
+    );
+    assign obuf_wr_data_o[l*8 +: 8] = rmask_q[RqStages-1][l] ? r8 : 8'd0;
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      rv_q <= '0;
+      wcount_q <= '0;
+    end else begin
+      if (start_i) begin
+        wcount_q <= '0;
+      end else if (obuf_wr_valid_o && obuf_wr_ready_i) begin
+        wcount_q <= wcount_q + 1;
+      end
+      if (rq_en) begin
+        rv_q <= {rv_q[RqStages-2:0], rq_pop};
+      end
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (rq_en) begin
+      rmask_q[0] <= r_lanes;
+      for (int s = 1; s < RqStages; s++) begin
+        rmask_q[s] <= rmask_q[s-1];
+      end
+    end
+  end
+
+  assign obuf_wr_valid_o = rv_q[RqStages-1];
+  assign obuf_wr_addr_o = $clog2(ObufDepth)'(f_dst_addr + wcount_q);
+endmodule
