@@ -49,6 +49,8 @@ TEST_UTIL_SRCS := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
 TEST_UTIL_OBJS := $(TEST_UTIL_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_SCRIPTS := $(wildcard tests/test_*.sh)
+# Programs the RTL testbenches use (tests/rtl/*.c, e.g. the checker's vector generator).
+RTL_TEST_TOOLS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/rtl/*.c))
 
 ARCH_CONFIGS := $(wildcard arch/*.yaml)
 GEN_HEADERS := $(ARCH_CONFIGS:arch/%.yaml=$(BUILD)/gen/%/odpu_arch_params.h)
@@ -63,7 +65,7 @@ DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys ive
 # Keep test objects: they are intermediate files of a pattern rule, which make would delete.
 .SECONDARY:
 
-all: $(CLI) gen $(TEST_BINS)
+all: $(CLI) gen $(TEST_BINS) $(RTL_TEST_TOOLS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -112,6 +114,9 @@ $(BUILD)/gen/%/odpu_arch_params.vh: arch/%.yaml $(CLI)
 
 # This test compiles the generated header of arch/tiny.yaml.
 $(BUILD)/tests/test_archgen_tiny.o: $(BUILD)/gen/tiny/odpu_arch_params.h
+
+$(BUILD)/tests/rtl/%: $(BUILD)/tests/rtl/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_UTIL_OBJS) $(LIB) $(CHECK_LIBS) $(LIBS)
@@ -181,4 +186,4 @@ resources: gen
 clean:
 	rm -rf build build-san
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_BINS:=.d) $(TEST_UTIL_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_BINS:=.d) $(TEST_UTIL_OBJS:.o=.d) $(RTL_TEST_TOOLS:=.d)

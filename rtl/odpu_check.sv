@@ -426,19 +426,14 @@ module odpu_check (
   assign div_try_ic = {div_r_ic_q, div_q_ic_q[DivBits-1]} - {1'b0, cv_groups};
   assign div_try_oc = {div_r_oc_q, div_q_oc_q[DivBits-1]} - {1'b0, cv_groups};
 
+  // Single assignments: Icarus re-runs always_comb blocks on the intermediate values of a
+  // variable assigned twice, which here made two blocks trigger each other forever.
   logic bad_groups;
-  always_comb begin
-    bad_groups = (cv_groups == '0) || (div_r_ic_q != '0) || (div_r_oc_q != '0);
-    if (32'(cv_mode) == ConvStandard && 32'(cv_groups) != 1) begin
-      bad_groups = 1'b1;
-    end
-    if (32'(cv_mode) == ConvDepthwise && cv_groups != cv_in_c) begin
-      bad_groups = 1'b1;
-    end
-    if (32'(cv_mode) == ConvGrouped && (32'(cv_groups) < 2 || cv_groups >= cv_in_c)) begin
-      bad_groups = 1'b1;
-    end
-  end
+  assign bad_groups = (cv_groups == '0) || (div_r_ic_q != '0) || (div_r_oc_q != '0) ||
+                      (32'(cv_mode) == ConvStandard && 32'(cv_groups) != 1) ||
+                      (32'(cv_mode) == ConvDepthwise && cv_groups != cv_in_c) ||
+                      (32'(cv_mode) == ConvGrouped &&
+                       (32'(cv_groups) < 2 || cv_groups >= cv_in_c));
 
   // ---- Rule window -----------------------------------------------------------------------
   // CONV: (out-1)*stride + (k-1)*dil + 1 <= pad_lo + in + pad_hi on each axis. A zero out
@@ -696,19 +691,11 @@ module odpu_check (
 
   // ---- Verdict ---------------------------------------------------------------------------
   logic bad_illegal;
-  always_comb begin
-    bad_illegal = bad_opcode || bad_reserved || bad_field || (is_conv && bad_groups) ||
-                  bad_window || bad_overlap || bad_dep;
-    if (bad_illegal) begin
-      out_err_o = 32'(HwIllegalInsn);
-    end else if (buf_bad_q) begin
-      out_err_o = 32'(HwBufBounds);
-    end else if (bad_ddr) begin
-      out_err_o = 32'(HwDdrBounds);
-    end else begin
-      out_err_o = 32'(HwOk);
-    end
-  end
+  assign bad_illegal = bad_opcode || bad_reserved || bad_field || (is_conv && bad_groups) ||
+                       bad_window || bad_overlap || bad_dep;
+  assign out_err_o = bad_illegal ? 32'(HwIllegalInsn) :
+                     buf_bad_q   ? 32'(HwBufBounds) :
+                     bad_ddr     ? 32'(HwDdrBounds) : 32'(HwOk);
 
   // ---- Sequencing ------------------------------------------------------------------------
   always_comb begin

@@ -35,9 +35,21 @@ run() {
   fi
 }
 
+# Vectors per arch for the checker: about half valid, the rest breaking every rule.
+VECTORS=5000
+SEED=20261122
+gen="$BUILD/tests/rtl/gen_check_vectors"
+[ -x "$gen" ] || { echo "FAIL: $gen is not built (make all)"; exit 1; }
+
 for arch in tiny b512 b1024 b4096; do
   [ -f "$BUILD/gen/$arch/odpu_arch_params.vh" ] || { echo "FAIL: no include for $arch (make gen)"; fail=1; continue; }
   run tb_odpu_regs "$arch" rtl/odpu_regs.sv
+  if "$gen" "arch/$arch.yaml" "$VECTORS" "$SEED" "$out/check_vectors-$arch.hex" >"$out/check_vectors-$arch.txt"; then
+    run tb_odpu_check "$arch" rtl/odpu_check.sv
+  else
+    echo "FAIL: gen_check_vectors for $arch"
+    fail=1
+  fi
 done
 
 [ $fail -eq 0 ] && echo "rtl ctrl: all passed"
