@@ -49,8 +49,9 @@ TEST_UTIL_SRCS := $(filter-out $(TEST_SRCS),$(wildcard tests/*.c))
 TEST_UTIL_OBJS := $(TEST_UTIL_SRCS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_SCRIPTS := $(wildcard tests/test_*.sh)
-# Programs the RTL testbenches use (tests/rtl/*.c, e.g. the checker's vector generator).
-RTL_TEST_TOOLS := $(patsubst %.c,$(BUILD)/%,$(wildcard tests/rtl/*.c))
+# The checker testbench's vector generator (tests/test_rtl_ctrl.sh); the other generators
+# in tests/rtl/ are built by their own scripts.
+RTL_TEST_TOOLS := $(BUILD)/tests/rtl/gen_check_vectors
 
 ARCH_CONFIGS := $(wildcard arch/*.yaml)
 GEN_HEADERS := $(ARCH_CONFIGS:arch/%.yaml=$(BUILD)/gen/%/odpu_arch_params.h)
