@@ -1,7 +1,8 @@
 // odpu_compute.sv - the compute engine core (docs/rtl.md "Engine core", "Compute engine"):
 // executes CONV (odpu_conv_unit), POOL (odpu_pool_unit) and ELEW (odpu_elew_unit) one at a
-// time and connects the active unit to the compute client ports of odpu_bufs. It never
-// touches DDR, so stall_ddr_o is constantly 0.
+// time, connects the active unit to the compute client ports of odpu_bufs and its results to
+// the one output stage they share (odpu_out_stage: the requantization lanes and the OBUF
+// write port). It never touches DDR, so stall_ddr_o is constantly 0.
 `include "odpu_arch_params.vh"
 
 module odpu_compute (
@@ -92,11 +93,14 @@ module odpu_compute (
   end
 
   // ---- CONV
-  logic             cv_ibuf_valid, cv_obuf_wr_valid;
+  logic             cv_ibuf_valid, cv_out_valid;
   logic [IAddr-1:0] cv_ibuf_addr;
-  logic [OAddr-1:0] cv_obuf_wr_addr;
-  logic [ObufWordBytes*8-1:0] cv_obuf_wr_data;
+  logic [OAddr-1:0] cv_out_addr;
+  logic [Rows*32-1:0] cv_out_x, cv_out_m1, cv_out_m2;
+  logic [Rows*6-1:0]  cv_out_s2;
+  logic [Rows-1:0]    cv_out_apply1, cv_out_mask;
   logic             cv_idle;
+  logic             out_ready, out_idle;
 
   odpu_conv_unit u_conv (
     .clk_i, .rst_ni, .clear_i,
@@ -128,18 +132,25 @@ module odpu_compute (
     .abuf_wr_ready_i  (cp_abuf_wr_ready_i),
     .abuf_wr_addr_o   (cp_abuf_wr_addr_o),
     .abuf_wr_data_o   (cp_abuf_wr_data_o),
-    .obuf_wr_valid_o  (cv_obuf_wr_valid),
-    .obuf_wr_ready_i  (cp_obuf_wr_ready_i),
-    .obuf_wr_addr_o   (cv_obuf_wr_addr),
-    .obuf_wr_data_o   (cv_obuf_wr_data)
+    .out_valid_o      (cv_out_valid),
+    .out_ready_i      (out_ready),
+    .out_x_o          (cv_out_x),
+    .out_apply1_o     (cv_out_apply1),
+    .out_m1_o         (cv_out_m1),
+    .out_m2_o         (cv_out_m2),
+    .out_s2_o         (cv_out_s2),
+    .out_addr_o       (cv_out_addr),
+    .out_mask_o       (cv_out_mask),
+    .out_idle_i       (out_idle)
   );
   assign cp_abuf_wr_strb_o = '1;
 
   // ---- POOL
-  logic             pl_ibuf_valid, pl_obuf_rd_valid, pl_obuf_wr_valid;
+  logic             pl_ibuf_valid, pl_obuf_rd_valid, pl_out_valid;
   logic [IAddr-1:0] pl_ibuf_addr;
-  logic [OAddr-1:0] pl_obuf_rd_addr, pl_obuf_wr_addr;
-  logic [ObufWordBytes*8-1:0] pl_obuf_wr_data;
+  logic [OAddr-1:0] pl_obuf_rd_addr, pl_out_addr;
+  logic [Rows*32-1:0] pl_out_x;
+  logic [Rows-1:0]    pl_out_mask;
 
   odpu_pool_unit u_pool (
     .clk_i, .rst_ni, .clear_i,
@@ -154,17 +165,19 @@ module odpu_compute (
     .obuf_rd_ready_i  (cp_obuf_rd_ready_i),
     .obuf_rd_addr_o   (pl_obuf_rd_addr),
     .obuf_rd_rdata_i  (cp_obuf_rd_rdata_i),
-    .obuf_wr_valid_o  (pl_obuf_wr_valid),
-    .obuf_wr_ready_i  (cp_obuf_wr_ready_i),
-    .obuf_wr_addr_o   (pl_obuf_wr_addr),
-    .obuf_wr_data_o   (pl_obuf_wr_data)
+    .out_valid_o      (pl_out_valid),
+    .out_ready_i      (out_ready),
+    .out_x_o          (pl_out_x),
+    .out_addr_o       (pl_out_addr),
+    .out_mask_o       (pl_out_mask),
+    .out_idle_i       (out_idle)
   );
 
   // ---- ELEW
-  logic             el_ibuf_valid, el_obuf_rd_valid, el_obuf_wr_valid;
+  logic             el_ibuf_valid, el_obuf_rd_valid, el_out_valid, el_out_is_b;
   logic [IAddr-1:0] el_ibuf_addr;
-  logic [OAddr-1:0] el_obuf_rd_addr, el_obuf_wr_addr;
-  logic [ObufWordBytes*8-1:0] el_obuf_wr_data;
+  logic [OAddr-1:0] el_obuf_rd_addr, el_out_addr;
+  logic [Rows*32-1:0] el_out_x;
 
   odpu_elew_unit u_elew (
     .clk_i, .rst_ni, .clear_i,
@@ -179,50 +192,151 @@ module odpu_compute (
     .obuf_rd_ready_i  (cp_obuf_rd_ready_i),
     .obuf_rd_addr_o   (el_obuf_rd_addr),
     .obuf_rd_rdata_i  (cp_obuf_rd_rdata_i),
-    .obuf_wr_valid_o  (el_obuf_wr_valid),
-    .obuf_wr_ready_i  (cp_obuf_wr_ready_i),
-    .obuf_wr_addr_o   (el_obuf_wr_addr),
-    .obuf_wr_data_o   (el_obuf_wr_data)
+    .out_valid_o      (el_out_valid),
+    .out_ready_i      (out_ready),
+    .out_is_b_o       (el_out_is_b),
+    .out_x_o          (el_out_x),
+    .out_addr_o       (el_out_addr),
+    .out_idle_i       (out_idle)
   );
 
-  // ---- Shared ports: only the active unit drives them (the others are idle, valid 0).
+  // ---- Shared read ports: only the active unit drives them (the others hold valid 0).
   always_comb begin
     cp_ibuf_rd_valid_o = 1'b0;
     cp_ibuf_rd_addr_o = '0;
     cp_obuf_rd_valid_o = 1'b0;
     cp_obuf_rd_addr_o = '0;
-    cp_obuf_wr_valid_o = 1'b0;
-    cp_obuf_wr_addr_o = '0;
-    cp_obuf_wr_data_o = '0;
     unique case (unit_q)
       UnitConv: begin
         cp_ibuf_rd_valid_o = cv_ibuf_valid;
         cp_ibuf_rd_addr_o = cv_ibuf_addr;
-        cp_obuf_wr_valid_o = cv_obuf_wr_valid;
-        cp_obuf_wr_addr_o = cv_obuf_wr_addr;
-        cp_obuf_wr_data_o = cv_obuf_wr_data;
       end
       UnitPool: begin
         cp_ibuf_rd_valid_o = pl_ibuf_valid;
         cp_ibuf_rd_addr_o = pl_ibuf_addr;
         cp_obuf_rd_valid_o = pl_obuf_rd_valid;
         cp_obuf_rd_addr_o = pl_obuf_rd_addr;
-        cp_obuf_wr_valid_o = pl_obuf_wr_valid;
-        cp_obuf_wr_addr_o = pl_obuf_wr_addr;
-        cp_obuf_wr_data_o = pl_obuf_wr_data;
       end
       UnitElew: begin
         cp_ibuf_rd_valid_o = el_ibuf_valid;
         cp_ibuf_rd_addr_o = el_ibuf_addr;
         cp_obuf_rd_valid_o = el_obuf_rd_valid;
         cp_obuf_rd_addr_o = el_obuf_rd_addr;
-        cp_obuf_wr_valid_o = el_obuf_wr_valid;
-        cp_obuf_wr_addr_o = el_obuf_wr_addr;
-        cp_obuf_wr_data_o = el_obuf_wr_data;
       end
       default: ;
     endcase
   end
+
+  // ---- The output stage, fed by the active unit. Its per-instruction settings:
+  //   CONV: MBQM1 = LeakyReLU (leaky_mult, shift 0) on negative accumulators, MBQM2 = the
+  //         channel's mult/shift or POT, out_zp, [act_min, act_max];
+  //   POOL: MBQM2 = mult/shift (average) or POT by 0 (max), out_zp, [act_min, act_max];
+  //   ELEW: MBQM1 = a_mult/a_shift (a item), b_mult/b_shift (b item), MBQM2 = out_mult /
+  //         out_shift, out_zp, [act_min, act_max].
+  localparam logic [1:0] CombPass = 2'd0;
+  localparam logic [1:0] CombHold = 2'd1;
+  localparam logic [1:0] CombAdd  = 2'd2;
+
+  logic               o_valid, o_write, o_pot;
+  logic [Rows*32-1:0] o_x, o_m1, o_m2;
+  logic [Rows*6-1:0]  o_s1, o_s2;
+  logic [Rows-1:0]    o_apply1, o_mask;
+  logic [1:0]         o_comb;
+  logic [OAddr-1:0]   o_addr;
+  logic signed [7:0]  o_zp, o_min, o_max;
+  logic               pool_max;
+
+  assign pool_max = insn_i[PoolModeLsb +: PoolModeWidth] == 2'(PoolMax) ||
+                    insn_i[PoolModeLsb +: PoolModeWidth] == 2'(PoolGlobalMax);
+
+  always_comb begin
+    o_valid = 1'b0;
+    o_write = 1'b1;
+    o_x = '0;
+    o_apply1 = '0;
+    o_m1 = '0;
+    o_s1 = '0;
+    o_comb = CombPass;
+    o_m2 = '0;
+    o_s2 = '0;
+    o_addr = '0;
+    o_mask = '1;
+    o_pot = 1'b0;
+    o_zp = '0;
+    o_min = '0;
+    o_max = '0;
+    unique case (unit_q)
+      UnitConv: begin
+        o_valid = cv_out_valid;
+        o_x = cv_out_x;
+        o_apply1 = cv_out_apply1;
+        o_m1 = cv_out_m1;
+        o_m2 = cv_out_m2;
+        o_s2 = cv_out_s2;
+        o_addr = cv_out_addr;
+        o_mask = cv_out_mask;
+        o_pot = insn_i[ConvPotLsb];
+        o_zp = insn_i[ConvOutZpLsb +: ConvOutZpWidth];
+        o_min = insn_i[ConvActMinLsb +: ConvActMinWidth];
+        o_max = insn_i[ConvActMaxLsb +: ConvActMaxWidth];
+      end
+      UnitPool: begin
+        o_valid = pl_out_valid;
+        o_x = pl_out_x;
+        o_m2 = {Rows{insn_i[PoolMultLsb +: PoolMultWidth]}};
+        o_s2 = pool_max ? '0 : {Rows{insn_i[PoolShiftLsb +: PoolShiftWidth]}};
+        o_addr = pl_out_addr;
+        o_mask = pl_out_mask;
+        o_pot = pool_max;
+        o_zp = insn_i[PoolOutZpLsb +: PoolOutZpWidth];
+        o_min = insn_i[PoolActMinLsb +: PoolActMinWidth];
+        o_max = insn_i[PoolActMaxLsb +: PoolActMaxWidth];
+      end
+      UnitElew: begin
+        o_valid = el_out_valid;
+        o_write = el_out_is_b;
+        o_x = el_out_x;
+        o_apply1 = '1;
+        o_m1 = el_out_is_b ? {Rows{insn_i[ElewBMultLsb +: ElewBMultWidth]}}
+                           : {Rows{insn_i[ElewAMultLsb +: ElewAMultWidth]}};
+        o_s1 = el_out_is_b ? {Rows{insn_i[ElewBShiftLsb +: ElewBShiftWidth]}}
+                           : {Rows{insn_i[ElewAShiftLsb +: ElewAShiftWidth]}};
+        o_comb = el_out_is_b ? CombAdd : CombHold;
+        o_m2 = {Rows{insn_i[ElewOutMultLsb +: ElewOutMultWidth]}};
+        o_s2 = {Rows{insn_i[ElewOutShiftLsb +: ElewOutShiftWidth]}};
+        o_addr = el_out_addr;
+        o_zp = insn_i[ElewOutZpLsb +: ElewOutZpWidth];
+        o_min = insn_i[ElewActMinLsb +: ElewActMinWidth];
+        o_max = insn_i[ElewActMaxLsb +: ElewActMaxWidth];
+      end
+      default: ;
+    endcase
+  end
+
+  odpu_out_stage u_out (
+    .clk_i, .rst_ni, .clear_i,
+    .in_valid_i      (o_valid),
+    .in_ready_o      (out_ready),
+    .in_x_i          (o_x),
+    .in_apply1_i     (o_apply1),
+    .in_m1_i         (o_m1),
+    .in_s1_i         (o_s1),
+    .in_comb_i       (o_comb),
+    .in_m2_i         (o_m2),
+    .in_s2_i         (o_s2),
+    .in_write_i      (o_write),
+    .in_addr_i       (o_addr),
+    .in_mask_i       (o_mask),
+    .pot_i           (o_pot),
+    .zp_i            (o_zp),
+    .min_i           (o_min),
+    .max_i           (o_max),
+    .idle_o          (out_idle),
+    .obuf_wr_valid_o (cp_obuf_wr_valid_o),
+    .obuf_wr_ready_i (cp_obuf_wr_ready_i),
+    .obuf_wr_addr_o  (cp_obuf_wr_addr_o),
+    .obuf_wr_data_o  (cp_obuf_wr_data_o)
+  );
   assign cp_obuf_wr_strb_o = '1;
 
   logic unused_compute;

@@ -3,8 +3,11 @@
 // per pass (WBUF word + how to spread it over the array) and (3) one pixel token per output
 // pixel of every pass (IBUF address or padding, ABUF address). docs/rtl.md "Compute engine".
 //
-// A pass is (IBUF channel block, kernel tap) with one WBUF word held in the array for all
-// out_h * out_w pixels. Pass order per output block ob:
+// A pass is (IBUF channel block, kernel tap) with one WBUF word held in the array while a
+// chunk of up to ChunkPixels output pixels streams through. Per output block ob, for each
+// chunk of pixels (in raster order), every pass of the block runs over the chunk; so the
+// output stage of a chunk (its last pass) overlaps the first passes of the next chunk, and
+// a pass still covers enough pixels that the array is busy every cycle. Pass order:
 //   standard / grouped: for g in the groups of ob, cb < ceil(Cg/R), half, ky, kx
 //     (input channels g*Cg + cb*R + r start at lane off of IBUF block b0; half 0 reads b0,
 //     half 1 reads b0 + 1 when the run crosses a block boundary);
@@ -51,10 +54,15 @@ module odpu_conv_agu #(
   output logic [31:0]             tok_pixel_o,     // oy * out_w + ox
   output logic                    tok_use_bias_o,  // first pass with acc_init: start from bias
   output logic                    tok_last_pass_o, // last pass of the block: output stage
-  output logic                    tok_pass_end_o   // last pixel of its pass
+  output logic                    tok_pass_end_o,  // last pixel of its pass
+  output logic [31:0]             tok_chunk_len_o  // pixels of its chunk (ABUF hazard distance)
 );
   localparam int LogR = $clog2(Rows);
   localparam int LogC = $clog2(Cols);
+  // Pixels per chunk: long enough for the pass switch (~6 cycles of pipeline) and the weight
+  // prefetch to hide, short enough that the output FIFO holds a chunk's backlog.
+  localparam int ChunkPixels = 32;
+  localparam int LogK = $clog2(ChunkPixels);
 
   // ---- Instruction fields (insn_i is stable from start_i until done_o)
   logic [1:0]  f_mode;
@@ -112,21 +120,25 @@ module odpu_conv_agu #(
   // Column walk: (walk_q, walk_r) = divmod(o, Mg) for o = oc_base + walk_j
   logic [31:0] walk_j_q, walk_q_q, walk_r_q;
   // Pass loop
-  logic [31:0] g_q, fg_q, cb_q, cbt_q, ky_q, kx_q, t_q, blk_q;
+  logic [31:0] g_q, fg_q, fg_lo_q, cb_q, cbt_q, ky_q, kx_q, t_q, blk_q;
   logic        half_q;
+  logic [31:0] chunk_q, chunks_q;       // chunk of the block, chunks per block
   // Pass descriptor waiting for hand-off
   logic        desc_valid_q, ob_last_q;
   logic [31:0] d_waddr_q, d_blk_q, d_iy0_q, d_ix0_q;
-  logic        d_first_q, d_last_q;
+  logic        d_first_q, d_last_q, d_ob_first_q;
   logic [LaneBits-1:0] d_off_q, d_tap_q;
   logic [Rows-1:0] d_lane_en_q;
   logic [Cols-1:0] d_col_en_q;
   logic [Cols*LaneBits-1:0] d_col_lane_q;
   // Pixel loop: current pass and the next one
+  // Positions are relative to the pass: pixel (oy, ox) at input offset (oysh, oxsw) =
+  // (oy * stride_h, ox * stride_w) and word offset rowoff + oxsw, rowoff = oysh * in_w.
   logic        pix_active_q, nxt_valid_q;
   logic [31:0] pix_base_q, pix_iy0_q, pix_ix0_q, nxt_base_q, nxt_iy0_q, nxt_ix0_q;
-  logic        pix_first_q, pix_last_q, nxt_first_q, nxt_last_q;
-  logic [31:0] oy_q, ox_q, iy_q, ix_q, row_addr_q, col_addr_q, pixel_q;
+  logic        pix_first_q, pix_last_q, nxt_first_q, nxt_last_q, nxt_ob_first_q;
+  logic [31:0] oy_q, ox_q, oysh_q, oxsw_q, rowoff_q, pixel_q, pend_q;
+  logic [31:0] c_oy_q, c_ox_q, c_oysh_q, c_oxsw_q, c_rowoff_q, c_pixel_q;  // chunk start
 
   // Divider step and column walk (combinational parts of SDiv and SObCols)
   logic [31:0] rc, ro;
@@ -200,13 +212,17 @@ module odpu_conv_agu #(
   assign wld_col_en_o = d_col_en_q;
   assign wld_col_lane_o = d_col_lane_q;
 
-  assign last_pixel = (oy_q == f_out_h - 1) && (ox_q == f_out_w - 1);
+  logic [31:0] iy, ix;
+  assign iy = pix_iy0_q + oysh_q;
+  assign ix = pix_ix0_q + oxsw_q;
+  assign last_pixel = pixel_q + 1 == pend_q;
   assign tok_valid_o = pix_active_q;
   assign tok_fire = tok_valid_o && tok_ready_i;
   assign pass_done = tok_fire && last_pixel;
-  assign tok_pad_o = $signed(iy_q) < 0 || $signed(iy_q) >= $signed(f_in_h) ||
-                     $signed(ix_q) < 0 || $signed(ix_q) >= $signed(f_in_w);
-  assign tok_ibuf_addr_o = col_addr_q;
+  assign tok_pad_o = $signed(iy) < 0 || $signed(iy) >= $signed(f_in_h) ||
+                     $signed(ix) < 0 || $signed(ix) >= $signed(f_in_w);
+  assign tok_ibuf_addr_o = pix_base_q + rowoff_q + oxsw_q;
+  assign tok_chunk_len_o = pend_q - c_pixel_q;
   assign tok_abuf_addr_o = abase_q + pixel_q;
   assign tok_pixel_o = pixel_q;
   assign tok_use_bias_o = pix_first_q && f_acc_init;
@@ -241,6 +257,45 @@ module odpu_conv_agu #(
       default: state_d = SIdle;
     endcase
   end
+
+  // Next raster position after a token, and the start of a pass: a block's first pass starts
+  // at pixel 0, a chunk's first pass where the previous chunk ended, the other passes of a
+  // chunk where the chunk started.
+  logic [31:0] adv_oy, adv_ox, adv_oysh, adv_oxsw, adv_rowoff;
+  logic [31:0] now_oy, now_ox, now_oysh, now_oxsw, now_rowoff, now_pixel;
+  logic [31:0] s_oy, s_ox, s_oysh, s_oxsw, s_rowoff, s_pixel;
+  logic        start_pass;
+  always_comb begin
+    if (ox_q + 1 < f_out_w) begin
+      adv_oy = oy_q;
+      adv_ox = ox_q + 1;
+      adv_oysh = oysh_q;
+      adv_oxsw = oxsw_q + f_stride_w;
+      adv_rowoff = rowoff_q;
+    end else begin
+      adv_oy = oy_q + 1;
+      adv_ox = '0;
+      adv_oysh = oysh_q + f_stride_h;
+      adv_oxsw = '0;
+      adv_rowoff = rowoff_q + row_step_q;
+    end
+    now_oy = tok_fire ? adv_oy : oy_q;
+    now_ox = tok_fire ? adv_ox : ox_q;
+    now_oysh = tok_fire ? adv_oysh : oysh_q;
+    now_oxsw = tok_fire ? adv_oxsw : oxsw_q;
+    now_rowoff = tok_fire ? adv_rowoff : rowoff_q;
+    now_pixel = tok_fire ? pixel_q + 1 : pixel_q;
+    if (nxt_ob_first_q) begin
+      {s_oy, s_ox, s_oysh, s_oxsw, s_rowoff, s_pixel} = '0;
+    end else if (nxt_first_q) begin
+      {s_oy, s_ox, s_oysh, s_oxsw, s_rowoff, s_pixel} =
+          {now_oy, now_ox, now_oysh, now_oxsw, now_rowoff, now_pixel};
+    end else begin
+      {s_oy, s_ox, s_oysh, s_oxsw, s_rowoff, s_pixel} =
+          {c_oy_q, c_ox_q, c_oysh_q, c_oxsw_q, c_rowoff_q, c_pixel_q};
+    end
+  end
+  assign start_pass = (!pix_active_q || pass_done) && nxt_valid_q;
 
   // ---- Registers
   always_ff @(posedge clk_i) begin
@@ -282,6 +337,7 @@ module odpu_conv_agu #(
           tblocks_q <= (f_kh * f_kw + 32'(Rows - 1)) >> LogR;
           oblocks_q <= (f_out_c + 32'(Cols - 1)) >> LogC;
           pixels_q <= f_out_h * f_out_w;
+          chunks_q <= (f_out_h * f_out_w + 32'(ChunkPixels - 1)) >> LogK;
           in_hw_q <= f_in_h * f_in_w;
           row_step_q <= f_stride_h * f_in_w;
           wstride_ob_q <= is_dw ? (f_kh * f_kw + 32'(Rows - 1)) >> LogR
@@ -325,8 +381,10 @@ module odpu_conv_agu #(
           end
         end
         SObGen: begin
+          chunk_q <= '0;
           g_q <= g_lo_q;
           fg_q <= g_lo_q * cg_q;
+          fg_lo_q <= g_lo_q * cg_q;
           blk_q <= g_lo_q >> LogR;
           cb_q <= '0;
           cbt_q <= '0;
@@ -354,12 +412,13 @@ module odpu_conv_agu #(
         d_ix0_q <= desc_ix0;
         d_first_q <= desc_first;
         d_last_q <= desc_last;
+        d_ob_first_q <= desc_first && chunk_q == 0;
         d_off_q <= off;
         d_tap_q <= LaneBits'(t_q);
         d_lane_en_q <= lane_en;
         d_col_en_q <= col_en;
         d_col_lane_q <= col_lane;
-        ob_last_q <= desc_last;
+        ob_last_q <= desc_last && chunk_q + 1 == chunks_q;
         // Advance the loop: kx, ky, then (standard/grouped) half, cb, g or (dw) block.
         if (kx_q + 1 < f_kw) begin
           kx_q <= kx_q + 1;
@@ -372,7 +431,16 @@ module odpu_conv_agu #(
           kx_q <= '0;
           ky_q <= '0;
           t_q <= '0;
-          if (is_dw) begin
+          if (desc_last) begin
+            // The chunk's passes are done: the next chunk starts the pass loop again.
+            chunk_q <= chunk_q + 1;
+            g_q <= g_lo_q;
+            fg_q <= fg_lo_q;
+            blk_q <= g_lo_q >> LogR;
+            cb_q <= '0;
+            cbt_q <= '0;
+            half_q <= 1'b0;
+          end else if (is_dw) begin
             blk_q <= blk_q + 1;
           end else if (!half_q && half1_exists) begin
             half_q <= 1'b1;
@@ -405,8 +473,17 @@ module odpu_conv_agu #(
         nxt_ix0_q <= d_ix0_q;
         nxt_first_q <= d_first_q;
         nxt_last_q <= d_last_q;
+        nxt_ob_first_q <= d_ob_first_q;
       end
-      if ((!pix_active_q || pass_done) && nxt_valid_q) begin
+      if (tok_fire) begin
+        oy_q <= adv_oy;
+        ox_q <= adv_ox;
+        oysh_q <= adv_oysh;
+        oxsw_q <= adv_oxsw;
+        rowoff_q <= adv_rowoff;
+        pixel_q <= pixel_q + 1;
+      end
+      if (start_pass) begin
         pix_active_q <= 1'b1;
         nxt_valid_q <= handoff;
         pix_first_q <= nxt_first_q;
@@ -414,34 +491,29 @@ module odpu_conv_agu #(
         pix_base_q <= nxt_base_q;
         pix_iy0_q <= nxt_iy0_q;
         pix_ix0_q <= nxt_ix0_q;
-        oy_q <= '0;
-        ox_q <= '0;
-        iy_q <= nxt_iy0_q;
-        ix_q <= nxt_ix0_q;
-        row_addr_q <= nxt_base_q;
-        col_addr_q <= nxt_base_q;
-        pixel_q <= '0;
+        oy_q <= s_oy;
+        ox_q <= s_ox;
+        oysh_q <= s_oysh;
+        oxsw_q <= s_oxsw;
+        rowoff_q <= s_rowoff;
+        pixel_q <= s_pixel;
+        pend_q <= s_pixel + ((pixels_q - s_pixel < 32'(ChunkPixels)) ? pixels_q - s_pixel
+                                                                      : 32'(ChunkPixels));
+        if (nxt_first_q) begin
+          c_oy_q <= s_oy;
+          c_ox_q <= s_ox;
+          c_oysh_q <= s_oysh;
+          c_oxsw_q <= s_oxsw;
+          c_rowoff_q <= s_rowoff;
+          c_pixel_q <= s_pixel;
+        end
       end else if (pass_done) begin
         pix_active_q <= 1'b0;
-      end else if (tok_fire) begin
-        pixel_q <= pixel_q + 1;
-        if (ox_q + 1 < f_out_w) begin
-          ox_q <= ox_q + 1;
-          ix_q <= ix_q + f_stride_w;
-          col_addr_q <= col_addr_q + f_stride_w;
-        end else begin
-          ox_q <= '0;
-          oy_q <= oy_q + 1;
-          ix_q <= pix_ix0_q;
-          iy_q <= iy_q + f_stride_h;
-          row_addr_q <= row_addr_q + row_step_q;
-          col_addr_q <= row_addr_q + row_step_q;
-        end
       end
     end
   end
 
   logic unused_agu;
-  assign unused_agu = ^{pix_base_q, pix_iy0_q, tblocks_q, insn_i, div_rc_q[31], div_ro_q[31],
+  assign unused_agu = ^{tblocks_q, insn_i, c_oy_q, c_ox_q, div_rc_q[31], div_ro_q[31],
                        div_qc_q[31], div_qo_q[31]};
 endmodule

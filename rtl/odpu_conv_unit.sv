@@ -1,15 +1,15 @@
 // odpu_conv_unit.sv - CONV of the compute engine: odpu_conv_agu's pixel tokens read IBUF
 // (or stand for padding) and ABUF (read-modify-write), odpu_mac_array accumulates one
 // output pixel per cycle, every pass writes its ABUF words back and the last pass of an
-// output block also goes through the output stage (odpu_requant, Rows lanes per cycle) to
-// OBUF. docs/rtl.md "Compute engine" describes the dataflow.
+// output block also goes to OBUF through the shared output stage (odpu_out_stage, one word
+// of Rows lanes per cycle). docs/rtl.md "Compute engine" describes the dataflow.
 //
 // Buffer reads return one cycle after their handshake and cannot wait, so each read stream
 // lands in a small FIFO (X: IBUF data with the token, A: ABUF data) that is never issued
 // into without room; the array pops X and A together, and its results wait in FIFOs for the
 // ABUF and OBUF write ports. A pixel's ABUF read in a later pass of the same output block
-// waits until its previous pass wrote it back: at most `pixels` tokens are in flight
-// between a token's issue and its ABUF write.
+// waits until its previous pass wrote it back: at most a chunk's pixel count of tokens are
+// in flight between a token's issue and its ABUF write.
 `include "odpu_arch_params.vh"
 
 module odpu_conv_unit #(
@@ -50,11 +50,17 @@ module odpu_conv_unit #(
   input  logic                         abuf_wr_ready_i,
   output logic [$clog2(AbufDepth)-1:0] abuf_wr_addr_o,
   output logic [AbufWordBytes*8-1:0]   abuf_wr_data_o,
-  // OBUF write
-  output logic                         obuf_wr_valid_o,
-  input  logic                         obuf_wr_ready_i,
-  output logic [$clog2(ObufDepth)-1:0] obuf_wr_addr_o,
-  output logic [ObufWordBytes*8-1:0]   obuf_wr_data_o
+  // Items of the shared output stage (odpu_out_stage), one per OBUF word
+  output logic                         out_valid_o,
+  input  logic                         out_ready_i,
+  output logic [Rows*32-1:0]           out_x_o,
+  output logic [Rows-1:0]              out_apply1_o,
+  output logic [Rows*32-1:0]           out_m1_o,
+  output logic [Rows*32-1:0]           out_m2_o,
+  output logic [Rows*6-1:0]            out_s2_o,
+  output logic [$clog2(ObufDepth)-1:0] out_addr_o,
+  output logic [Rows-1:0]              out_mask_o,
+  input  logic                         out_idle_i
 );
   localparam int XBits = Rows * 8;
   localparam int AccBits = Cols * 32;
@@ -62,20 +68,18 @@ module odpu_conv_unit #(
   localparam int XDepth = 4;
   localparam int ADepth = 4;
   localparam int WDepth = 4;
-  localparam int ODepth = 4;
-  localparam int CntBits = 4;             // holds every FIFO depth above
+  // The output stage writes Cols/Rows OBUF words per pixel: its FIFO holds the backlog a
+  // chunk's last pass builds up (half a chunk when Cols = 2 Rows) while the next chunk's
+  // passes run.
+  localparam int ODepth = 16;
+  localparam int CntBits = 6;             // holds every FIFO depth above
   localparam int OutWords = Cols / Rows;  // OBUF words per ABUF word
-  localparam int RqStages = 3;            // odpu_requant latency
 
   // ---- Instruction fields used here
-  logic               f_leaky, f_pot;
-  logic signed [7:0]  f_in_zp, f_out_zp, f_act_min, f_act_max;
+  logic               f_leaky;
+  logic signed [7:0]  f_in_zp;
   assign f_leaky   = insn_i[ConvLeakyLsb];
-  assign f_pot     = insn_i[ConvPotLsb];
   assign f_in_zp   = insn_i[ConvInZpLsb +: ConvInZpWidth];
-  assign f_out_zp  = insn_i[ConvOutZpLsb +: ConvOutZpWidth];
-  assign f_act_min = insn_i[ConvActMinLsb +: ConvActMinWidth];
-  assign f_act_max = insn_i[ConvActMaxLsb +: ConvActMaxWidth];
 
   // ---- Sequencer
   logic                     pipe_idle;
@@ -88,7 +92,7 @@ module odpu_conv_unit #(
   logic [Cols-1:0]          wld_col_en;
   logic [Cols*LaneBits-1:0] wld_col_lane;
   logic                     tok_valid, tok_ready, tok_pad, tok_use_bias, tok_last_pass, tok_pass_end;
-  logic [31:0]              tok_ibuf_addr, tok_abuf_addr, tok_pixel;
+  logic [31:0]              tok_ibuf_addr, tok_abuf_addr, tok_pixel, tok_chunk_len;
 
   odpu_conv_agu #(.LaneBits(LaneBits)) u_agu (
     .clk_i, .rst_ni, .clear_i, .start_i, .insn_i,
@@ -116,7 +120,8 @@ module odpu_conv_unit #(
     .tok_pixel_o     (tok_pixel),
     .tok_use_bias_o  (tok_use_bias),
     .tok_last_pass_o (tok_last_pass),
-    .tok_pass_end_o  (tok_pass_end)
+    .tok_pass_end_o  (tok_pass_end),
+    .tok_chunk_len_o (tok_chunk_len)
   );
 
   // ---- Parameters of the output block (PBUF word), taken when its read returns
@@ -197,7 +202,7 @@ module odpu_conv_unit #(
   assign need_a = !tok_use_bias;
   assign can_x = 32'(xq_count) + 32'(x_pend_q) < XDepth;
   assign can_a = 32'(aq_count) + 32'(a_pend_q) < ADepth;
-  assign hazard_ok = in_flight_q < pixels;
+  assign hazard_ok = in_flight_q < tok_chunk_len;
 
   assign ibuf_rd_valid_o = tok_valid && need_i && !i_done_q && can_x;
   assign ibuf_rd_addr_o = $clog2(IbufDepth)'(tok_ibuf_addr);
@@ -359,93 +364,59 @@ module odpu_conv_unit #(
   );
   assign oq_count[CntBits-1:$clog2(ODepth)+1] = '0;
 
-  // ---- Output stage: OBUF word k of a pixel = lanes k*R .. k*R+R-1 of its accumulators
+  // ---- Output items: OBUF word k of a pixel = lanes k*R .. k*R+R-1 of its accumulators,
+  // with their channels' PBUF parameters; the shared odpu_out_stage requantizes them.
   logic [AccBits-1:0] o_acc;
   logic [31:0]        o_pixel;
+  logic [31:0]        k_q, kp_q;          // word of the pixel, k * pixels
+  logic               out_fire;
   assign {o_acc, o_pixel} = oq_head;
 
-  logic [31:0]        k_q, kp_q;          // word of the pixel, k * pixels
-  logic [RqStages-1:0] rv_q;              // items in the requant stages
-  logic [31:0]        raddr_q [RqStages];
-  logic [Rows-1:0]    rmask_q [RqStages];
-  logic               rq_en, feed;
+  assign out_valid_o = oq_count != '0;
+  assign out_fire = out_valid_o && out_ready_i;
+  assign oq_pop = out_fire && (k_q + 1 == obuf_words);
+  assign out_addr_o = $clog2(ObufDepth)'(obuf_base + kp_q + o_pixel);
+  assign out_mask_o = col_valid[k_q*Rows +: Rows];
 
-  assign rq_en = !rv_q[RqStages-1] || obuf_wr_ready_i;
-  assign feed = rq_en && oq_count != '0;
-  assign oq_pop = feed && (k_q + 1 == obuf_words);
-
-  logic signed [7:0] r8 [Rows];
-  logic [Rows*32-1:0] r32_unused;
-  for (genvar l = 0; l < Rows; l++) begin : g_rq
+  for (genvar l = 0; l < Rows; l++) begin : g_item
     logic [31:0]        idx;
-    logic signed [31:0] shift32;
-    logic signed [5:0]  shift6;
+    logic signed [31:0] x, shift32;
     assign idx = k_q * Rows + l;
+    assign x = o_acc[idx*32 +: 32];
+    // LeakyReLU is MBQM1 by leaky_mult with shift 0, for a negative accumulator only.
+    assign out_x_o[l*32 +: 32] = x;
+    assign out_apply1_o[l] = f_leaky && x[31];
+    assign out_m1_o[l*32 +: 32] = params_q[idx*ParamEntryBytes*8 + 96 +: 32];
+    assign out_m2_o[l*32 +: 32] = params_q[idx*ParamEntryBytes*8 + 32 +: 32];
     // PBUF is data no rule checks: its shift is used clamped to [-31, 31].
     assign shift32 = params_q[idx*ParamEntryBytes*8 + 64 +: 32];
-    assign shift6 = shift32 > 31 ? 6'sd31 : shift32 < -31 ? -6'sd31 : 6'(shift32);
-    odpu_requant u_rq (
-      .clk_i,
-      .en_i         (rq_en),
-      .x_i          (o_acc[idx*32 +: 32]),
-      .mult_i       (params_q[idx*ParamEntryBytes*8 + 32 +: 32]),
-      .shift_i      (shift6),
-      .leaky_mult_i (params_q[idx*ParamEntryBytes*8 + 96 +: 32]),
-      .leaky_i      (f_leaky),
-      .pot_i        (f_pot),
-      .zp_i         (f_out_zp),
-      .min_i        (f_act_min),
-      .max_i        (f_act_max),
-      .r32_o        (r32_unused[l*32 +: 32]),
-      .r8_o         (r8[l])
-    );
-    assign obuf_wr_data_o[l*8 +: 8] = rmask_q[RqStages-1][l] ? r8[l] : 8'd0;
+    assign out_s2_o[l*6 +: 6] = shift32 > 31 ? 6'sd31 : shift32 < -31 ? -6'sd31 : 6'(shift32);
   end
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni || clear_i) begin
-      rv_q <= '0;
       k_q <= '0;
       kp_q <= '0;
-    end else begin
-      if (rq_en) begin
-        rv_q <= {rv_q[RqStages-2:0], feed};
-      end
-      if (feed) begin
-        if (oq_pop) begin
-          k_q <= '0;
-          kp_q <= '0;
-        end else begin
-          k_q <= k_q + 1;
-          kp_q <= kp_q + pixels;
-        end
+    end else if (out_fire) begin
+      if (oq_pop) begin
+        k_q <= '0;
+        kp_q <= '0;
+      end else begin
+        k_q <= k_q + 1;
+        kp_q <= kp_q + pixels;
       end
     end
   end
-
-  always_ff @(posedge clk_i) begin
-    if (rq_en) begin
-      raddr_q[0] <= obuf_base + kp_q + o_pixel;
-      rmask_q[0] <= col_valid[k_q*Rows +: Rows];
-      for (int s = 1; s < RqStages; s++) begin
-        raddr_q[s] <= raddr_q[s-1];
-        rmask_q[s] <= rmask_q[s-1];
-      end
-    end
-  end
-
-  assign obuf_wr_valid_o = rv_q[RqStages-1];
-  assign obuf_wr_addr_o = $clog2(ObufDepth)'(raddr_q[RqStages-1]);
 
   assign pipe_idle = !tok_valid && !i_done_q && !a_done_q && !x_pend_q && !a_pend_q &&
                      xq_count == '0 && aq_count == '0 && !p1_valid_q && wq_count == '0 &&
-                     oq_count == '0 && rv_q == '0 && in_flight_q == '0 && !wld_pend_q &&
+                     oq_count == '0 && out_idle_i && in_flight_q == '0 && !wld_pend_q &&
                      !shadow_valid_q;
   assign idle_o = pipe_idle;
 
   logic unused_conv;
   // Read data arrives exactly one cycle after the handshake (docs/rtl.md), so the rvalid
   // inputs are implied; addresses are 32-bit in the sequencer and cut to the buffer depth.
-  assign unused_conv = ^{ibuf_rd_rvalid_i, abuf_rd_rvalid_i, OutWords, r32_unused, wld_addr,
+  assign unused_conv = ^{ibuf_rd_rvalid_i, abuf_rd_rvalid_i, OutWords, wld_addr,
                          tok_ibuf_addr, tok_abuf_addr};
 endmodule

@@ -3,7 +3,8 @@
 // out = clamp(MBQM(sat(a' + b'), out_mult, out_shift) + out_zp, act_min, act_max), all Rows
 // lanes of each word (padding lanes too). Word i of a and b is read (a and b on different
 // buffers: both in the same cycle; on the same buffer: alternately) into small FIFOs, then
-// goes through two odpu_requant stages in a row; results are written to OBUF in order. A
+// goes through the shared output stage as two items (odpu_out_stage: MBQM1 of a, MBQM1 of
+// b, add, MBQM2, zero point, clamp); results are written to OBUF in order. A
 // word is read before its result is written, so out_addr = a_addr or b_addr (in place) works.
 `include "odpu_arch_params.vh"
 
@@ -22,40 +23,29 @@ module odpu_elew_unit (
   input  logic                         obuf_rd_ready_i,
   output logic [$clog2(ObufDepth)-1:0] obuf_rd_addr_o,
   input  logic [ObufWordBytes*8-1:0]   obuf_rd_rdata_i,
-  output logic                         obuf_wr_valid_o,
-  input  logic                         obuf_wr_ready_i,
-  output logic [$clog2(ObufDepth)-1:0] obuf_wr_addr_o,
-  output logic [ObufWordBytes*8-1:0]   obuf_wr_data_o
+  // Items of the shared output stage (odpu_out_stage): per word an a item (MBQM1 with the
+  // a parameters, kept) and a b item (MBQM1 with the b parameters, added, MBQM2, written)
+  output logic                         out_valid_o,
+  input  logic                         out_ready_i,
+  output logic                         out_is_b_o,
+  output logic [Rows*32-1:0]           out_x_o,
+  output logic [$clog2(ObufDepth)-1:0] out_addr_o,
+  input  logic                         out_idle_i
 );
   localparam int XBits = Rows * 8;
   localparam int QDepth = 4;
-  localparam int RqStages = 3;            // odpu_requant latency
-  localparam int Stages = 2 * RqStages;   // input rescale, then output requantization
-  localparam logic signed [32:0] Int32Max = 33'sh0_7fff_ffff;
-  localparam logic signed [32:0] Int32Min = -33'sh0_8000_0000;
 
   // ---- Fields
   logic               f_a_obuf, f_b_obuf;
-  logic signed [7:0]  f_a_zp, f_b_zp, f_out_zp, f_act_min, f_act_max;
-  logic signed [5:0]  f_a_shift, f_b_shift, f_out_shift;
+  logic signed [7:0]  f_a_zp, f_b_zp;
   logic [4:0]         f_left_shift;
-  logic signed [31:0] f_a_mult, f_b_mult, f_out_mult;
   logic [31:0]        f_a_addr, f_b_addr, f_out_addr, f_len;
 
   assign f_a_obuf     = insn_i[ElewABufLsb];
   assign f_b_obuf     = insn_i[ElewBBufLsb];
   assign f_a_zp       = insn_i[ElewAZpLsb +: ElewAZpWidth];
   assign f_b_zp       = insn_i[ElewBZpLsb +: ElewBZpWidth];
-  assign f_out_zp     = insn_i[ElewOutZpLsb +: ElewOutZpWidth];
-  assign f_act_min    = insn_i[ElewActMinLsb +: ElewActMinWidth];
-  assign f_act_max    = insn_i[ElewActMaxLsb +: ElewActMaxWidth];
-  assign f_a_shift    = insn_i[ElewAShiftLsb +: ElewAShiftWidth];
-  assign f_b_shift    = insn_i[ElewBShiftLsb +: ElewBShiftWidth];
-  assign f_out_shift  = insn_i[ElewOutShiftLsb +: ElewOutShiftWidth];
   assign f_left_shift = insn_i[ElewLeftShiftLsb +: ElewLeftShiftWidth];
-  assign f_a_mult     = insn_i[ElewAMultLsb +: ElewAMultWidth];
-  assign f_b_mult     = insn_i[ElewBMultLsb +: ElewBMultWidth];
-  assign f_out_mult   = insn_i[ElewOutMultLsb +: ElewOutMultWidth];
   assign f_a_addr     = 32'(insn_i[ElewAAddrLsb +: ElewAAddrWidth]);
   assign f_b_addr     = 32'(insn_i[ElewBAddrLsb +: ElewBAddrWidth]);
   assign f_out_addr   = 32'(insn_i[ElewOutAddrLsb +: ElewOutAddrWidth]);
@@ -96,7 +86,7 @@ module odpu_elew_unit (
   assign i_fire = ibuf_rd_valid_o && ibuf_rd_ready_i;
   assign o_fire = obuf_rd_valid_o && obuf_rd_ready_i;
 
-  assign done_o = active_q && wcount_q == f_len;
+  assign done_o = active_q && wcount_q == f_len && out_idle_i;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni || clear_i) begin
@@ -123,8 +113,7 @@ module odpu_elew_unit (
 
   // ---- Operand FIFOs (read data arrives the cycle after the handshake)
   logic [XBits-1:0] aq_head, bq_head, aq_wdata, bq_wdata;
-  logic             aq_push, bq_push, pop, en;
-  logic             out_valid;
+  logic             aq_push, bq_push, pop;
 
   assign aq_push = (i_pend_q && !i_pend_b_q) || (o_pend_q && !o_pend_b_q);
   assign bq_push = (i_pend_q && i_pend_b_q) || (o_pend_q && o_pend_b_q);
@@ -140,56 +129,35 @@ module odpu_elew_unit (
     .push_i (bq_push), .wdata_i (bq_wdata), .pop_i (pop), .rdata_o (bq_head), .count_o (bq_count)
   );
 
-  // ---- Arithmetic pipeline: all stages advance together unless the output waits.
-  logic [Stages-1:0] v_q;
-  assign out_valid = v_q[Stages-1];
-  assign en = !out_valid || obuf_wr_ready_i;
-  assign pop = en && aq_count != '0 && bq_count != '0;
+  // ---- Items: word i goes to the output stage as its a item, then its b item.
+  logic is_b_q;
+  assign out_valid_o = aq_count != '0 && bq_count != '0;
+  assign out_is_b_o = is_b_q;
+  assign pop = out_valid_o && out_ready_i && is_b_q;
+  assign out_addr_o = $clog2(ObufDepth)'(f_out_addr + wcount_q);
 
+  logic signed [7:0] zp_sel;
+  assign zp_sel = is_b_q ? f_b_zp : f_a_zp;
   for (genvar l = 0; l < Rows; l++) begin : g_lane
-    logic signed [31:0] xa, xb, ra32, rb32, xo;
-    logic signed [32:0] s;
-    logic signed [7:0]  r8, r8a_unused, r8b_unused;
-    logic signed [31:0] r32o_unused;
+    logic signed [7:0] v;
+    assign v = is_b_q ? bq_head[l*8 +: 8] : aq_head[l*8 +: 8];
     // |x - zp| <= 255 and left_shift <= 22 (rule field): the shifted value fits int32.
-    assign xa = (32'($signed(aq_head[l*8 +: 8])) - 32'(f_a_zp)) <<< f_left_shift;
-    assign xb = (32'($signed(bq_head[l*8 +: 8])) - 32'(f_b_zp)) <<< f_left_shift;
-    odpu_requant u_rq_a (
-      .clk_i, .en_i (en), .x_i (xa), .mult_i (f_a_mult), .shift_i (f_a_shift),
-      .leaky_mult_i ('0), .leaky_i (1'b0), .pot_i (1'b0), .zp_i ('0), .min_i (-8'sd128),
-      .max_i (8'sd127), .r32_o (ra32), .r8_o (r8a_unused)
-    );
-    odpu_requant u_rq_b (
-      .clk_i, .en_i (en), .x_i (xb), .mult_i (f_b_mult), .shift_i (f_b_shift),
-      .leaky_mult_i ('0), .leaky_i (1'b0), .pot_i (1'b0), .zp_i ('0), .min_i (-8'sd128),
-      .max_i (8'sd127), .r32_o (rb32), .r8_o (r8b_unused)
-    );
-    assign s = 33'(ra32) + 33'(rb32);
-    assign xo = s > Int32Max ? 32'sh7fff_ffff : s < Int32Min ? 32'sh8000_0000 : 32'(s);
-    odpu_requant u_rq_o (
-      .clk_i, .en_i (en), .x_i (xo), .mult_i (f_out_mult), .shift_i (f_out_shift),
-      .leaky_mult_i ('0), .leaky_i (1'b0), .pot_i (1'b0), .zp_i (f_out_zp), .min_i (f_act_min),
-      .max_i (f_act_max), .r32_o (r32o_unused), .r8_o (r8)
-    );
-    assign obuf_wr_data_o[l*8 +: 8] = r8;
+    assign out_x_o[l*32 +: 32] = (32'(v) - 32'(zp_sel)) <<< f_left_shift;
   end
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni || clear_i) begin
-      v_q <= '0;
+      is_b_q <= 1'b0;
       wcount_q <= '0;
     end else begin
-      if (en) begin
-        v_q <= {v_q[Stages-2:0], pop};
+      if (out_valid_o && out_ready_i) begin
+        is_b_q <= !is_b_q;
       end
       if (start_i) begin
         wcount_q <= '0;
-      end else if (out_valid && obuf_wr_ready_i) begin
+      end else if (pop) begin
         wcount_q <= wcount_q + 1;
       end
     end
   end
-
-  assign obuf_wr_valid_o = out_valid;
-  assign obuf_wr_addr_o = $clog2(ObufDepth)'(f_out_addr + wcount_q);
 endmodule

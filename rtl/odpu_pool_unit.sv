@@ -1,9 +1,10 @@
 // odpu_pool_unit.sv - POOL of the compute engine (docs/isa.md section 5): max, average,
 // global max and global average over the valid positions of each window. One source word
 // (Rows channels) is read per cycle; per lane the window's maximum and its sum of
-// (x - in_zp) build up, then go through odpu_requant (max: POT by 0, i.e. only the clamp;
-// average: MBQM(sum, mult, shift) + out_zp, clamp) to OBUF, one word per output pixel and
-// channel block, in destination order. Padding lanes (channel >= c) are written 0.
+// (x - in_zp) build up, then go through the shared output stage odpu_out_stage (max: POT
+// by 0, i.e. only the clamp; average: MBQM(sum, mult, shift) + out_zp, clamp; odpu_compute
+// sets them from the instruction) to OBUF, one word per output pixel and channel block, in
+// destination order. Padding lanes (channel >= c) are written 0.
 `include "odpu_arch_params.vh"
 
 module odpu_pool_unit (
@@ -21,22 +22,22 @@ module odpu_pool_unit (
   input  logic                         obuf_rd_ready_i,
   output logic [$clog2(ObufDepth)-1:0] obuf_rd_addr_o,
   input  logic [ObufWordBytes*8-1:0]   obuf_rd_rdata_i,
-  output logic                         obuf_wr_valid_o,
-  input  logic                         obuf_wr_ready_i,
-  output logic [$clog2(ObufDepth)-1:0] obuf_wr_addr_o,
-  output logic [ObufWordBytes*8-1:0]   obuf_wr_data_o
+  // Items of the shared output stage (odpu_out_stage), one per OBUF word
+  output logic                         out_valid_o,
+  input  logic                         out_ready_i,
+  output logic [Rows*32-1:0]           out_x_o,
+  output logic [$clog2(ObufDepth)-1:0] out_addr_o,
+  output logic [Rows-1:0]              out_mask_o,
+  input  logic                         out_idle_i
 );
   localparam int LogR = $clog2(Rows);
   localparam int RDepth = 4;              // window results waiting for the output stage
-  localparam int RqStages = 3;            // odpu_requant latency
   localparam int REntBits = Rows * 32 + Rows;
 
   // ---- Fields
   logic [1:0]         f_mode;
   logic               f_src_obuf, f_global, f_is_max;
-  logic signed [7:0]  f_in_zp, f_out_zp, f_act_min, f_act_max;
-  logic signed [5:0]  f_shift;
-  logic signed [31:0] f_mult;
+  logic signed [7:0]  f_in_zp;
   logic [31:0]        f_src_addr, f_dst_addr, f_in_h, f_in_w, f_c, f_out_h, f_out_w;
   logic [31:0]        f_kh, f_kw, f_pad_top, f_pad_left, f_stride_h, f_stride_w;
 
@@ -45,11 +46,6 @@ module odpu_pool_unit (
   assign f_global   = f_mode == 2'(PoolGlobalMax) || f_mode == 2'(PoolGlobalAvg);
   assign f_is_max   = f_mode == 2'(PoolMax) || f_mode == 2'(PoolGlobalMax);
   assign f_in_zp    = insn_i[PoolInZpLsb +: PoolInZpWidth];
-  assign f_out_zp   = insn_i[PoolOutZpLsb +: PoolOutZpWidth];
-  assign f_act_min  = insn_i[PoolActMinLsb +: PoolActMinWidth];
-  assign f_act_max  = insn_i[PoolActMaxLsb +: PoolActMaxWidth];
-  assign f_shift    = insn_i[PoolShiftLsb +: PoolShiftWidth];
-  assign f_mult     = insn_i[PoolMultLsb +: PoolMultWidth];
   assign f_src_addr = 32'(insn_i[PoolSrcAddrLsb +: PoolSrcAddrWidth]);
   assign f_dst_addr = 32'(insn_i[PoolDstAddrLsb +: PoolDstAddrWidth]);
   assign f_in_h     = 32'(insn_i[PoolInHLsb +: PoolInHWidth]);
@@ -99,9 +95,9 @@ module odpu_pool_unit (
   assign obuf_rd_addr_o = $clog2(ObufDepth)'(row_q + x_q);
   assign last_window = (cb_q + 1 == blocks_q) && (oy_q + 1 == f_out_h) && (ox_q + 1 == f_out_w);
 
-  logic [31:0] wcount_q;
+  logic [31:0] icount_q;               // items handed to the output stage
   logic        all_written;
-  assign all_written = wcount_q == total_q;
+  assign all_written = icount_q == total_q && out_idle_i;
   assign done_o = state_q == SDrain && all_written;
 
   always_ff @(posedge clk_i) begin
@@ -207,17 +203,13 @@ module odpu_pool_unit (
     end
   end
 
-  // ---- Window results -> requant (Rows lanes) -> OBUF
+  // ---- Window results -> the output stage (one item per OBUF word, in destination order)
   logic [REntBits-1:0] rq_head;
-  logic                rq_push, rq_pop, rq_en;
-  logic [RqStages-1:0] rv_q;
-  logic [Rows-1:0]     rmask_q [RqStages];
-  logic [Rows*32-1:0]  r_x;
-  logic [Rows-1:0]     r_lanes;
+  logic                rq_push, rq_pop;
 
   assign rq_push = pend_q && pend_last_q;
-  assign rq_en = !rv_q[RqStages-1] || obuf_wr_ready_i;
-  assign rq_pop = rq_en && rq_count != '0;
+  assign out_valid_o = rq_count != '0;
+  assign rq_pop = out_valid_o && out_ready_i;
 
   odpu_cp_fifo #(.Width(REntBits), .Depth(RDepth)) u_res (
     .clk_i, .rst_ni, .clear_i,
@@ -227,54 +219,16 @@ module odpu_pool_unit (
     .rdata_o (rq_head),
     .count_o (rq_count)
   );
-  assign {r_x, r_lanes} = rq_head;
-
-  logic [Rows*32-1:0] r32_unused;
-  for (genvar l = 0; l < Rows; l++) begin : g_rq
-    logic signed [7:0] r8;
-    // Max: POT by 0 is the identity, then the clamp (zero points are 0 by rule).
-    odpu_requant u_rq (
-      .clk_i,
-      .en_i         (rq_en),
-      .x_i          (r_x[l*32 +: 32]),
-      .mult_i       (f_mult),
-      .shift_i      (f_is_max ? 6'sd0 : f_shift),
-      .leaky_mult_i ('0),
-      .leaky_i      (1'b0),
-      .pot_i        (f_is_max),
-      .zp_i         (f_out_zp),
-      .min_i        (f_act_min),
-      .max_i        (f_act_max),
-      .r32_o        (r32_unused[l*32 +: 32]),
-      .r8_o         (r8)
-    );
-    assign obuf_wr_data_o[l*8 +: 8] = rmask_q[RqStages-1][l] ? r8 : 8'd0;
-  end
+  assign {out_x_o, out_mask_o} = rq_head;
+  assign out_addr_o = $clog2(ObufDepth)'(f_dst_addr + icount_q);
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni || clear_i) begin
-      rv_q <= '0;
-      wcount_q <= '0;
-    end else begin
-      if (start_i) begin
-        wcount_q <= '0;
-      end else if (obuf_wr_valid_o && obuf_wr_ready_i) begin
-        wcount_q <= wcount_q + 1;
-      end
-      if (rq_en) begin
-        rv_q <= {rv_q[RqStages-2:0], rq_pop};
-      end
+      icount_q <= '0;
+    end else if (start_i) begin
+      icount_q <= '0;
+    end else if (rq_pop) begin
+      icount_q <= icount_q + 1;
     end
   end
-  always_ff @(posedge clk_i) begin
-    if (rq_en) begin
-      rmask_q[0] <= r_lanes;
-      for (int s = 1; s < RqStages; s++) begin
-        rmask_q[s] <= rmask_q[s-1];
-      end
-    end
-  end
-
-  assign obuf_wr_valid_o = rv_q[RqStages-1];
-  assign obuf_wr_addr_o = $clog2(ObufDepth)'(f_dst_addr + wcount_q);
 endmodule

@@ -1,88 +1,120 @@
-// odpu_requant.sv - one lane of the output arithmetic (docs/isa.md section 6): optional
-// LeakyReLU (SRDHM by leaky_mult of a negative input), MBQM or POT scaling, + zero point,
-// clamp. Three pipeline stages that advance together on en_i. The CONV output stage, POOL
-// (max as POT by 0) and ELEW (three MBQMs) are all built from it.
+// odpu_requant.sv - one lane of the output arithmetic (docs/isa.md section 6): two
+// requantizations in a row with a combine step between them, four pipeline stages that
+// advance together on en_i. Every result of the compute engine goes through it:
+//   CONV:  LeakyReLU = MBQM1(acc, leaky_mult, 0) applied when leaky and acc < 0, then
+//          MBQM2(., mult, shift) or POT(., shift), + out_zp, clamp;
+//   POOL:  MBQM2(sum, mult, shift) + out_zp, clamp (max: POT by 0, only the clamp);
+//   ELEW:  two items a, b in consecutive cycles: MBQM1 gives a' (kept) and b', then
+//          MBQM2(sat(a' + b'), out_mult, out_shift) + out_zp, clamp for item b.
+// MBQM(x, m, s) = RDBPOT(SRDHM(SHL_SAT(x, max(s, 0)), m), max(-s, 0)) exactly as isa/arith.h.
 `include "odpu_arch_params.vh"
 
 module odpu_requant (
   input  logic               clk_i,
-  input  logic               en_i,          // advance every stage by one item
+  input  logic               en_i,       // advance every stage by one item
   // Per item, sampled with en_i:
   input  logic signed [31:0] x_i,
-  input  logic signed [31:0] mult_i,        // Q0.31 multiplier (ignored with pot_i)
-  input  logic signed [5:0]  shift_i,       // in [-31, 31]
-  input  logic signed [31:0] leaky_mult_i,  // Q0.31 slope for a negative x_i
+  input  logic               apply1_i,   // apply MBQM1 (else pass x through)
+  input  logic signed [31:0] m1_i,
+  input  logic signed [5:0]  s1_i,       // in [-31, 31]
+  input  logic [1:0]         comb_i,     // CombPass, CombHold (ELEW a), CombAdd (ELEW b)
+  input  logic signed [31:0] m2_i,       // Q0.31 multiplier (ignored with pot_i)
+  input  logic signed [5:0]  s2_i,       // in [-31, 31]
   // Per instruction, stable while items are in flight:
-  input  logic               leaky_i,
-  input  logic               pot_i,         // power-of-two mode: no multiplier
+  input  logic               pot_i,      // power-of-two mode: MBQM2 without multiplier
   input  logic signed [7:0]  zp_i,
   input  logic signed [7:0]  min_i,
   input  logic signed [7:0]  max_i,
-  // Three en_i cycles after the item:
-  output logic signed [31:0] r32_o,         // MBQM / POT result (before zp and clamp)
-  output logic signed [7:0]  r8_o           // clamp(r32 + zp, min, max)
+  // Four en_i cycles after the item:
+  output logic signed [7:0]  r8_o        // clamp(MBQM2(...) + zp, min, max)
 );
+  localparam logic [1:0] CombPass = 2'd0;
+  localparam logic [1:0] CombHold = 2'd1;
+  localparam logic [1:0] CombAdd  = 2'd2;
   localparam logic signed [63:0] Int32MaxW = 64'sh0000_0000_7fff_ffff;
   localparam logic signed [63:0] Int32MinW = -64'sh0000_0000_8000_0000;
 
-  // ---- Stage 1: LeakyReLU on the accumulator (its sign is the real value's sign).
-  logic signed [31:0] leaky_r;
-  logic signed [31:0] a1_q, mult1_q;
-  logic signed [5:0]  shift1_q;
+  // ---- Stage 1: SHL_SAT and SRDHM of MBQM1.
+  logic [4:0]         left1;
+  logic signed [63:0] wide1;
+  logic signed [31:0] sat1, mul1;
+  logic signed [31:0] a1_q, m2_1_q;
+  logic signed [5:0]  s2_1_q;
+  logic [4:0]         right1_q;
+  logic [1:0]         comb1_q;
 
-  odpu_srdhm u_leaky (.a_i(x_i), .b_i(leaky_mult_i), .r_o(leaky_r));
+  assign left1 = s1_i > 0 ? 5'(s1_i) : 5'd0;
+  assign wide1 = 64'(x_i) <<< left1;   // |x| * 2^31 < 2^63: exact
+  assign sat1  = wide1 > Int32MaxW ? 32'sh7fff_ffff : wide1 < Int32MinW ? 32'sh8000_0000 : 32'(wide1);
 
-  always_ff @(posedge clk_i) begin
-    if (en_i) begin
-      a1_q     <= (leaky_i && x_i[31]) ? leaky_r : x_i;
-      mult1_q  <= mult_i;
-      shift1_q <= shift_i;
-    end
-  end
-
-  // ---- Stage 2: SHL_SAT by max(shift, 0), then SRDHM by mult (bypassed in POT mode).
-  logic [4:0]         left2, right2;
-  logic signed [63:0] wide2;
-  logic signed [31:0] sat2, mul2;
-  logic signed [31:0] m2_q;
-  logic [4:0]         right2_q;
-
-  assign left2  = shift1_q > 0 ? 5'(shift1_q) : 5'd0;
-  assign right2 = shift1_q > 0 ? 5'd0 : 5'(-shift1_q);
-  assign wide2  = 64'(a1_q) <<< left2;   // |a| * 2^31 < 2^63: exact
-  assign sat2   = wide2 > Int32MaxW ? 32'sh7fff_ffff :
-                  wide2 < Int32MinW ? 32'sh8000_0000 : 32'(wide2);
-
-  odpu_srdhm u_mult (.a_i(sat2), .b_i(mult1_q), .r_o(mul2));
+  odpu_srdhm u_srdhm1 (.a_i(sat1), .b_i(m1_i), .r_o(mul1));
 
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      m2_q     <= pot_i ? sat2 : mul2;
-      right2_q <= right2;
+      a1_q     <= apply1_i ? mul1 : x_i;
+      right1_q <= (apply1_i && s1_i < 0) ? 5'(-s1_i) : 5'd0;
+      comb1_q  <= comb_i;
+      m2_1_q   <= m2_i;
+      s2_1_q   <= s2_i;
     end
   end
 
-  // ---- Stage 3: RDBPOT by max(-shift, 0) (nearest, ties away from zero), zp, clamp.
-  logic [31:0]        mask3, rem3, thr3;
-  logic signed [31:0] div3;
-  logic signed [32:0] sum3;
-  logic signed [31:0] r32_q;
+  // ---- Stage 2: RDBPOT of MBQM1 (nearest, ties away from zero), then the combine.
+  logic signed [31:0] div2, hold_q, c2_q, m2_2_q;
+  logic signed [32:0] sum2;
+  logic signed [5:0]  s2_2_q;
+
+  odpu_rdbpot u_rdbpot1 (.x_i(a1_q), .e_i(right1_q), .r_o(div2));
+  assign sum2 = 33'(hold_q) + 33'(div2);
+
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      if (comb1_q == CombHold) begin
+        hold_q <= div2;
+      end
+      unique case (comb1_q)
+        CombAdd: c2_q <= sum2 > 33'(Int32MaxW) ? 32'sh7fff_ffff :
+                         sum2 < 33'(Int32MinW) ? 32'sh8000_0000 : 32'(sum2);
+        CombPass, CombHold: c2_q <= div2;
+        default: c2_q <= div2;
+      endcase
+      m2_2_q <= m2_1_q;
+      s2_2_q <= s2_1_q;
+    end
+  end
+
+  // ---- Stage 3: SHL_SAT and SRDHM of MBQM2 (POT: no multiplier).
+  logic [4:0]         left3;
+  logic signed [63:0] wide3;
+  logic signed [31:0] sat3, mul3, m3_q;
+  logic [4:0]         right3_q;
+
+  assign left3 = s2_2_q > 0 ? 5'(s2_2_q) : 5'd0;
+  assign wide3 = 64'(c2_q) <<< left3;
+  assign sat3  = wide3 > Int32MaxW ? 32'sh7fff_ffff : wide3 < Int32MinW ? 32'sh8000_0000 : 32'(wide3);
+
+  odpu_srdhm u_srdhm2 (.a_i(sat3), .b_i(m2_2_q), .r_o(mul3));
+
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      m3_q     <= pot_i ? sat3 : mul3;
+      right3_q <= s2_2_q < 0 ? 5'(-s2_2_q) : 5'd0;
+    end
+  end
+
+  // ---- Stage 4: RDBPOT of MBQM2, zero point, clamp.
+  logic signed [31:0] div4;
+  logic signed [32:0] sum4;
   logic signed [7:0]  r8_q;
 
-  assign mask3 = (32'd1 << right2_q) - 32'd1;
-  assign rem3  = m2_q & mask3;
-  assign thr3  = (mask3 >> 1) + {31'b0, m2_q[31]};
-  assign div3  = (m2_q >>> right2_q) + ((rem3 > thr3) ? 32'sd1 : 32'sd0);
-  assign sum3  = 33'(div3) + 33'(zp_i);
+  odpu_rdbpot u_rdbpot2 (.x_i(m3_q), .e_i(right3_q), .r_o(div4));
+  assign sum4 = 33'(div4) + 33'(zp_i);
 
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      r32_q <= div3;
-      r8_q  <= sum3 < 33'(min_i) ? min_i :
-               sum3 > 33'(max_i) ? max_i : 8'(sum3);
+      r8_q <= sum4 < 33'(min_i) ? min_i : sum4 > 33'(max_i) ? max_i : 8'(sum4);
     end
   end
 
-  assign r32_o = r32_q;
-  assign r8_o  = r8_q;
+  assign r8_o = r8_q;
 endmodule

@@ -3,7 +3,9 @@
  * words it reads set to random values, and every buffer word the golden model (ref/) changes.
  *
  * Usage: gen_compute_vectors ARCH_YAML SEED CASES OUT_FILE [OPS]
- *   OPS: letters c (CONV), p (POOL), e (ELEW); default "cpe".
+ *   OPS: letters c (CONV), p (POOL), e (ELEW); default "cpe". For cycle measurements:
+ *   f (a folded first layer: 1x1 CONV over 3 input blocks, acc_out) and k (3x3 CONV,
+ *   one input block, acc_out), at the largest tile the buffers hold.
  * Output, one item per line, hex words little-endian (byte 0 = least significant):
  *   W buf addr hex    set a buffer word (before the case: the DUT's and the expected image)
  *   I hex             the 32-byte instruction
@@ -213,6 +215,48 @@ static void pool_axis(gen *g, int global, uint32_t *k, uint32_t *s, uint32_t *p0
     *out = chance(g, 75) ? full : (uint32_t)rr(g, 1, (int)full);
 }
 
+/* The CONV shapes of a model's hot layers, at full tiles, for cycle measurements. */
+static int gen_bench_conv(gen *g, odpu_insn *insn, char kind)
+{
+    odpu_conv *c = &insn->u.conv;
+    memset(insn, 0, sizeof *insn);
+    insn->opcode = ODPU_OP_CONV;
+    uint32_t r = g->lim.rows, cols = g->lim.cols;
+    c->mode = ODPU_CONV_STANDARD;
+    c->groups = 1;
+    c->kh = c->kw = kind == 'f' ? 1 : 3;
+    c->stride_h = c->stride_w = c->dil_h = c->dil_w = 1;
+    c->pad_top = c->pad_bottom = c->pad_left = c->pad_right = kind == 'f' ? 0 : 1;
+    c->in_c = kind == 'f' ? 3 * r - r / 4 : r;
+    c->out_c = cols;
+    c->acc_init = c->acc_out = 1;
+    c->in_zp = rr(g, -128, 127);
+    c->out_zp = rr(g, -128, 127);
+    c->act_min = -128;
+    c->act_max = 127;
+    /* The largest square-ish tile ABUF, IBUF and OBUF hold. */
+    uint32_t w = 8;
+    while (1) {
+        uint32_t nw = w + 8, px = nw * (nw / 2);
+        if (px > g->lim.buf_words[ODPU_BUF_ABUF] || tile_words(g, c->in_c, nw / 2, nw) > g->lim.buf_words[ODPU_BUF_IBUF] ||
+            tile_words(g, c->out_c, nw / 2, nw) > g->lim.buf_words[ODPU_BUF_OBUF])
+            break;
+        w = nw;
+    }
+    c->out_h = c->in_h = w / 2;
+    c->out_w = c->in_w = w;
+    c->ibuf_addr = c->obuf_addr = c->abuf_addr = c->wbuf_addr = c->pbuf_addr = 0;
+    odpu_err err;
+    if (odpu_insn_check(insn, &g->lim, NULL, &err) != ODPU_RULE_NONE) {
+        fprintf(stderr, "gen_compute_vectors: bench CONV invalid: %s\n", err.msg);
+        return 0;
+    }
+    randomize(g, ODPU_BUF_IBUF, 0, tile_words(g, c->in_c, c->in_h, c->in_w));
+    randomize(g, ODPU_BUF_WBUF, 0, odpu_ceil_div(c->in_c, r) * c->kh * c->kw);
+    random_params(g, 0, 1);
+    return 1;
+}
+
 static int gen_pool(gen *g, odpu_insn *insn)
 {
     odpu_pool *p = &insn->u.pool;
@@ -318,7 +362,10 @@ static int run(gen *g, int cases, const char *ops)
         char op = ops[i % n_ops];
         int ok = 0;
         for (int t = 0; t < MAX_TRIES && !ok; t++)
-            ok = op == 'c' ? gen_conv(g, &insn) : op == 'p' ? gen_pool(g, &insn) : gen_elew(g, &insn);
+            ok = op == 'c'   ? gen_conv(g, &insn)
+                 : op == 'p' ? gen_pool(g, &insn)
+                 : op == 'e' ? gen_elew(g, &insn)
+                             : gen_bench_conv(g, &insn, op);
         if (!ok) {
             fprintf(stderr, "gen_compute_vectors: case %d: no valid '%c' instruction in %d tries\n", i, op,
                     MAX_TRIES);
@@ -364,8 +411,8 @@ int main(int argc, char **argv)
     test_rng_seed(&g.rng, strtoull(argv[2], NULL, 0));
     int cases = atoi(argv[3]);
     const char *ops = argc == 6 ? argv[5] : "cpe";
-    if (cases < 1 || strspn(ops, "cpe") != strlen(ops) || !*ops) {
-        fprintf(stderr, "gen_compute_vectors: CASES must be >= 1 and OPS letters of c, p, e\n");
+    if (cases < 1 || strspn(ops, "cpefk") != strlen(ops) || !*ops) {
+        fprintf(stderr, "gen_compute_vectors: CASES must be >= 1 and OPS letters of c, p, e, f, k\n");
         return 2;
     }
     if (odpu_ref_create(&g.lim, &g.ref, &err) != ODPU_OK) {

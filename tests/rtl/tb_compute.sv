@@ -101,14 +101,16 @@ module tb_compute;
     if (wbuf_rv && wbuf_rr) wbuf_rd <= wbuf[wbuf_ra];
     if (pbuf_rv && pbuf_rr) pbuf_rd <= pbuf[pbuf_ra];
     if (abuf_rv && abuf_rr) abuf_rd <= abuf[abuf_ra];
-    if (obuf_wv && obuf_wr) begin
-      for (int b = 0; b < ObufWordBytes; b++)
-        if (obuf_ws[b]) obuf[obuf_wa][b*8 +: 8] <= obuf_wd[b*8 +: 8];
-    end
-    if (abuf_wv && abuf_wr) begin
-      for (int b = 0; b < AbufWordBytes; b++)
-        if (abuf_ws[b]) abuf[abuf_wa][b*8 +: 8] <= abuf_wd[b*8 +: 8];
-    end
+    if (obuf_wv && obuf_wr) obuf[obuf_wa] <= (obuf[obuf_wa] & ~obuf_wmask) | (obuf_wd & obuf_wmask);
+    if (abuf_wv && abuf_wr) abuf[abuf_wa] <= (abuf[abuf_wa] & ~abuf_wmask) | (abuf_wd & abuf_wmask);
+  end
+
+  // Byte strobes as bit masks.
+  logic [OW-1:0] obuf_wmask;
+  logic [AW-1:0] abuf_wmask;
+  always_comb begin
+    for (int b = 0; b < ObufWordBytes; b++) obuf_wmask[b*8 +: 8] = {8{obuf_ws[b]}};
+    for (int b = 0; b < AbufWordBytes; b++) abuf_wmask[b*8 +: 8] = {8{abuf_ws[b]}};
   end
 
   // The stall output of a core that never waits for DDR.
@@ -128,6 +130,24 @@ module tb_compute;
       default: begin abuf_x[a] = AW'(d); if (both) abuf[a] = AW'(d); end
     endcase
   endtask
+
+  // A hex number of up to MaxW bits, 64 bits at a time from the right ($sscanf arguments
+  // are limited in width).
+  function automatic logic [MaxW-1:0] parse_hex(input string hex);
+    logic [MaxW-1:0] v;
+    logic [63:0] part;
+    int n;
+    v = '0;
+    n = hex.len();
+    for (int k = 0; k * 16 < n; k++) begin
+      int lo;
+      lo = n - 16 * (k + 1);
+      if (lo < 0) lo = 0;
+      void'($sscanf(hex.substr(lo, n - 16 * k - 1), "%h", part));
+      v[k*64 +: 64] = part;
+    end
+    return v;
+  endfunction
 
   int errors = 0;
   task automatic compare(input string what);
@@ -158,7 +178,6 @@ module tb_compute;
     string file, line, desc, tag;
     int fd, b, a, idx, cases;
     longint macs, cyc, conv_cycles, conv_macs, other_cycles;
-    logic [MaxW-1:0] data;
     logic [InsnBits-1:0] word;
     int seed;
 
@@ -185,8 +204,9 @@ module tb_compute;
       if (tag == "#") begin
         desc = line.substr(2, line.len() - 2);
       end else if (tag == "W" || tag == "E") begin
-        void'($sscanf(line, "%s %d %d %h", tag, b, a, data));
-        set_word(b, a, data, tag == "W");
+        string hex;
+        void'($sscanf(line, "%s %d %d %s", tag, b, a, hex));
+        set_word(b, a, parse_hex(hex), tag == "W");
       end else if (tag == "I") begin
         void'($sscanf(line, "%s %h", tag, word));
         insn = word;
