@@ -62,16 +62,23 @@ module odpu_pool_unit (
   assign f_stride_h = f_global ? 32'd1 : 32'(insn_i[PoolStrideHLsb +: PoolStrideHWidth]) + 32'(PoolStrideHBias);
   assign f_stride_w = f_global ? 32'd1 : 32'(insn_i[PoolStrideWLsb +: PoolStrideWWidth]) + 32'(PoolStrideWBias);
 
-  // ---- Window walk
-  typedef enum logic [1:0] {SIdle, SWin, SRead, SDrain} state_e;
-  state_e state_q;
-  logic [31:0] cb_q, oy_q, ox_q, blocks_q, in_hw_q, total_q;
-  logic [31:0] base_q;                 // first word of the channel block
-  logic [31:0] wy_q, wx_q;             // window origin (may be negative)
+  // ---- Window walk. The next window is clipped and staged while the current one is read,
+  // so reads follow each other without a gap between windows.
+  logic [31:0] blocks_q, in_hw_q, total_q;
+  // Generator: origin of the next window to stage, in destination order (ox, oy, block)
+  logic        gen_active_q;
+  logic [31:0] cb_q, oy_q, ox_q, base_q, wy_q, wx_q;
+  // Staged window (clipped to the input; the rule window guarantees one valid position)
+  logic        st_valid_q;
+  logic [31:0] st_y0_q, st_y1_q, st_x0_q, st_x1_q, st_row_q;
+  logic [Rows-1:0] st_lanes_q;
+  // Window being read
+  logic        rd_active_q, rd_first_q;
   logic [31:0] y_q, x_q, y1_q, x0_q, x1_q, row_q;
-  logic [31:0] y0c, y1c, x0c, x1c, wy_end, wx_end;
-  logic        rd_valid, rd_ready, rd_fire, rd_first_q, rd_last, last_window;
   logic [Rows-1:0] lane_valid_q;
+
+  logic [31:0] y0c, y1c, x0c, x1c, wy_end, wx_end;
+  logic        rd_valid, rd_ready, rd_fire, rd_last, last_window, load_rd, st_fill;
   logic        pend_q, pend_first_q, pend_last_q;
   logic [Rows-1:0] pend_lanes_q;
   logic [$clog2(RDepth):0] rq_count;
@@ -82,10 +89,11 @@ module odpu_pool_unit (
   assign x0c = $signed(wx_q) < 0 ? '0 : wx_q;
   assign y1c = $signed(wy_end) > $signed(f_in_h) ? f_in_h : wy_end;
   assign x1c = $signed(wx_end) > $signed(f_in_w) ? f_in_w : wx_end;
+  assign last_window = (cb_q + 1 == blocks_q) && (oy_q + 1 == f_out_h) && (ox_q + 1 == f_out_w);
 
   assign rd_last = (x_q + 1 == x1_q) && (y_q + 1 == y1_q);
   // The last read of a window needs room for its result (the result FIFO never overflows).
-  assign rd_valid = state_q == SRead &&
+  assign rd_valid = rd_active_q &&
                     (!rd_last || 32'(rq_count) + 32'(pend_q && pend_last_q) < RDepth);
   assign rd_ready = f_src_obuf ? obuf_rd_ready_i : ibuf_rd_ready_i;
   assign rd_fire = rd_valid && rd_ready;
@@ -93,76 +101,91 @@ module odpu_pool_unit (
   assign obuf_rd_valid_o = rd_valid && f_src_obuf;
   assign ibuf_rd_addr_o = $clog2(IbufDepth)'(row_q + x_q);
   assign obuf_rd_addr_o = $clog2(ObufDepth)'(row_q + x_q);
-  assign last_window = (cb_q + 1 == blocks_q) && (oy_q + 1 == f_out_h) && (ox_q + 1 == f_out_w);
+
+  assign load_rd = st_valid_q && (!rd_active_q || (rd_fire && rd_last));
+  assign st_fill = gen_active_q && (!st_valid_q || load_rd);
 
   logic [31:0] icount_q;               // items handed to the output stage
-  logic        all_written;
+  logic        busy_q, all_written;
   assign all_written = icount_q == total_q && out_idle_i;
-  assign done_o = state_q == SDrain && all_written;
+  assign done_o = busy_q && !gen_active_q && !st_valid_q && !rd_active_q && all_written;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni || clear_i) begin
-      state_q <= SIdle;
+      busy_q <= 1'b0;
+      gen_active_q <= 1'b0;
+      st_valid_q <= 1'b0;
+      rd_active_q <= 1'b0;
     end else begin
-      unique case (state_q)
-        SIdle: if (start_i) begin
-          state_q <= SWin;
-          blocks_q <= (f_c + 32'(Rows - 1)) >> LogR;
-          total_q <= ((f_c + 32'(Rows - 1)) >> LogR) * f_out_h * f_out_w;
-          in_hw_q <= f_in_h * f_in_w;
-          cb_q <= '0;
-          oy_q <= '0;
+      if (start_i) begin
+        busy_q <= 1'b1;
+        gen_active_q <= 1'b1;
+        blocks_q <= (f_c + 32'(Rows - 1)) >> LogR;
+        total_q <= ((f_c + 32'(Rows - 1)) >> LogR) * f_out_h * f_out_w;
+        in_hw_q <= f_in_h * f_in_w;
+        cb_q <= '0;
+        oy_q <= '0;
+        ox_q <= '0;
+        base_q <= f_src_addr;
+        wy_q <= -f_pad_top;
+        wx_q <= -f_pad_left;
+      end else if (done_o) begin
+        busy_q <= 1'b0;
+      end
+
+      if (st_fill) begin
+        st_valid_q <= 1'b1;
+        st_y0_q <= y0c;
+        st_y1_q <= y1c;
+        st_x0_q <= x0c;
+        st_x1_q <= x1c;
+        st_row_q <= base_q + y0c * f_in_w;
+        for (int l = 0; l < Rows; l++) begin
+          st_lanes_q[l] <= (cb_q << LogR) + 32'(l) < f_c;
+        end
+        gen_active_q <= !last_window;
+        if (ox_q + 1 < f_out_w) begin
+          ox_q <= ox_q + 1;
+          wx_q <= wx_q + f_stride_w;
+        end else begin
           ox_q <= '0;
-          base_q <= f_src_addr;
-          wy_q <= -f_pad_top;
           wx_q <= -f_pad_left;
-        end
-        SWin: begin
-          // Clip the window to the input; the rule window guarantees one valid position.
-          y_q <= y0c;
-          y1_q <= y1c;
-          x_q <= x0c;
-          x0_q <= x0c;
-          x1_q <= x1c;
-          row_q <= base_q + y0c * f_in_w;
-          rd_first_q <= 1'b1;
-          for (int l = 0; l < Rows; l++) begin
-            lane_valid_q[l] <= (cb_q << LogR) + 32'(l) < f_c;
-          end
-          state_q <= SRead;
-        end
-        SRead: if (rd_fire) begin
-          rd_first_q <= 1'b0;
-          if (x_q + 1 < x1_q) begin
-            x_q <= x_q + 1;
-          end else if (y_q + 1 < y1_q) begin
-            x_q <= x0_q;
-            y_q <= y_q + 1;
-            row_q <= row_q + f_in_w;
+          if (oy_q + 1 < f_out_h) begin
+            oy_q <= oy_q + 1;
+            wy_q <= wy_q + f_stride_h;
           end else begin
-            // Next window in destination order: ox, oy, channel block.
-            state_q <= last_window ? SDrain : SWin;
-            if (ox_q + 1 < f_out_w) begin
-              ox_q <= ox_q + 1;
-              wx_q <= wx_q + f_stride_w;
-            end else begin
-              ox_q <= '0;
-              wx_q <= -f_pad_left;
-              if (oy_q + 1 < f_out_h) begin
-                oy_q <= oy_q + 1;
-                wy_q <= wy_q + f_stride_h;
-              end else begin
-                oy_q <= '0;
-                wy_q <= -f_pad_top;
-                cb_q <= cb_q + 1;
-                base_q <= base_q + in_hw_q;
-              end
-            end
+            oy_q <= '0;
+            wy_q <= -f_pad_top;
+            cb_q <= cb_q + 1;
+            base_q <= base_q + in_hw_q;
           end
         end
-        SDrain: if (all_written) state_q <= SIdle;
-        default: state_q <= SIdle;
-      endcase
+      end else if (load_rd) begin
+        st_valid_q <= 1'b0;
+      end
+
+      if (load_rd) begin
+        rd_active_q <= 1'b1;
+        rd_first_q <= 1'b1;
+        y_q <= st_y0_q;
+        y1_q <= st_y1_q;
+        x_q <= st_x0_q;
+        x0_q <= st_x0_q;
+        x1_q <= st_x1_q;
+        row_q <= st_row_q;
+        lane_valid_q <= st_lanes_q;
+      end else if (rd_fire) begin
+        rd_first_q <= 1'b0;
+        if (x_q + 1 < x1_q) begin
+          x_q <= x_q + 1;
+        end else if (y_q + 1 < y1_q) begin
+          x_q <= x0_q;
+          y_q <= y_q + 1;
+          row_q <= row_q + f_in_w;
+        end else begin
+          rd_active_q <= 1'b0;
+        end
+      end
     end
   end
 
