@@ -4,8 +4,8 @@
 // in one odpu_mac_pair (one DSP48E2 per two MACs).
 //
 // Weights are double-buffered: a WBUF word is spread into the shadow register (wld_i) while
-// the active one serves the current pass; swap_i moves it to the active register between
-// two steps. Spreading, once per pass (docs/isa.md section 2 layouts):
+// the pairs' weight registers serve the current pass; swap_i loads the pairs from the
+// shadow between two steps. Spreading, once per pass (docs/isa.md section 2 layouts):
 //   standard / grouped: W'[j][l] = W[j][(l - off) mod R] if col_en[j] and lane_en[l]
 //     (input lane l carries input channel c' = cb*R + ((l - off) mod R) of the column's group);
 //   depthwise: W'[j][l] = W[j][tap] if col_en[j] and l = col_lane[j]
@@ -36,7 +36,7 @@ module odpu_mac_array #(
   localparam int WBits = Cols * Rows * 8;
   localparam int Pairs = Cols / 2;
 
-  logic [WBits-1:0]   shadow_q, act_q;
+  logic [WBits-1:0]   shadow_q;
   logic [Cols*32-1:0] a_q;
 
   // Spreading happens once per pass, so it lives in an enabled register process (no
@@ -57,9 +57,6 @@ module odpu_mac_array #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (swap_i) begin
-      act_q <= shadow_q;
-    end
     if (step_i) begin
       a_q <= a_i;
     end
@@ -71,10 +68,11 @@ module odpu_mac_array #(
     for (genvar r = 0; r < Rows; r++) begin : g_lane
       odpu_mac_pair u_pair (
         .clk_i (clk_i),
+        .ld_i  (swap_i),
+        .wa_i  (shadow_q[((2*k)*Rows + r)*8 +: 8]),
+        .wb_i  (shadow_q[((2*k+1)*Rows + r)*8 +: 8]),
         .en_i  (step_i),
         .x_i   (x_i[r*8 +: 8]),
-        .wa_i  (act_q[((2*k)*Rows + r)*8 +: 8]),
-        .wb_i  (act_q[((2*k+1)*Rows + r)*8 +: 8]),
         .pa_o  (prod[2*k][r]),
         .pb_o  (prod[2*k+1][r])
       );

@@ -1,14 +1,16 @@
 // odpu_mac_pair.sv - two INT8 multiplications sharing one activation in one multiplier
 // (AMD WP486 packing): (w_b * 2^18 + w_a) * x fits a 27 x 18 signed DSP48E2 multiply, so a
-// DSP computes two MAC products and the array needs 0.5 DSP per MAC.
+// DSP computes two MAC products and the array needs 0.5 DSP per MAC. The packed weight is
+// formed once per pass when it is loaded (the DSP's A register), not per product.
 `include "odpu_arch_params.vh"
 
 module odpu_mac_pair (
   input  logic               clk_i,
-  input  logic               en_i,    // register a new product this cycle
-  input  logic signed [7:0]  x_i,     // shared activation
+  input  logic               ld_i,    // load a weight pair (w_a, w_b)
   input  logic signed [7:0]  wa_i,    // weight of the first column
   input  logic signed [7:0]  wb_i,    // weight of the second column
+  input  logic               en_i,    // register a new product this cycle
+  input  logic signed [7:0]  x_i,     // shared activation
   output logic signed [15:0] pa_o,    // x * wa, one cycle after en_i
   output logic signed [15:0] pb_o     // x * wb, one cycle after en_i
 );
@@ -18,18 +20,21 @@ module odpu_mac_pair (
   localparam int PackBits = 27;
   localparam int ProdBits = PackBits + 8;
 
-  logic signed [PackBits-1:0] packed_w;
-  logic signed [ProdBits-1:0] prod, prod_q;
+  logic signed [PackBits-1:0] packed_q;
+  logic signed [ProdBits-1:0] prod_q;
 
-  // Sign-extended w_a plus w_b shifted up: the value w_b * 2^18 + w_a exactly.
-  assign packed_w = {{(PackBits-PackShift-8){wb_i[7]}}, wb_i, {PackShift{1'b0}}} +
-                    {{(PackBits-8){wa_i[7]}}, wa_i};
-  assign prod = packed_w * x_i;
+  // The value w_b * 2^18 + w_a exactly: w_b shifted up plus sign-extended w_a.
+  always_ff @(posedge clk_i) begin
+    if (ld_i) begin
+      packed_q <= {{(PackBits-PackShift-8){wb_i[7]}}, wb_i, {PackShift{1'b0}}} +
+                  {{(PackBits-8){wa_i[7]}}, wa_i};
+    end
+  end
 
   // The DSP's M/P register.
   always_ff @(posedge clk_i) begin
     if (en_i) begin
-      prod_q <= prod;
+      prod_q <= packed_q * x_i;
     end
   end
 
