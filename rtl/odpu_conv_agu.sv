@@ -183,6 +183,30 @@ module odpu_conv_agu #(
     end
   end
 
+  // Products at the widths the fields allow (kernel and dilation 4 bits, sizes 10 bits,
+  // channels 16 bits), so synthesis builds small multipliers; a valid instruction's values
+  // never exceed them.
+  logic [7:0]  ky_dil_h, kx_dil_w;
+  logic [8:0]  taps_w;
+  logic [19:0] out_hw, in_hw;
+  logic [13:0] stride_in_w;
+  logic [15:0] cblocks_w;
+  logic [24:0] cb_taps;
+  logic [15:0] glo_cg;
+  logic [31:0] blk_hw;
+  logic signed [19:0] iy0_in_w;
+  assign ky_dil_h = 4'(ky_q) * 4'(f_dil_h);
+  assign kx_dil_w = 4'(kx_q) * 4'(f_dil_w);
+  assign taps_w = 5'(f_kh) * 5'(f_kw);
+  assign out_hw = 10'(f_out_h) * 10'(f_out_w);
+  assign in_hw = 10'(f_in_h) * 10'(f_in_w);
+  assign stride_in_w = 4'(f_stride_h) * 10'(f_in_w);
+  assign cblocks_w = 16'((cg_q + 32'(Rows - 1)) >> LogR);
+  assign cb_taps = cblocks_w * taps_w;
+  assign glo_cg = 16'(g_lo_q) * 16'(cg_q);
+  assign blk_hw = 16'(d_blk_q) * in_hw_q[19:0];
+  assign iy0_in_w = $signed(d_iy0_q[9:0]) * $signed({1'b0, f_in_w[9:0]});
+
   always_comb begin
     if (is_dw) begin
       desc_blk   = blk_q;
@@ -196,8 +220,8 @@ module odpu_conv_agu #(
       desc_last  = (g_q == g_hi_q) && (cb_q == cblocks_q - 1) && (half_q || !half1_exists) &&
                    loop_last_tap;
     end
-    desc_iy0 = ky_q * f_dil_h - f_pad_top;
-    desc_ix0 = kx_q * f_dil_w - f_pad_left;
+    desc_iy0 = 32'(ky_dil_h) - f_pad_top;
+    desc_ix0 = 32'(kx_dil_w) - f_pad_left;
   end
 
   // ---- Hand-off: descriptor -> weight loader and the pixel loop's next slot
@@ -332,16 +356,15 @@ module odpu_conv_agu #(
           end
         end
         SInit: begin
-          taps_q <= f_kh * f_kw;
+          taps_q <= 32'(taps_w);
           cblocks_q <= (cg_q + 32'(Rows - 1)) >> LogR;
-          tblocks_q <= (f_kh * f_kw + 32'(Rows - 1)) >> LogR;
+          tblocks_q <= (32'(taps_w) + 32'(Rows - 1)) >> LogR;
           oblocks_q <= (f_out_c + 32'(Cols - 1)) >> LogC;
-          pixels_q <= f_out_h * f_out_w;
-          chunks_q <= (f_out_h * f_out_w + 32'(ChunkPixels - 1)) >> LogK;
-          in_hw_q <= f_in_h * f_in_w;
-          row_step_q <= f_stride_h * f_in_w;
-          wstride_ob_q <= is_dw ? (f_kh * f_kw + 32'(Rows - 1)) >> LogR
-                                : ((cg_q + 32'(Rows - 1)) >> LogR) * f_kh * f_kw;
+          pixels_q <= 32'(out_hw);
+          chunks_q <= (32'(out_hw) + 32'(ChunkPixels - 1)) >> LogK;
+          in_hw_q <= 32'(in_hw);
+          row_step_q <= 32'(stride_in_w);
+          wstride_ob_q <= is_dw ? (32'(taps_w) + 32'(Rows - 1)) >> LogR : 32'(cb_taps);
           ob_q <= '0;
           oc_base_q <= '0;
           wbase_q <= f_wbuf_addr;
@@ -383,8 +406,8 @@ module odpu_conv_agu #(
         SObGen: begin
           chunk_q <= '0;
           g_q <= g_lo_q;
-          fg_q <= g_lo_q * cg_q;
-          fg_lo_q <= g_lo_q * cg_q;
+          fg_q <= 32'(glo_cg);
+          fg_lo_q <= 32'(glo_cg);
           blk_q <= g_lo_q >> LogR;
           cb_q <= '0;
           cbt_q <= '0;
@@ -398,7 +421,7 @@ module odpu_conv_agu #(
           oc_base_q <= oc_base_q + 32'(Cols);
           wbase_q <= wbase_q + wstride_ob_q;
           abase_q <= abase_q + pixels_q;
-          obase_q <= obase_q + 32'(Cols / Rows) * pixels_q;
+          obase_q <= obase_q + (pixels_q << $clog2(Cols / Rows));
         end
         default: ;
       endcase
@@ -468,7 +491,7 @@ module odpu_conv_agu #(
       // Pixel loop: the next pass waits in nxt_* while the current one issues tokens.
       if (handoff) begin
         nxt_valid_q <= 1'b1;
-        nxt_base_q <= f_ibuf_addr + d_blk_q * in_hw_q + d_iy0_q * f_in_w + d_ix0_q;
+        nxt_base_q <= f_ibuf_addr + blk_hw + 32'(iy0_in_w) + d_ix0_q;
         nxt_iy0_q <= d_iy0_q;
         nxt_ix0_q <= d_ix0_q;
         nxt_first_q <= d_first_q;
@@ -514,6 +537,7 @@ module odpu_conv_agu #(
   end
 
   logic unused_agu;
-  assign unused_agu = ^{tblocks_q, insn_i, c_oy_q, c_ox_q, div_rc_q[31], div_ro_q[31],
+  assign unused_agu = ^{tblocks_q, insn_i, c_oy_q, c_ox_q, f_out_h[31:10], f_dil_h[31:4],
+                       f_dil_w[31:4], in_hw_q[31:20], d_blk_q[31:16], div_rc_q[31], div_ro_q[31],
                        div_qc_q[31], div_qo_q[31]};
 endmodule

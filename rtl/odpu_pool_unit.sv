@@ -83,6 +83,14 @@ module odpu_pool_unit (
   logic [Rows-1:0] pend_lanes_q;
   logic [$clog2(RDepth):0] rq_count;
 
+  // Products at the widths the fields allow (sizes 10 bits, channels 16 bits).
+  logic [19:0] out_hw, in_hw, y0_in_w;
+  logic [15:0] blocks_w;
+  assign out_hw = 10'(f_out_h) * 10'(f_out_w);
+  assign in_hw = 10'(f_in_h) * 10'(f_in_w);
+  assign blocks_w = 16'((f_c + 32'(Rows - 1)) >> LogR);
+  assign y0_in_w = 10'(y0c) * 10'(f_in_w);
+
   assign wy_end = wy_q + f_kh;
   assign wx_end = wx_q + f_kw;
   assign y0c = $signed(wy_q) < 0 ? '0 : wy_q;
@@ -121,8 +129,8 @@ module odpu_pool_unit (
         busy_q <= 1'b1;
         gen_active_q <= 1'b1;
         blocks_q <= (f_c + 32'(Rows - 1)) >> LogR;
-        total_q <= ((f_c + 32'(Rows - 1)) >> LogR) * f_out_h * f_out_w;
-        in_hw_q <= f_in_h * f_in_w;
+        total_q <= 32'(blocks_w * out_hw);
+        in_hw_q <= 32'(in_hw);
         cb_q <= '0;
         oy_q <= '0;
         ox_q <= '0;
@@ -139,7 +147,7 @@ module odpu_pool_unit (
         st_y1_q <= y1c;
         st_x0_q <= x0c;
         st_x1_q <= x1c;
-        st_row_q <= base_q + y0c * f_in_w;
+        st_row_q <= base_q + 32'(y0_in_w);
         for (int l = 0; l < Rows; l++) begin
           st_lanes_q[l] <= (cb_q << LogR) + 32'(l) < f_c;
         end
