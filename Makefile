@@ -126,7 +126,8 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL_OBJS) $(LIB)
 test: all
 	@fail=0; for t in $(TEST_BINS) $(TEST_SCRIPTS); do \
 	  echo "== $$t"; \
-	  ODPU_BUILD=$(BUILD) ODPU_CLI=$(CLI) $$t || fail=1; \
+	  ODPU_BUILD=$(BUILD) ODPU_CLI=$(CLI) ODPU_TEST_BACKENDS=$${ODPU_TEST_BACKENDS:-$(TEST_BACKENDS)} \
+	    $$t || fail=1; \
 	done; \
 	if [ $$fail -ne 0 ]; then echo "FAILED: some tests failed"; exit 1; fi; \
 	echo "all test binaries passed"
@@ -188,3 +189,6 @@ clean:
 	rm -rf build build-san
 
 -include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_BINS:=.d) $(TEST_UTIL_OBJS:.o=.d) $(RTL_TEST_TOOLS:=.d)
+
+# The sim backend (Verilator): its rules, its objects in libodpu.a, TEST_BACKENDS.
+include sim/sim.mk

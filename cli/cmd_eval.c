@@ -33,13 +33,14 @@ enum {
 static const char eval_usage[] =
     "usage: opendpu eval MODEL.onnx|MODEL.odpu --data DATA [--backend ref] [--arch ARCH.yaml]\n"
     "                    [--onnx FLOAT.onnx] [--limit N] [--threads N] [--predictions OUT.csv]\n"
+    "                    [--trace WAVE.fst (sim backend, with --threads 1)]\n"
     "                    [calibration options for an .onnx: opendpu eval --help]\n"
     "  DATA: fashion-mnist:train|test, idx:IMAGES,LABELS or a folder of class folders; \"@N\" keeps N images.\n"
     "  Classes named after the model's labels (a '/' written as '_') are matched by name, others by position.\n";
 
 typedef struct eval_opts {
     cli_model_options model;
-    const char *data, *backend, *predictions;
+    const char *data, *backend, *predictions, *trace;
     long limit, threads;
 } eval_opts;
 
@@ -125,7 +126,7 @@ static odpu_status worker_open(worker *w, const eval_opts *o, odpu_err *err)
     w->input = malloc(in_n * sizeof *w->input);
     if (!w->input)
         return odpu_fail(err, ODPU_E_NOMEM, "out of memory for a worker's buffers");
-    odpu_status st = cli_engine_open(&w->engine, m, o->backend, err);
+    odpu_status st = cli_engine_open(&w->engine, m, o->backend, o->trace, err);
     if (st == ODPU_OK && m->has_fp32)
         st = odpu_f32_exec_create(&m->fp32, &w->ex, err);
     return st;
@@ -350,6 +351,7 @@ static int parse_args(int argc, char **argv, eval_opts *o)
                          : !strcmp(a, "--arch") ? &o->model.arch_path
                          : !strcmp(a, "--onnx") ? &o->model.onnx_path
                          : !strcmp(a, "--predictions") ? &o->predictions
+                         : !strcmp(a, "--trace") ? &o->trace
                          : NULL;
         int shared = quant_args_parse("eval", argc, argv, &i, &o->model.quant);
         if (shared < 0)
@@ -381,6 +383,8 @@ static int parse_args(int argc, char **argv, eval_opts *o)
         return usage_error("no model given");
     if (!o->data)
         return usage_error("--data DATA is required");
+    if (o->trace && o->threads != 1) /* each worker has its own engine; one waveform is one engine's */
+        return usage_error("--trace writes one engine's waveform: add --threads 1");
     if (o->model.onnx_path && !cli_has_ext(o->model.model_path, ".odpu"))
         return usage_error("--onnx adds the FP32 column to an .odpu model; '%s' is not one", o->model.model_path);
     o->model.want_fp32 = cli_has_ext(o->model.model_path, ".onnx") || o->model.onnx_path;

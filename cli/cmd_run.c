@@ -23,11 +23,12 @@ enum {
 
 static const char run_usage[] =
     "usage: opendpu run MODEL.odpu|MODEL.onnx --input IMAGE.png|.jpg [--backend ref] [--arch ARCH.yaml]\n"
-    "                   [--top N] [calibration options for an .onnx: opendpu run --help]\n";
+    "                   [--top N] [--trace WAVE.fst] [calibration options for an .onnx: opendpu run --help]\n"
+    "  --trace: waveform of the run (sim backend)\n";
 
 typedef struct run_opts {
     cli_model_options model;
-    const char *input, *backend;
+    const char *input, *backend, *trace;
     long top;
 } run_opts;
 
@@ -67,7 +68,7 @@ static odpu_status infer(const run_opts *o, const cli_model *m, run_ctx *r, odpu
     if (st == ODPU_OK && (st = odpu_preprocess_image(&m->meta.pre, r->pixels, r->h, r->w, r->c, r->x, err)) != ODPU_OK)
         return odpu_err_prefix(err, "%s: ", o->input);
     if (st == ODPU_OK)
-        st = cli_engine_open(&r->engine, m, o->backend, err);
+        st = cli_engine_open(&r->engine, m, o->backend, o->trace, err);
     if (st == ODPU_OK)
         st = cli_engine_classify(&r->engine, m, r->x, err);
     if (st != ODPU_OK)
@@ -115,6 +116,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
         const char **str = !strcmp(a, "--input") ? &o->input
                          : !strcmp(a, "--backend") ? &o->backend
                          : !strcmp(a, "--arch") ? &o->model.arch_path
+                         : !strcmp(a, "--trace") ? &o->trace
                          : NULL;
         int shared = quant_args_parse("run", argc, argv, &i, &o->model.quant);
         if (shared < 0)

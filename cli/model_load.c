@@ -213,7 +213,8 @@ odpu_status cli_model_load(const cli_model_options *o, cli_model *m, odpu_err *e
  * engine hangs. */
 enum { ENGINE_TIMEOUT_MS = 60000 };
 
-odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, odpu_err *err)
+odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, const char *trace_path,
+                            odpu_err *err)
 {
     memset(e, 0, sizeof *e);
     const odpu_tensor_desc *in = m->input, *out = m->output;
@@ -222,7 +223,10 @@ odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backe
     e->scores = malloc((size_t)out->c * sizeof *e->scores);
     if (!e->qin || !e->qout || !e->scores)
         return odpu_fail(err, ODPU_E_NOMEM, "out of memory for the engine's buffers");
-    odpu_hal_options hopt = {.arch = &m->arch};
+    if (trace_path && strcmp(backend, "sim")) /* the other backends have no signals to record */
+        return odpu_fail(err, ODPU_E_ARG, "--trace %s: a waveform needs the RTL simulation, --backend sim (not '%s')",
+                         trace_path, backend);
+    odpu_hal_options hopt = {.arch = &m->arch, .trace_path = trace_path};
     odpu_status st = odpu_hal_open(backend, &hopt, &e->hal, err);
     if (st == ODPU_OK)
         st = odpu_runtime_open(e->hal, &m->model, &e->rt, err);

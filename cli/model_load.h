@@ -55,7 +55,9 @@ typedef struct cli_engine {
     float *scores;            /* dequantized output, meta.n_labels values */
 } cli_engine;
 
-odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, odpu_err *err);
+/* trace_path: a waveform of the whole session (sim backend, docs/sim.md), NULL for none. */
+odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, const char *trace_path,
+                            odpu_err *err);
 void cli_engine_close(cli_engine *e);
 /* Quantize one preprocessed NCHW float input, run it, dequantize into e->scores. */
 odpu_status cli_engine_classify(cli_engine *e, const cli_model *m, const float *input, odpu_err *err);

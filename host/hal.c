@@ -156,3 +156,24 @@ odpu_status odpu_hal_wait(odpu_hal *hal, uint32_t timeout_ms, odpu_err *err)
 {
     return hal->ops->wait(hal->dev, timeout_ms, err);
 }
+
+odpu_status odpu_hal_events(odpu_hal *hal, const odpu_hal_event **ev, size_t *n, odpu_err *err)
+{
+    *ev = NULL;
+    *n = 0;
+    if (!hal->ops->events)
+        return odpu_fail(err, ODPU_E_UNSUPPORTED,
+                         "HAL backend '%s' records no per-instruction events (the sim backend does)",
+                         hal->ops->name);
+    return hal->ops->events(hal->dev, ev, n, err);
+}
+
+odpu_status odpu_hal_read_stats(odpu_hal *hal, odpu_hal_stats *out, odpu_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!hal->ops->stats)
+        return odpu_fail(err, ODPU_E_UNSUPPORTED,
+                         "HAL backend '%s' has no clock or DDR model to measure (the sim backend does)",
+                         hal->ops->name);
+    return hal->ops->stats(hal->dev, out, err);
+}

@@ -26,9 +26,31 @@ typedef enum odpu_sync_dir {
 
 typedef struct odpu_hal_options {
     const odpu_arch *arch;  /* the config the engine was built for (ref/sim: instantiated with it) */
-    const char *trace_path; /* sim: waveform file, NULL for none */
-    const char *device;     /* board: UIO device or XRT device index; NULL for default */
+    const char *trace_path; /* sim: waveform file (.fst or .vcd), NULL for none */
+    const char *device;     /* board: UIO device or XRT device index; sim: test options
+                             * ("ddr-fault=silent|slverr"); NULL for default */
 } odpu_hal_options;
+
+/* One retired instruction of the last run, from a backend that observes time (sim). Cycles
+ * count from START. */
+typedef struct odpu_hal_event {
+    uint32_t index;     /* stream index */
+    uint8_t engine;     /* odpu_engine: load, compute, store */
+    uint64_t start;     /* cycle it began executing (its tokens popped) */
+    uint64_t end;       /* cycle it retired */
+    uint32_t dep_wait;  /* cycles it waited for dependency tokens */
+    uint32_t ddr_stall; /* cycles of its execution spent waiting for DDR */
+} odpu_hal_event;
+
+/* What the backend measured outside the engine during the last run. */
+typedef struct odpu_hal_stats {
+    uint64_t cycles;          /* clock cycles from START to the interrupt */
+    uint64_t ddr_rd_bytes;    /* bytes read from DDR (whole AXI beats), fetch included */
+    uint64_t ddr_wr_bytes;    /* bytes written to DDR (whole AXI beats) */
+    uint64_t ddr_fetch_bytes; /* of ddr_rd_bytes, the instruction fetch's */
+    uint64_t ddr_rd_bursts, ddr_wr_bursts;
+    uint64_t wall_ns;         /* host time the backend spent on the run */
+} odpu_hal_stats;
 
 /* What a backend implements. dev is the backend's own state. */
 typedef struct odpu_hal_ops {
@@ -45,6 +67,10 @@ typedef struct odpu_hal_ops {
     odpu_status (*start)(void *dev, odpu_err *err);
     /* Wait for completion (the interrupt); ODPU_E_TIMEOUT after timeout_ms. */
     odpu_status (*wait)(void *dev, uint32_t timeout_ms, odpu_err *err);
+    /* Optional (NULL when the backend cannot observe them): the last run's retired
+     * instructions in retirement order, valid until the next start or close; its stats. */
+    odpu_status (*events)(void *dev, const odpu_hal_event **ev, size_t *n, odpu_err *err);
+    odpu_status (*stats)(void *dev, odpu_hal_stats *out, odpu_err *err);
 } odpu_hal_ops;
 
 /* Open a backend by name ("ref", ...). Unknown names get an error listing the known ones. */
@@ -66,5 +92,9 @@ odpu_status odpu_hal_sync(odpu_hal *hal, odpu_dma_buf *buf, size_t offset, size_
                           odpu_sync_dir dir, odpu_err *err);
 odpu_status odpu_hal_start(odpu_hal *hal, odpu_err *err);
 odpu_status odpu_hal_wait(odpu_hal *hal, uint32_t timeout_ms, odpu_err *err);
+
+/* Profiling of the last run; ODPU_E_UNSUPPORTED from backends without a clock (ref). */
+odpu_status odpu_hal_events(odpu_hal *hal, const odpu_hal_event **ev, size_t *n, odpu_err *err);
+odpu_status odpu_hal_read_stats(odpu_hal *hal, odpu_hal_stats *out, odpu_err *err);
 
 #endif
