@@ -127,7 +127,7 @@ test: all
 	@fail=0; for t in $(TEST_BINS) $(TEST_SCRIPTS); do \
 	  echo "== $$t"; \
 	  ODPU_BUILD=$(BUILD) ODPU_CLI=$(CLI) ODPU_TEST_BACKENDS=$${ODPU_TEST_BACKENDS:-$(TEST_BACKENDS)} \
-	    $$t || fail=1; \
+	    ODPU_TEST_CASES_SIM=$${ODPU_TEST_CASES_SIM-$(SIM_TEST_CASES)} $$t || fail=1; \
 	done; \
 	if [ $$fail -ne 0 ]; then echo "FAILED: some tests failed"; exit 1; fi; \
 	echo "all test binaries passed"

@@ -23,8 +23,10 @@ SIM_TRACE ?= $(if $(shell pkg-config --exists zlib 2>/dev/null && echo y),fst,vc
 SIM_VL_GEN := $(BUILD)/sim/vl_gen
 SIM_LIB_OBJS := $(BUILD)/sim/ddr_model.o
 
-# Test binaries run the engine tests on every backend of this list (tests/engine_runner.h).
+# Test binaries run the engine tests on every backend of this list (tests/engine_runner.h),
+# the RTL simulation on the first SIM_TEST_CASES cases of each random loop (empty: all).
 TEST_BACKENDS := ref
+SIM_TEST_CASES ?= 10
 
 ifeq ($(SIM),1)
 TEST_BACKENDS := ref,sim
@@ -90,6 +92,13 @@ $(SIM_DIR)/rt/%.o: $(VL_ROOT)/include/%.cpp sim/sim.mk
 	@mkdir -p $(dir $@)
 	$(CXX) $(SIM_CXXFLAGS) -c $< -o $@
 endif
+
+# hal.o lists the backends: recompile it when SIM flips (the file changes only then).
+$(BUILD)/host/hal.o: $(BUILD)/sim/enabled
+$(BUILD)/sim/enabled: FORCE
+	@mkdir -p $(dir $@)
+	@echo "SIM=$(SIM) SIM_ARCHS=$(SIM_ARCHS)" > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 # The build tool and our C objects, which join libodpu.a.
 $(SIM_VL_GEN): $(BUILD)/sim/vl_gen.o $(LIB)

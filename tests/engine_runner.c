@@ -3,6 +3,9 @@
  * does, so what is tested is the engine behind the HAL, not a shortcut into it. */
 #include "tests/engine_runner.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +21,28 @@ static const char *const BACKEND_SEPARATORS = ", \t";
 
 struct engine_runner {
     odpu_hal *hal;
+    long max_cases; /* cases per loop this backend runs; -1 for all */
 };
+
+/* ODPU_TEST_CASES_<NAME> (NAME upper-cased): -1 when unset, else a count >= 0. */
+static odpu_status case_limit(const char *backend, long *out, odpu_err *err)
+{
+    char var[ENGINE_NAME_MAX + sizeof "ODPU_TEST_CASES_"];
+    int n = snprintf(var, sizeof var, "ODPU_TEST_CASES_%s", backend);
+    for (int i = 0; i < n && var[i]; i++)
+        var[i] = (char)toupper((unsigned char)var[i]);
+    *out = -1;
+    const char *v = getenv(var);
+    if (!v || !*v)
+        return ODPU_OK;
+    char *end;
+    errno = 0;
+    long count = strtol(v, &end, 10);
+    if (errno || *end || count < 0)
+        return odpu_fail(err, ODPU_E_ARG, "%s='%s' is not a number of cases", var, v);
+    *out = count;
+    return ODPU_OK;
+}
 
 void engine_backends(engine_list *out)
 {
@@ -48,6 +72,11 @@ odpu_status engine_open(const char *backend, const odpu_arch *arch, engine_runne
     engine_runner *r = calloc(1, sizeof *r);
     if (!r)
         return odpu_fail(err, ODPU_E_NOMEM, "engine runner: out of memory");
+    odpu_status limit = case_limit(backend, &r->max_cases, err);
+    if (limit != ODPU_OK) {
+        free(r);
+        return limit;
+    }
     odpu_hal_options opt;
     memset(&opt, 0, sizeof opt);
     opt.arch = arch;
@@ -71,6 +100,11 @@ void engine_close(engine_runner *runner)
 const char *engine_name(const engine_runner *runner)
 {
     return odpu_hal_backend_name(runner->hal);
+}
+
+int engine_runs_case(const engine_runner *runner, int index)
+{
+    return runner->max_cases < 0 || index < runner->max_cases;
 }
 
 static void write_pair(odpu_hal *hal, uint32_t lo, uint32_t hi, uint64_t value)

@@ -30,6 +30,11 @@ odpu_status engine_open(const char *backend, const odpu_arch *arch, engine_runne
 void engine_close(engine_runner *runner);
 const char *engine_name(const engine_runner *runner);
 
+/* Whether the backend runs case number `index` of a test's loop. A slow backend can be
+ * limited to the first N cases of every loop with ODPU_TEST_CASES_<NAME>=N (e.g.
+ * ODPU_TEST_CASES_SIM=20 for the RTL simulation; make test sets it); unset means all. */
+int engine_runs_case(const engine_runner *runner, int index);
+
 /* How a run ended: ERR_CODE, ERR_INDEX and INSN_DONE after STATUS showed DONE or ERROR. */
 typedef struct engine_outcome {
     odpu_hw_error hw_error;
