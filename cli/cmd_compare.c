@@ -247,7 +247,7 @@ static odpu_status compare(const compare_opts *o, const cli_model *m, const odpu
     float *input = malloc((size_t)m->input->h * m->input->w * m->input->c * sizeof *input);
     odpu_status st = input ? ODPU_OK : odpu_fail(err, ODPU_E_NOMEM, "out of memory for the input");
     for (int e = 0; e < N_ENGINES && st == ODPU_OK; e++)
-        st = cli_engine_open(&eng[e], m, o->backends[e], err);
+        st = cli_engine_open(&eng[e], m, o->backends[e], NULL, err);
     int first_bad = -1;
     *mismatches = 0;
     for (int i = 0; i < n && st == ODPU_OK; i++) {

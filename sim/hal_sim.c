@@ -455,14 +455,16 @@ static odpu_status sim_buf_alloc(void *dev, size_t size, odpu_dma_buf *buf, odpu
     uint64_t span = ((uint64_t)size + SIM_PAGE - 1) / SIM_PAGE * SIM_PAGE;
     if (span < size || d->next_phys > UINT64_MAX - span - SIM_PAGE)
         return odpu_fail(err, ODPU_E_NOMEM, "sim: simulated address space exhausted by %zu bytes", size);
+    /* The engine sees whole pages, as behind a real DMA buffer: its AXI master rounds a
+     * window out to whole beats, and the bytes past `size` up to the page end exist. */
     sim_mapping *m = calloc(1, sizeof *m);
-    uint8_t *host = calloc(1, size);
+    uint8_t *host = calloc(1, (size_t)span);
     if (!m || !host) {
         free(m);
         free(host);
         return odpu_fail(err, ODPU_E_NOMEM, "sim: out of memory for a %zu-byte DMA buffer", size);
     }
-    odpu_status st = ddr_map(d->ddr, d->next_phys, host, size, err);
+    odpu_status st = ddr_map(d->ddr, d->next_phys, host, (size_t)span, err);
     if (st != ODPU_OK) {
         free(m);
         free(host);

@@ -278,6 +278,107 @@ START_TEST(slverr_is_axi_resp)
 }
 END_TEST
 
+/* LOAD 2x2 pixels of `rows` channels into IBUF, a compute NOP for the tokens, SAVE them
+ * further up the window, END. */
+static void copy_stream(odpu_stream *s, uint32_t rows, uint32_t src, uint32_t dst)
+{
+    odpu_stream_init(s);
+    odpu_insn load = {.opcode = ODPU_OP_LOAD, .deps = {.push_next = 1}};
+    load.u.load = (odpu_load){.buf = ODPU_BUF_IBUF, .ddr_addr = src, .h = 2, .w = 2, .c = rows,
+                              .pixel_stride = rows, .row_stride = 2 * rows};
+    odpu_insn nop = {.opcode = ODPU_OP_NOP, .deps = {.pop_prev = 1, .push_next = 1}};
+    nop.u.nop.engine = ODPU_ENGINE_COMPUTE;
+    odpu_insn save = {.opcode = ODPU_OP_SAVE, .deps = {.pop_prev = 1}};
+    save.u.save = (odpu_save){.buf = ODPU_BUF_IBUF, .ddr_addr = dst, .h = 2, .w = 2, .c = rows,
+                              .pixel_stride = rows, .row_stride = 2 * rows};
+    odpu_insn end = {.opcode = ODPU_OP_END};
+    odpu_stream_append(s, &load);
+    odpu_stream_append(s, &nop);
+    odpu_stream_append(s, &save);
+    odpu_stream_append(s, &end);
+    odpu_err err;
+    ck_assert_msg(odpu_stream_status(s, &err) == ODPU_OK, "%s", err.msg);
+}
+
+START_TEST(load_save_events_and_traffic)
+{
+    if (!have_sim())
+        return;
+    enum { SRC = 0, DST = 256 };
+    fixture f;
+    fixture_open(&f, NULL, NULL);
+    odpu_stream s;
+    copy_stream(&s, f.arch.rows, SRC, DST);
+    program(&f, &s);
+    uint8_t *win = f.window.virt;
+    size_t bytes = 4 * (size_t)f.arch.rows;
+    for (size_t i = 0; i < WINDOW_BYTES; i++)
+        win[i] = (uint8_t)(i * 13 + 1);
+    odpu_err err;
+    ck_assert(odpu_hal_sync(f.hal, &f.window, 0, WINDOW_BYTES, ODPU_SYNC_TO_DEVICE, &err) == ODPU_OK);
+    start_and_wait(&f, TIMEOUT_MS);
+    uint32_t status = odpu_hal_reg_read(f.hal, ODPU_REG_STATUS);
+    ck_assert_msg(status == ODPU_STATUS_DONE, "STATUS 0x%x ERR_CODE %u at %u", status,
+                  odpu_hal_reg_read(f.hal, ODPU_REG_ERR_CODE), odpu_hal_reg_read(f.hal, ODPU_REG_ERR_INDEX));
+    ck_assert(odpu_hal_sync(f.hal, &f.window, 0, WINDOW_BYTES, ODPU_SYNC_FROM_DEVICE, &err) == ODPU_OK);
+    for (size_t i = 0; i < WINDOW_BYTES; i++) {
+        uint8_t want = i >= DST && i < DST + bytes ? (uint8_t)((i - DST + SRC) * 13 + 1) : (uint8_t)(i * 13 + 1);
+        ck_assert_msg(win[i] == want, "window byte %zu is %u, expected %u", i, win[i], want);
+    }
+
+    const odpu_hal_event *ev;
+    size_t n;
+    ck_assert_msg(odpu_hal_events(f.hal, &ev, &n, &err) == ODPU_OK, "%s", err.msg);
+    /* In retirement order; the NOP retires on the compute engine's lane, END on none. */
+    ck_assert_uint_eq(n, 3);
+    static const odpu_engine engines[] = {ODPU_ENGINE_LOAD, ODPU_ENGINE_COMPUTE, ODPU_ENGINE_STORE};
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(ev[i].index, i);
+        ck_assert_uint_eq(ev[i].engine, engines[i]);
+    }
+    uint64_t cycles = read_pair(f.hal, ODPU_REG_CYCLES_LO, ODPU_REG_CYCLES_HI);
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(ev[i].start <= ev[i].end && ev[i].end <= cycles + IRQ_SLACK,
+                      "event %zu: start %llu end %llu, run of %llu cycles", i, (unsigned long long)ev[i].start,
+                      (unsigned long long)ev[i].end, (unsigned long long)cycles);
+    /* The SAVE waited for the LOAD's token (through the NOP): it started after the LOAD
+     * retired, and the LOAD had to wait at least one DDR latency for its data. */
+    ck_assert_msg(ev[2].start >= ev[0].end, "SAVE started at %llu before the LOAD retired at %llu",
+                  (unsigned long long)ev[2].start, (unsigned long long)ev[0].end);
+    ck_assert_msg(ev[0].ddr_stall > 0, "the LOAD never waited for DDR");
+
+    odpu_hal_stats st;
+    ck_assert(odpu_hal_read_stats(f.hal, &st, &err) == ODPU_OK);
+    ck_assert_uint_eq(st.ddr_fetch_bytes, s.n_insns * ODPU_INSN_BYTES);
+    ck_assert_msg(st.ddr_rd_bytes >= st.ddr_fetch_bytes + bytes, "%llu bytes read",
+                  (unsigned long long)st.ddr_rd_bytes);
+    ck_assert_msg(st.ddr_wr_bytes >= bytes && st.ddr_wr_bursts >= 1, "%llu bytes written",
+                  (unsigned long long)st.ddr_wr_bytes);
+    odpu_stream_free(&s);
+    fixture_close(&f);
+}
+END_TEST
+
+START_TEST(unmapped_window_is_axi_resp_at_the_load)
+{
+    if (!have_sim())
+        return;
+    fixture f;
+    fixture_open(&f, NULL, NULL);
+    odpu_stream s;
+    copy_stream(&s, f.arch.rows, 0, 256);
+    program(&f, &s);
+    /* A window the size of a page where no buffer is: the guard page after the window's
+     * own buffer. Inside DDR_SIZE, so the engine issues the read and gets DECERR. */
+    write_pair(f.hal, ODPU_REG_DDR_BASE_LO, ODPU_REG_DDR_BASE_HI, f.window.phys + WINDOW_BYTES);
+    start_and_wait(&f, TIMEOUT_MS);
+    expect_error(&f, ODPU_HW_AXI_RESP);
+    ck_assert_uint_eq(odpu_hal_reg_read(f.hal, ODPU_REG_ERR_INDEX), 0);
+    odpu_stream_free(&s);
+    fixture_close(&f);
+}
+END_TEST
+
 static long file_size(const char *path)
 {
     struct stat sb;
@@ -371,6 +472,8 @@ static Suite *sim_hal_suite(void)
     tcase_add_test(tc, silent_ddr_ends_in_watchdog);
     tcase_add_test(tc, unmapped_fetch_is_axi_resp);
     tcase_add_test(tc, slverr_is_axi_resp);
+    tcase_add_test(tc, load_save_events_and_traffic);
+    tcase_add_test(tc, unmapped_window_is_axi_resp_at_the_load);
     tcase_add_test(tc, waveform_file);
     tcase_add_test(tc, model_chosen_by_fingerprint);
     tcase_add_test(tc, profiling_unsupported_on_ref);
