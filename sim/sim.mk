@@ -8,9 +8,12 @@
 # sanitized there. docs/sim.md has the compile times and the speed these options give.
 
 VERILATOR ?= verilator
-# On when Verilator is installed (make deps installs it) and rtl/ has the top: a build
-# without them still links, with ref as the only engine.
-SIM ?= $(if $(and $(wildcard rtl/odpu_top.sv),$(shell command -v $(VERILATOR) 2>/dev/null)),1,0)
+# On when Verilator is installed (make deps installs it) and rtl/ has the top and the
+# blocks it instantiates (docs/rtl.md): a build without them still links, with ref as the
+# only engine.
+SIM_RTL_BLOCKS := odpu_top odpu_axi_master odpu_load odpu_compute odpu_store odpu_bufs
+SIM_HAVE_RTL := $(if $(filter $(words $(SIM_RTL_BLOCKS)),$(words $(wildcard $(SIM_RTL_BLOCKS:%=rtl/%.sv)))),1)
+SIM ?= $(if $(and $(SIM_HAVE_RTL),$(shell command -v $(VERILATOR) 2>/dev/null)),1,0)
 # The archs with a verilated engine: tiny for the tests, b1024 and b4096 for the cycle
 # reports. Every arch costs its Verilator + C++ compile time (docs/sim.md).
 SIM_ARCHS ?= tiny b1024 b4096
