@@ -58,7 +58,7 @@ LIBS += $(SIM_LINK_DEPS) -lz -lstdc++ -pthread -latomic
 $(BUILD)/host/hal.o: CFLAGS += -DODPU_HAL_WITH_SIM
 $(BUILD)/sim/hal_sim.o: CFLAGS += -I$(BUILD)/sim
 $(BUILD)/sim/hal_sim.o: | $(BUILD)/sim/sim_archs.h
-$(CLI) $(TEST_BINS) $(BENCH_BINS): $(SIM_LINK_DEPS)
+$(CLI) $(TEST_BINS) $(BENCH_BINS) $(RTL_TEST_TOOLS): $(SIM_LINK_DEPS)
 
 # The list of verilated archs for hal_sim.c, rewritten only when SIM_ARCHS changes.
 $(BUILD)/sim/sim_archs.h: FORCE
