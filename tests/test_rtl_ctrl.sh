@@ -52,5 +52,23 @@ for arch in tiny b512 b1024 b4096; do
   fi
 done
 
+# The controller under Verilator (Icarus is too slow for thousands of cycles of it):
+# random token-correct streams, NO_END, illegal instructions, deadlock, DMA errors.
+. tests/rtl/rtl_lib.sh
+CTRL_RTL="rtl/odpu_ctrl.sv rtl/odpu_fetch.sv rtl/odpu_fifo.sv rtl/odpu_check.sv
+  rtl/odpu_engine_seq.sv rtl/odpu_watchdog.sv"
+for arch in tiny b1024; do
+  build_tb tb_odpu_ctrl "$arch" tests/rtl/tb_odpu_ctrl.sv $CTRL_RTL
+  log="$RTL_OUT/tb_odpu_ctrl-$arch.log"
+  "$RTL_OUT/tb_odpu_ctrl_$arch/tb" >"$log" 2>&1
+  if grep -q "^tb_odpu_ctrl: [0-9]* checks passed" "$log" && ! grep -q FAIL "$log"; then
+    echo "ok $(grep "^tb_odpu_ctrl:" "$log") ($arch)"
+  else
+    grep -m 20 FAIL "$log"
+    echo "FAIL: tb_odpu_ctrl ($arch), log in $log"
+    fail=1
+  fi
+done
+
 [ $fail -eq 0 ] && echo "rtl ctrl: all passed"
 exit $fail
