@@ -54,7 +54,8 @@ enum {
 typedef struct sim_mapping {
     struct sim_mapping *next;
     uint64_t phys;
-    size_t size;
+    size_t size;  /* what the host asked for */
+    size_t span;  /* whole pages the engine sees; [size, span) must stay 0 */
     uint8_t *host;
 } sim_mapping;
 
@@ -470,7 +471,7 @@ static odpu_status sim_buf_alloc(void *dev, size_t size, odpu_dma_buf *buf, odpu
         free(host);
         return st;
     }
-    *m = (sim_mapping){d->maps, d->next_phys, size, host};
+    *m = (sim_mapping){d->maps, d->next_phys, size, (size_t)span, host};
     d->maps = m;
     d->next_phys += span + SIM_PAGE;
     *buf = (odpu_dma_buf){host, m->phys, size, m};
@@ -561,8 +562,24 @@ static odpu_status sim_start(void *dev, odpu_err *err)
     return report_fault(d, err);
 }
 
+/* Bytes past a buffer's end are outside every window the host sets, so the engine must
+ * never write them: its AXI master rounds a window to whole beats and relies on the write
+ * strobes for the rest. */
+static void check_slack(sim_dev *d)
+{
+    for (const sim_mapping *m = d->maps; m; m = m->next)
+        for (size_t i = m->size; i < m->span; i++)
+            if (m->host[i]) {
+                harness_fault(d, "sim: the engine wrote byte %zu past the end of the %zu-byte DMA buffer at phys "
+                              "0x%" PRIx64 " (0x%02x at phys 0x%" PRIx64 ")",
+                              i - m->size, m->size, m->phys, m->host[i], m->phys + i);
+                return;
+            }
+}
+
 static void end_run(sim_dev *d)
 {
+    check_slack(d);
     const ddr_stats *s = ddr_get_stats(d->ddr);
     d->finished = 1;
     d->stats.cycles = d->cycle - d->run_start;
@@ -610,7 +627,7 @@ static odpu_status sim_wait(void *dev, uint32_t timeout_ms, odpu_err *err)
             return d->fault.code;
     }
     end_run(d);
-    return ODPU_OK;
+    return report_fault(d, err);
 }
 
 static odpu_status sim_events(void *dev, const odpu_hal_event **ev, size_t *n, odpu_err *err)

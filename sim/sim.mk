@@ -14,9 +14,10 @@ VERILATOR ?= verilator
 SIM_RTL_BLOCKS := odpu_top odpu_axi_master odpu_load odpu_compute odpu_store odpu_bufs
 SIM_HAVE_RTL := $(if $(filter $(words $(SIM_RTL_BLOCKS)),$(words $(wildcard $(SIM_RTL_BLOCKS:%=rtl/%.sv)))),1)
 SIM ?= $(if $(and $(SIM_HAVE_RTL),$(shell command -v $(VERILATOR) 2>/dev/null)),1,0)
-# The archs with a verilated engine: tiny for the tests, b1024 and b4096 for the cycle
-# reports. Every arch costs its Verilator + C++ compile time (docs/sim.md).
-SIM_ARCHS ?= tiny b1024 b4096
+# The archs with a verilated engine: tiny and b512 for the differential tests
+# (tests/test_ref_ops.c runs on both), b1024 and b4096 for the cycle reports. Every arch
+# costs its Verilator + C++ compile time (docs/sim.md).
+SIM_ARCHS ?= tiny b512 b1024 b4096
 # Shared by build/ and build-san/: the verilated objects are not sanitized.
 SIM_DIR ?= build/sim
 SIM_RTL_SRCS ?= $(wildcard rtl/*.sv)
