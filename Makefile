@@ -116,8 +116,9 @@ $(BUILD)/gen/%/odpu_arch_params.vh: arch/%.yaml $(CLI)
 # This test compiles the generated header of arch/tiny.yaml.
 $(BUILD)/tests/test_archgen_tiny.o: $(BUILD)/gen/tiny/odpu_arch_params.h
 
+# -lm again at the end: with the sim backend LIBS ends in verilated objects that need it.
 $(BUILD)/tests/rtl/%: $(BUILD)/tests/rtl/%.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS) -lm
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_UTIL_OBJS) $(LIB) $(CHECK_LIBS) $(LIBS)
