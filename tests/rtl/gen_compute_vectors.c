@@ -2,10 +2,12 @@
  * (tests/rtl/tb_compute.sv): each case is a valid instruction (odpu_insn_check), the buffer
  * words it reads set to random values, and every buffer word the golden model (ref/) changes.
  *
- * Usage: gen_compute_vectors ARCH_YAML SEED CASES OUT_FILE [OPS]
+ * Usage: gen_compute_vectors ARCH_YAML SEED CASES OUT_FILE [OPS | MODEL.odpu]
  *   OPS: letters c (CONV), p (POOL), e (ELEW); default "cpe". For cycle measurements:
  *   f (a folded first layer: 1x1 CONV over 3 input blocks, acc_out) and k (3x3 CONV,
- *   one input block, acc_out), at the largest tile the buffers hold.
+ *   one input block, acc_out), at the largest tile the buffers hold. With a compiled model
+ *   instead of OPS: its CONV, POOL and ELEW instructions in stream order (at most CASES),
+ *   on random buffer contents (the compute engine's share of the model's cycles).
  * Output, one item per line, hex words little-endian (byte 0 = least significant):
  *   W buf addr hex    set a buffer word (before the case: the DUT's and the expected image)
  *   I hex             the 32-byte instruction
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "host/model.h"
 #include "common/bytes.h"
 #include "isa/arith.h"
 #include "isa/isa.h"
@@ -344,7 +347,31 @@ static void emit_changes(gen *g)
     }
 }
 
-static int run(gen *g, int cases, const char *ops)
+/* Writes one case: the instruction, the words the golden model changes, the run line. */
+static int emit_case(gen *g, int i, const odpu_insn *insn)
+{
+    for (int b = 0; b < ODPU_BUF_COUNT; b++)
+        memcpy(g->before[b], odpu_ref_buffer(g->ref, (odpu_buf_id)b, NULL),
+               (size_t)g->lim.buf_words[b] * word_bytes(g, (odpu_buf_id)b));
+    uint8_t enc[ODPU_INSN_BYTES];
+    odpu_err err;
+    if (odpu_insn_encode(insn, enc, &err) != ODPU_OK || odpu_ref_exec(g->ref, insn, NULL, 0, &err) != ODPU_OK) {
+        fprintf(stderr, "gen_compute_vectors: case %d: %s\n", i, err.msg);
+        return 1;
+    }
+    char text[256];
+    odpu_insn_disasm(insn, text, sizeof text);
+    fprintf(g->out, "# case %d: %s\nI ", i, text);
+    for (int k = ODPU_INSN_BYTES; k-- > 0;)
+        fprintf(g->out, "%02x", enc[k]);
+    fputc('\n', g->out);
+    emit_changes(g);
+    fprintf(g->out, "R %d %llu\n", i,
+            (unsigned long long)(insn->opcode == ODPU_OP_CONV ? conv_macs(&insn->u.conv) : 0));
+    return 0;
+}
+
+static int alloc_before(gen *g)
 {
     for (int b = 0; b < ODPU_BUF_COUNT; b++) {
         size_t bytes;
@@ -356,6 +383,37 @@ static int run(gen *g, int cases, const char *ops)
         }
         randomize(g, (odpu_buf_id)b, 0, g->lim.buf_words[b]);
     }
+    return 0;
+}
+
+/* The compute instructions of a compiled model, in stream order, on random buffers. */
+static int run_model(gen *g, int cases, const char *path)
+{
+    odpu_model m;
+    odpu_err err;
+    if (odpu_model_load(path, &m, &err) != ODPU_OK) {
+        fprintf(stderr, "gen_compute_vectors: %s\n", err.msg);
+        return 1;
+    }
+    int rc = alloc_before(g), n = 0;
+    for (size_t i = 0; rc == 0 && i < m.n_insns && n < cases; i++) {
+        odpu_insn insn;
+        if (odpu_insn_decode(m.insns + i * ODPU_INSN_BYTES, &insn, &err) != ODPU_OK) {
+            fprintf(stderr, "gen_compute_vectors: %s instruction %zu: %s\n", path, i, err.msg);
+            rc = 1;
+        } else if (insn.opcode == ODPU_OP_CONV || insn.opcode == ODPU_OP_POOL || insn.opcode == ODPU_OP_ELEW) {
+            insn.deps = (odpu_deps){0, 0, 0, 0};
+            rc = emit_case(g, n++, &insn);
+        }
+    }
+    odpu_model_free(&m);
+    return rc;
+}
+
+static int run(gen *g, int cases, const char *ops)
+{
+    if (alloc_before(g) != 0)
+        return 1;
     size_t n_ops = strlen(ops);
     for (int i = 0; i < cases; i++) {
         odpu_insn insn;
@@ -371,25 +429,8 @@ static int run(gen *g, int cases, const char *ops)
                     MAX_TRIES);
             return 1;
         }
-        for (int b = 0; b < ODPU_BUF_COUNT; b++)
-            memcpy(g->before[b], odpu_ref_buffer(g->ref, (odpu_buf_id)b, NULL),
-                   (size_t)g->lim.buf_words[b] * word_bytes(g, (odpu_buf_id)b));
-        uint8_t enc[ODPU_INSN_BYTES];
-        odpu_err err;
-        if (odpu_insn_encode(&insn, enc, &err) != ODPU_OK ||
-            odpu_ref_exec(g->ref, &insn, NULL, 0, &err) != ODPU_OK) {
-            fprintf(stderr, "gen_compute_vectors: case %d: %s\n", i, err.msg);
+        if (emit_case(g, i, &insn) != 0)
             return 1;
-        }
-        char text[256];
-        odpu_insn_disasm(&insn, text, sizeof text);
-        fprintf(g->out, "# case %d: %s\nI ", i, text);
-        for (int k = ODPU_INSN_BYTES; k-- > 0;)
-            fprintf(g->out, "%02x", enc[k]);
-        fputc('\n', g->out);
-        emit_changes(g);
-        fprintf(g->out, "R %d %llu\n", i,
-                (unsigned long long)(insn.opcode == ODPU_OP_CONV ? conv_macs(&insn.u.conv) : 0));
     }
     return 0;
 }
@@ -411,7 +452,9 @@ int main(int argc, char **argv)
     test_rng_seed(&g.rng, strtoull(argv[2], NULL, 0));
     int cases = atoi(argv[3]);
     const char *ops = argc == 6 ? argv[5] : "cpe";
-    if (cases < 1 || strspn(ops, "cpefk") != strlen(ops) || !*ops) {
+    size_t ops_len = strlen(ops);
+    int model = ops_len > 5 && !strcmp(ops + ops_len - 5, ".odpu");
+    if (cases < 1 || (!model && (strspn(ops, "cpefk") != ops_len || !*ops))) {
         fprintf(stderr, "gen_compute_vectors: CASES must be >= 1 and OPS letters of c, p, e, f, k\n");
         return 2;
     }
@@ -425,7 +468,7 @@ int main(int argc, char **argv)
         odpu_ref_destroy(g.ref);
         return 1;
     }
-    int rc = run(&g, cases, ops);
+    int rc = model ? run_model(&g, cases, ops) : run(&g, cases, ops);
     if (fclose(g.out) != 0)
         rc = 1;
     for (int b = 0; b < ODPU_BUF_COUNT; b++)

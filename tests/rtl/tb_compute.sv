@@ -5,6 +5,7 @@
 //   +vectors=FILE  the vector file
 //   +stall=N       each port's ready is low N % of the cycles (other engines sharing it)
 //   +seed=N        seed of the ready pattern
+//   +percase       print cycles (and MAC utilization) of every case
 // Prints cycles per case class and the MAC utilization of the CONV cases.
 `include "odpu_arch_params.vh"
 
@@ -180,12 +181,14 @@ module tb_compute;
     longint macs, cyc, conv_cycles, conv_macs, other_cycles;
     logic [InsnBits-1:0] word;
     int seed;
+    bit percase;
 
     if (!$value$plusargs("vectors=%s", file)) begin
       $display("tb_compute: +vectors=FILE missing");
       $fatal(1);
     end
     void'($value$plusargs("stall=%d", stall));
+    percase = $test$plusargs("percase");
     if ($value$plusargs("seed=%d", seed)) void'($urandom(seed));
     fd = $fopen(file, "r");
     if (fd == 0) begin
@@ -231,6 +234,9 @@ module tb_compute;
           errors++;
         end
         compare($sformatf("case %0d: %s", idx, desc));
+        if (percase)
+          $display("case %0d: %0d cycles, %0d MACs (%0.1f%%): %s", idx, cyc, macs,
+                   100.0 * macs / (cyc * Rows * Cols), desc);
         if (macs != 0) begin
           conv_cycles += cyc;
           conv_macs += macs;
