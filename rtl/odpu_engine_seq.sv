@@ -56,7 +56,7 @@ module odpu_engine_seq (
   logic [31:0] start_cyc_q, start_cyc_d, dep_wait_q, dep_wait_d, ddr_stall_q, ddr_stall_d;
   logic start_q, start_d;
   logic push_prev_q, push_next_q;
-  logic head_pop_prev, head_pop_next, head_is_nop, tokens_ok, room_ok, take, retire;
+  logic head_pop_prev, head_pop_next, head_is_nop, tokens_ok, room_ok, take, retire, free;
 
   assign head_pop_prev = q_insn_i[HdrPopPrevLsb];
   assign head_pop_next = q_insn_i[HdrPopNextLsb];
@@ -66,7 +66,12 @@ module odpu_engine_seq (
 
   assign tokens_ok = (!head_pop_prev || avail_prev_i) && (!head_pop_next || avail_next_i);
   assign room_ok   = (!push_prev_q || room_prev_i) && (!push_next_q || room_next_i);
-  assign take      = (state_q == StIdle) && q_valid_i && !flush_i && tokens_ok;
+  // The held instruction retires once the core is done and its pushes have room (after an
+  // error stop nothing is pushed); the next one may be taken in that same cycle.
+  assign retire = (((state_q == StExec) && done_i) || (state_q == StPush)) &&
+                  (room_ok || flush_i);
+  assign free   = (state_q == StIdle) || retire;
+  assign take   = free && q_valid_i && !flush_i && tokens_ok;
 
   always_comb begin
     state_d     = state_q;
@@ -76,53 +81,39 @@ module odpu_engine_seq (
     dep_wait_d  = dep_wait_q;
     ddr_stall_d = ddr_stall_q;
     start_d     = 1'b0;
-    retire      = 1'b0;
     stall_dep_o = 1'b0;
-    unique case (state_q)
-      StIdle: begin
-        if (take) begin
-          insn_d  = q_insn_i;
-          index_d = q_index_i;
-          // The core sees start_o the cycle after the pops, when insn_q holds the insn.
-          start_cyc_d = cycles_i + 1'b1;
-          if (head_is_nop) begin
-            state_d = StPush;
-          end else begin
-            state_d = StExec;
-            start_d = 1'b1;
-          end
-        end else if (q_valid_i && !flush_i) begin
-          stall_dep_o = 1'b1;
-          dep_wait_d  = dep_wait_q + 1'b1;
-        end
+    if (state_q == StExec) begin
+      if (stall_ddr_i) begin
+        ddr_stall_d = ddr_stall_q + 1'b1;
       end
-      StExec: begin
-        if (stall_ddr_i) begin
-          ddr_stall_d = ddr_stall_q + 1'b1;
-        end
-        if (done_i) begin
-          if (room_ok || flush_i) begin
-            retire  = 1'b1;
-            state_d = StIdle;
-          end else begin
-            state_d = StPush;
-          end
-        end
+      if (done_i && !retire) begin
+        state_d = StPush;
       end
-      StPush: begin
-        if (room_ok || flush_i) begin
-          retire  = 1'b1;
-          state_d = StIdle;
-        end else begin
-          stall_dep_o = 1'b1;
-          dep_wait_d  = dep_wait_q + 1'b1;
-        end
-      end
-      default: state_d = StIdle;
-    endcase
+    end
+    if (state_q == StPush && !retire) begin
+      stall_dep_o = 1'b1;
+      dep_wait_d  = dep_wait_q + 1'b1;
+    end
     if (retire) begin
+      state_d     = StIdle;
       dep_wait_d  = '0;
       ddr_stall_d = '0;
+    end
+    if (take) begin
+      insn_d  = q_insn_i;
+      index_d = q_index_i;
+      // The core sees start_o the cycle after the pops, when insn_q holds the insn.
+      start_cyc_d = cycles_i + 1'b1;
+      if (head_is_nop) begin
+        state_d = StPush;
+      end else begin
+        state_d = StExec;
+        start_d = 1'b1;
+      end
+    end else if (free && q_valid_i && !flush_i) begin
+      // The head waits for a token (its count starts over if its predecessor just retired).
+      stall_dep_o = 1'b1;
+      dep_wait_d  = (retire ? '0 : dep_wait_q) + 1'b1;
     end
   end
 
