@@ -50,6 +50,7 @@ typedef struct odpu_hal_stats {
     uint64_t ddr_fetch_bytes; /* of ddr_rd_bytes, the instruction fetch's */
     uint64_t ddr_rd_bursts, ddr_wr_bursts;
     uint64_t wall_ns;         /* host time the backend spent on the run */
+    uint64_t cpu_ns;          /* of it, CPU time of this process (wall_ns on an idle host) */
 } odpu_hal_stats;
 
 /* What a backend implements. dev is the backend's own state. */

@@ -511,10 +511,10 @@ static odpu_status sim_buf_sync(void *dev, odpu_dma_buf *buf, size_t offset, siz
 
 /* ---- Registers, start, wait ------------------------------------------------------------- */
 
-static uint64_t now_ns(void)
+static uint64_t clock_ns(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -526,7 +526,8 @@ static void begin_run(sim_dev *d)
     ddr_reset_stats(d->ddr);
     d->started = 1;
     d->finished = 0;
-    d->stats.wall_ns = now_ns(); /* start time until the run ends */
+    d->stats.wall_ns = clock_ns(CLOCK_MONOTONIC); /* start times until the run ends */
+    d->stats.cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static void sim_reg_write(void *dev, uint32_t offset, uint32_t value)
@@ -588,7 +589,8 @@ static void end_run(sim_dev *d)
     d->stats.ddr_fetch_bytes = s->rd_bytes_by_id[0]; /* fetch reads with ID 0 (docs/rtl.md) */
     d->stats.ddr_rd_bursts = s->rd_bursts;
     d->stats.ddr_wr_bursts = s->wr_bursts;
-    d->stats.wall_ns = now_ns() - d->stats.wall_ns;
+    d->stats.wall_ns = clock_ns(CLOCK_MONOTONIC) - d->stats.wall_ns;
+    d->stats.cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - d->stats.cpu_ns;
 }
 
 static odpu_status timeout(sim_dev *d, uint32_t timeout_ms, uint64_t limit, odpu_err *err)

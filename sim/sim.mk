@@ -30,7 +30,7 @@ SIM_LIB_OBJS := $(BUILD)/sim/ddr_model.o
 # Test binaries run the engine tests on every backend of this list (tests/engine_runner.h),
 # the RTL simulation on the first SIM_TEST_CASES cases of each random loop (empty: all).
 TEST_BACKENDS := ref
-SIM_TEST_CASES ?= 10
+SIM_TEST_CASES ?= 20
 
 ifeq ($(SIM),1)
 TEST_BACKENDS := ref,sim
@@ -54,7 +54,7 @@ SIM_RT_OBJS := $(addprefix $(SIM_DIR)/rt/,verilated.o verilated_threads.o verila
 SIM_SHIM_OBJS := $(foreach a,$(SIM_ARCHS),$(SIM_DIR)/$(a)/vl_model.o)
 SIM_MODEL_LIBS := $(foreach a,$(SIM_ARCHS),$(SIM_DIR)/$(a)/Vodpu_$(a)__ALL.a)
 SIM_LINK_DEPS := $(SIM_SHIM_OBJS) $(SIM_RT_OBJS) $(SIM_MODEL_LIBS)
-LIBS += $(SIM_LINK_DEPS) -lz -lstdc++ -pthread -latomic
+LIBS += $(SIM_LINK_DEPS) -lz -lstdc++ -lm -pthread -latomic
 
 $(BUILD)/host/hal.o: CFLAGS += -DODPU_HAL_WITH_SIM
 $(BUILD)/sim/hal_sim.o: CFLAGS += -I$(BUILD)/sim
