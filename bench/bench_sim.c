@@ -97,8 +97,20 @@ static void report(const char *onnx, const odpu_arch *arch, const odpu_model *m,
            wall < TARGET_WALL_S ? "met" : "MISSED");
 }
 
+static int have_sim(void)
+{
+    for (const char *const *n = odpu_hal_backends(); *n; n++)
+        if (!strcmp(*n, "sim"))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (!have_sim()) { /* a build without Verilator or without the whole rtl/ */
+        printf("bench_sim: this build has no sim backend (docs/sim.md, SIM in sim/sim.mk): nothing to measure\n");
+        return 0;
+    }
     const char *onnx = argc > 1 ? argv[1] : DEFAULT_MODEL;
     const char *arch_path = argc > 2 ? argv[2] : DEFAULT_ARCH;
     odpu_err err;
