@@ -172,7 +172,7 @@ lint: lint-c lint-rtl
 
 lint-c:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --inline-suppr --suppress=missingIncludeSystem -I. $(LIB_DIRS) cli tests
+	  --inline-suppr --suppress=missingIncludeSystem -I. $(LIB_DIRS) sim cli tests
 
 lint-rtl: gen
 	@for a in $(RTL_ARCHS); do \
