@@ -75,10 +75,17 @@ $(SIM_DIR)/$(1)/gen/odpu_arch_params.vh $(SIM_DIR)/$(1)/gen/odpu_arch_params.h &
 	@mkdir -p $(SIM_DIR)/$(1)/gen
 	$(SIM_VL_GEN) arch/$(1).yaml $(SIM_DIR)/$(1)/gen/odpu_arch_params.vh $(SIM_DIR)/$(1)/gen/odpu_arch_params.h
 
-$(SIM_DIR)/$(1)/Vodpu_$(1).mk: $(SIM_RTL_SRCS) $(SIM_DIR)/$(1)/gen/odpu_arch_params.vh sim/sim.mk
+# Verilator rewrites every output file, and with them the whole C++ compile follows: it
+# runs only when the RTL, the arch or the options (the flags file) changed.
+$(SIM_DIR)/$(1)/flags: FORCE
+	@mkdir -p $(SIM_DIR)/$(1)
+	@echo "$(SIM_VL_FLAGS) | $(SIM_OPT_FAST) | $(SIM_OPT_SLOW) | $(SIM_RTL_SRCS)" > $$@.tmp
+	@if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv $$@.tmp $$@; fi
+
+$(SIM_DIR)/$(1)/Vodpu_$(1).mk: $(SIM_RTL_SRCS) $(SIM_DIR)/$(1)/gen/odpu_arch_params.vh $(SIM_DIR)/$(1)/flags
 	@test -n "$(SIM_RTL_SRCS)" || { echo "sim: no rtl/*.sv to verilate"; exit 1; }
 	$(VERILATOR) $(SIM_VL_FLAGS) --prefix Vodpu_$(1) -Mdir $(SIM_DIR)/$(1) -I$(SIM_DIR)/$(1)/gen $(SIM_RTL_SRCS)
-	@touch $$@ # Verilator leaves unchanged files alone; this one marks the run as done
+	@touch $$@ # may be left as it was: mark the run as done
 
 $(SIM_DIR)/$(1)/Vodpu_$(1)__ALL.a: $(SIM_DIR)/$(1)/Vodpu_$(1).mk
 	+$(MAKE) -C $(SIM_DIR)/$(1) -f Vodpu_$(1).mk Vodpu_$(1)__ALL.a VM_PARALLEL_BUILDS=1 OPT= \
@@ -92,7 +99,7 @@ $(SIM_DIR)/$(1)/vl_model.o: sim/vl_model.cpp sim/vl_model.h sim/vl_ports.def $(S
 endef
 $(foreach a,$(SIM_ARCHS),$(eval $(call SIM_ARCH_RULES,$(a))))
 
-$(SIM_DIR)/rt/%.o: $(VL_ROOT)/include/%.cpp sim/sim.mk
+$(SIM_DIR)/rt/%.o: $(VL_ROOT)/include/%.cpp $(SIM_DIR)/$(firstword $(SIM_ARCHS))/flags
 	@mkdir -p $(dir $@)
 	$(CXX) $(SIM_CXXFLAGS) -c $< -o $@
 endif
