@@ -267,16 +267,26 @@ module odpu_conv_agu #(
   always_comb begin
     state_d = state_q;
     unique case (state_q)
-      SIdle:   if (start_i) state_d = f_groups == 32'd1 ? SInit : SDiv;
+      SIdle: begin
+        // Standard mode needs no division; the others divide in SDiv.
+        if (start_i && f_groups == 32'd1) state_d = SInit;
+        else if (start_i) state_d = SDiv;
+      end
       SDiv:    if (div_i_q == 5'd0) state_d = SInit;
       SInit:   state_d = SObWait;
-      SObWait: if (all_idle) state_d = (f_acc_init || f_acc_out) ? SObPbuf : SObCols;
+      SObWait: begin
+        if (all_idle && (f_acc_init || f_acc_out)) state_d = SObPbuf;
+        else if (all_idle) state_d = SObCols;
+      end
       SObPbuf: if (pbuf_rd_ready_i) state_d = SObCols;
       SObCols: if (f_mode == 2'(ConvStandard) || walk_j_q == 32'(Cols - 1)) state_d = SObGen;
       SObGen:  state_d = SPass;
       SPass:   if (ob_last_q && handoff) state_d = SObNext;
       // The block's bases serve its tokens and its output stage until everything drained.
-      SObNext: if (all_idle) state_d = (ob_q + 1 == oblocks_q) ? SFinish : SObWait;
+      SObNext: begin
+        if (all_idle && ob_q + 1 == oblocks_q) state_d = SFinish;
+        else if (all_idle) state_d = SObWait;
+      end
       SFinish: if (all_idle) state_d = SIdle;
       default: state_d = SIdle;
     endcase
