@@ -462,6 +462,8 @@ END_TEST
 
 static Suite *sim_hal_suite(void)
 {
+    if (!have_sim())
+        printf("test_sim_hal: this build has no sim backend (SIM in sim/sim.mk); only the checks of ref run\n");
     Suite *s = suite_create("sim_hal");
     TCase *tc = tcase_create("sim");
     tcase_set_timeout(tc, 60);
