@@ -1,0 +1,82 @@
+// odpu_buf_port.sv - one buffer with its client arbitration: NWr writers and NRd readers
+// share the single write and read port of an odpu_buf_ram, each round-robin.
+`include "odpu_arch_params.vh"
+
+module odpu_buf_port #(
+  parameter int Depth     = 1024,
+  parameter int WordBytes = 4,
+  parameter int Banks     = 1,
+  parameter int NWr       = 1,
+  parameter int NRd       = 1,
+  localparam int AddrBits = $clog2(Depth),
+  localparam int WordBits = WordBytes * 8
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+  // Client i of a vector is field i (bits [i*Width +: Width]).
+  input  logic [NWr-1:0]           wr_valid_i,
+  output logic [NWr-1:0]           wr_ready_o,
+  input  logic [NWr*AddrBits-1:0]  wr_addr_i,
+  input  logic [NWr*WordBits-1:0]  wr_data_i,
+  input  logic [NWr*WordBytes-1:0] wr_strb_i,
+  input  logic [NRd-1:0]           rd_valid_i,
+  output logic [NRd-1:0]           rd_ready_o,
+  input  logic [NRd*AddrBits-1:0]  rd_addr_i,
+  output logic [NRd-1:0]           rd_rvalid_o,  // to the client served last cycle
+  output logic [WordBits-1:0]      rd_rdata_o    // shared by all readers
+);
+  localparam int WrIdxBits = (NWr > 1) ? $clog2(NWr) : 1;
+  localparam int RdIdxBits = (NRd > 1) ? $clog2(NRd) : 1;
+
+  logic [NWr-1:0] wr_gnt;
+  logic [NRd-1:0] rd_gnt, rd_gnt_q;
+
+  odpu_rr_arb #(.N(NWr)) u_wr_arb (
+    .clk_i, .rst_ni, .req_i(wr_valid_i), .en_i(1'b1), .gnt_o(wr_gnt)
+  );
+  odpu_rr_arb #(.N(NRd)) u_rd_arb (
+    .clk_i, .rst_ni, .req_i(rd_valid_i), .en_i(1'b1), .gnt_o(rd_gnt)
+  );
+  assign wr_ready_o = wr_gnt;
+  assign rd_ready_o = rd_gnt;
+
+  // Port multiplexers: the index of the granted client (grants are one-hot or zero; with
+  // no grant the port is disabled and the selected client does not matter).
+  logic [WrIdxBits-1:0] wr_sel;
+  logic [RdIdxBits-1:0] rd_sel;
+
+  always_comb begin
+    wr_sel = '0;
+    for (int i = 0; i < NWr; i++) begin
+      if (wr_gnt[i]) begin
+        wr_sel = WrIdxBits'(i);
+      end
+    end
+    rd_sel = '0;
+    for (int i = 0; i < NRd; i++) begin
+      if (rd_gnt[i]) begin
+        rd_sel = RdIdxBits'(i);
+      end
+    end
+  end
+
+  odpu_buf_ram #(.Depth(Depth), .WordBytes(WordBytes), .Banks(Banks)) u_ram (
+    .clk_i,
+    .wr_en_i   (|wr_gnt),
+    .wr_addr_i (wr_addr_i[wr_sel*AddrBits +: AddrBits]),
+    .wr_data_i (wr_data_i[wr_sel*WordBits +: WordBits]),
+    .wr_strb_i (wr_strb_i[wr_sel*WordBytes +: WordBytes]),
+    .rd_en_i   (|rd_gnt),
+    .rd_addr_i (rd_addr_i[rd_sel*AddrBits +: AddrBits]),
+    .rd_data_o (rd_rdata_o)
+  );
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rd_gnt_q <= '0;
+    end else begin
+      rd_gnt_q <= rd_gnt;
+    end
+  end
+  assign rd_rvalid_o = rd_gnt_q;
+endmodule

@@ -1,0 +1,58 @@
+// odpu_dma_fifo.sv - synchronous FIFO with an occupancy count, first-word fall-through.
+// Buffers read beats, burst descriptors and buffer read data inside the memory side.
+`include "odpu_arch_params.vh"
+
+module odpu_dma_fifo #(
+  parameter int Width = 8,
+  parameter int Depth = 4   // power of two
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+  input  logic                     flush_i,   // empties the FIFO (clear at START)
+  input  logic                     push_i,    // caller guarantees not full
+  input  logic [Width-1:0]         wdata_i,
+  input  logic                     pop_i,     // caller guarantees not empty
+  output logic [Width-1:0]         rdata_o,   // head entry, valid while count_o != 0
+  output logic [$clog2(Depth):0]   count_o
+);
+  localparam int PtrBits = $clog2(Depth);
+
+  logic [Width-1:0]     mem_q [Depth];
+  logic [PtrBits-1:0]   wptr_q, rptr_q;
+  logic [PtrBits:0]     count_q;
+
+  assign rdata_o = mem_q[rptr_q];
+  assign count_o = count_q;
+
+  always_ff @(posedge clk_i) begin
+    if (push_i) begin
+      mem_q[wptr_q] <= wdata_i;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || flush_i) begin
+      wptr_q  <= '0;
+      rptr_q  <= '0;
+      count_q <= '0;
+    end else begin
+      if (push_i) begin
+        wptr_q <= wptr_q + 1'b1;
+      end
+      if (pop_i) begin
+        rptr_q <= rptr_q + 1'b1;
+      end
+      count_q <= count_q + (PtrBits+1)'(push_i) - (PtrBits+1)'(pop_i);
+    end
+  end
+
+`ifndef SYNTHESIS
+  // Interface rules the callers promise; a violation is a design bug, not data.
+  always @(posedge clk_i) begin
+    if (rst_ni && !flush_i) begin
+      if (push_i && !pop_i && count_q == (PtrBits+1)'(Depth)) $error("odpu_dma_fifo: push when full");
+      if (pop_i && count_q == '0) $error("odpu_dma_fifo: pop when empty");
+    end
+  end
+`endif
+endmodule
