@@ -46,12 +46,20 @@ module odpu_buf_ram #(
       assign rd_row  = RowBits'(rd_addr_i);
     end
 
-    // One write process per byte lane: the byte enables of a block RAM write port.
-    for (genvar i = 0; i < WordBytes; i++) begin : g_lane
-      always_ff @(posedge clk_i) begin
-        if (wr_here && wr_strb_i[i]) begin
-          mem[wr_row][i*8 +: 8] <= wr_data_i[i*8 +: 8];
+    // Byte enables as a merge of the new bytes into the addressed word: Yosys turns this
+    // feedback from the memory through multiplexers into write enables (opt_mem_feedback).
+    // (Verilator does not support non-blocking writes to an array inside a loop, and a
+    // merge evaluated only at a write keeps the simulation fast for 2 KiB words.)
+    always_ff @(posedge clk_i) begin
+      if (wr_here) begin
+        logic [WordBits-1:0] merged;
+        merged = mem[wr_row];
+        for (int i = 0; i < WordBytes; i++) begin
+          if (wr_strb_i[i]) begin
+            merged[i*8 +: 8] = wr_data_i[i*8 +: 8];
+          end
         end
+        mem[wr_row] <= merged;
       end
     end
 
