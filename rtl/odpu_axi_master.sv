@@ -41,6 +41,9 @@ module odpu_axi_master (
   output logic                     err_ddr_bounds_o,
   output logic                     err_axi_resp_o,
   output logic [1:0]               err_client_o, // 0 fetch, 1 load, 2 store
+  // No burst in flight: every issued AR has handed its last beat to its client, every
+  // issued AW has had its W beats sent and its B received (the error stop waits for it).
+  output logic                     idle_o,
   // AXI4 master
   output logic                     m_axi_arvalid_o,
   input  logic                     m_axi_arready_i,
@@ -164,7 +167,7 @@ module odpu_axi_master (
   assign rbeat_f = m_axi_rvalid_i && (m_axi_rid_i == ClientFetch);
   assign rbeat_l = m_axi_rvalid_i && (m_axi_rid_i != ClientFetch);
 
-  logic rerr_f, rerr_l;
+  logic rerr_f, rerr_l, idle_f, idle_l;
 
   odpu_axi_rd_buf #(.Depth(FetchBufBeats), .CredBits(CredBits)) u_f_buf (
     .clk_i, .rst_ni, .clear_i,
@@ -175,6 +178,7 @@ module odpu_axi_master (
     .beat_last_i  (m_axi_rlast_i),
     .beat_resp_i  (m_axi_rresp_i),
     .credits_o    (cred_f_q),
+    .idle_o       (idle_f),
     .err_resp_o   (rerr_f),
     .rd_valid_o   (f_rd_valid_o),
     .rd_ready_i   (f_rd_ready_i),
@@ -190,6 +194,7 @@ module odpu_axi_master (
     .beat_last_i  (m_axi_rlast_i),
     .beat_resp_i  (m_axi_rresp_i),
     .credits_o    (cred_l_q),
+    .idle_o       (idle_l),
     .err_resp_o   (rerr_l),
     .rd_valid_o   (l_rd_valid_o),
     .rd_ready_i   (l_rd_ready_i),
@@ -202,12 +207,13 @@ module odpu_axi_master (
   logic [63:0] aw_addr_q;
   logic [7:0]  aw_len_q;
   logic [5:0]  wpend_q, wpend_d;  // bursts accepted whose last W beat has not passed
+  logic [5:0]  bpend_q, bpend_d;  // bursts accepted whose B has not arrived
   logic        w_open, w_fire;
 
   assign aw_free      = !aw_valid_q || m_axi_awready_i;
-  // wpend_q must not wrap: at most 63 bursts whose data has not been sent.
+  // The counters must not wrap: at most 63 bursts without their B.
   assign aw_take      = s_wq_valid_i && s_in_win && !refused_s_q && aw_free && !clear_i &&
-                        (wpend_q != '1);
+                        (bpend_q != '1);
   assign s_wq_ready_o = aw_take;
 
   always_ff @(posedge clk_i) begin
@@ -241,6 +247,7 @@ module odpu_axi_master (
   assign m_axi_wlast_o  = s_wd_last_i;
   assign w_fire         = m_axi_wvalid_o && m_axi_wready_i && s_wd_last_i;
   assign wpend_d        = wpend_q + 6'(aw_take) - 6'(w_fire);
+  assign bpend_d        = bpend_q + 6'(aw_take) - 6'(m_axi_bvalid_i);
 
   assign m_axi_bready_o = 1'b1;
   assign s_wb_done_o    = m_axi_bvalid_i;
@@ -252,10 +259,12 @@ module odpu_axi_master (
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       wpend_q     <= '0;
+      bpend_q     <= '0;
       refused_l_q <= 1'b0;
       refused_s_q <= 1'b0;
     end else begin
       wpend_q     <= wpend_d;
+      bpend_q     <= bpend_d;
       refused_l_q <= clear_i ? 1'b0 : (refused_l_q || bounds_l);
       refused_s_q <= clear_i ? 1'b0 : (refused_s_q || bounds_s);
     end
@@ -283,6 +292,8 @@ module odpu_axi_master (
       err_client_o   = ClientStore;
     end
   end
+
+  assign idle_o = !ar_valid_q && idle_f && idle_l && !aw_valid_q && (bpend_q == '0);
 
   // The write ID is always 0 and only one read ID per client is used.
   logic unused_axi;

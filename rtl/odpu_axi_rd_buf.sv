@@ -18,6 +18,7 @@ module odpu_axi_rd_buf #(
   input  logic                   beat_last_i,
   input  logic [1:0]             beat_resp_i,
   output logic [CredBits-1:0]    credits_o,      // beats that may still be requested
+  output logic                   idle_o,         // every requested beat reached the client
   output logic                   err_resp_o,     // pulse: SLVERR/DECERR on a beat of this run
   output logic                   rd_valid_o,
   input  logic                   rd_ready_i,
@@ -77,4 +78,5 @@ module odpu_axi_rd_buf #(
     end
   end
   assign credits_o = cred_q;
+  assign idle_o    = (inflight_q == '0) && (count == '0);
 endmodule

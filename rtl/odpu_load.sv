@@ -12,35 +12,35 @@ module odpu_load (
   output logic                          busy_o,
   output logic                          stall_ddr_o,
   // AXI read client l of odpu_axi_master (DDR-window byte offsets)
-  output logic                          rq_valid_o,
-  input  logic                          rq_ready_i,
-  output logic [63:0]                   rq_addr_o,
-  output logic [4:0]                    rq_beats_o,
-  input  logic                          rd_valid_i,
-  output logic                          rd_ready_o,
-  input  logic [AxiDataBits-1:0]        rd_data_i,
-  input  logic                          rd_last_i,
+  output logic                          l_rq_valid_o,
+  input  logic                          l_rq_ready_i,
+  output logic [63:0]                   l_rq_addr_o,
+  output logic [4:0]                    l_rq_beats_o,
+  input  logic                          l_rd_valid_i,
+  output logic                          l_rd_ready_o,
+  input  logic [AxiDataBits-1:0]        l_rd_data_i,
+  input  logic                          l_rd_last_i,
   // Buffer write ports (client ld of odpu_bufs)
-  output logic                          ibuf_wr_valid_o,
-  input  logic                          ibuf_wr_ready_i,
-  output logic [$clog2(IbufDepth)-1:0]  ibuf_wr_addr_o,
-  output logic [IbufWordBytes*8-1:0]    ibuf_wr_data_o,
-  output logic [IbufWordBytes-1:0]      ibuf_wr_strb_o,
-  output logic                          obuf_wr_valid_o,
-  input  logic                          obuf_wr_ready_i,
-  output logic [$clog2(ObufDepth)-1:0]  obuf_wr_addr_o,
-  output logic [ObufWordBytes*8-1:0]    obuf_wr_data_o,
-  output logic [ObufWordBytes-1:0]      obuf_wr_strb_o,
-  output logic                          wbuf_wr_valid_o,
-  input  logic                          wbuf_wr_ready_i,
-  output logic [$clog2(WbufDepth)-1:0]  wbuf_wr_addr_o,
-  output logic [WbufWordBytes*8-1:0]    wbuf_wr_data_o,
-  output logic [WbufWordBytes-1:0]      wbuf_wr_strb_o,
-  output logic                          pbuf_wr_valid_o,
-  input  logic                          pbuf_wr_ready_i,
-  output logic [$clog2(PbufDepth)-1:0]  pbuf_wr_addr_o,
-  output logic [PbufWordBytes*8-1:0]    pbuf_wr_data_o,
-  output logic [PbufWordBytes-1:0]      pbuf_wr_strb_o
+  output logic                          ld_ibuf_wr_valid_o,
+  input  logic                          ld_ibuf_wr_ready_i,
+  output logic [$clog2(IbufDepth)-1:0]  ld_ibuf_wr_addr_o,
+  output logic [IbufWordBytes*8-1:0]    ld_ibuf_wr_data_o,
+  output logic [IbufWordBytes-1:0]      ld_ibuf_wr_strb_o,
+  output logic                          ld_obuf_wr_valid_o,
+  input  logic                          ld_obuf_wr_ready_i,
+  output logic [$clog2(ObufDepth)-1:0]  ld_obuf_wr_addr_o,
+  output logic [ObufWordBytes*8-1:0]    ld_obuf_wr_data_o,
+  output logic [ObufWordBytes-1:0]      ld_obuf_wr_strb_o,
+  output logic                          ld_wbuf_wr_valid_o,
+  input  logic                          ld_wbuf_wr_ready_i,
+  output logic [$clog2(WbufDepth)-1:0]  ld_wbuf_wr_addr_o,
+  output logic [WbufWordBytes*8-1:0]    ld_wbuf_wr_data_o,
+  output logic [WbufWordBytes-1:0]      ld_wbuf_wr_strb_o,
+  output logic                          ld_pbuf_wr_valid_o,
+  input  logic                          ld_pbuf_wr_ready_i,
+  output logic [$clog2(PbufDepth)-1:0]  ld_pbuf_wr_addr_o,
+  output logic [PbufWordBytes*8-1:0]    ld_pbuf_wr_data_o,
+  output logic [PbufWordBytes-1:0]      ld_pbuf_wr_strb_o
 );
   localparam int BeatBytes  = AxiDataBits / 8;
   localparam int BeatShift  = $clog2(BeatBytes);
@@ -126,15 +126,15 @@ module odpu_load (
     .active_o     (walk_active),
     .bst_valid_o  (walk_valid),
     .bst_ready_i  (rq_fire),
-    .bst_addr_o   (rq_addr_o),
-    .bst_beats_o  (rq_beats_o),
+    .bst_addr_o   (l_rq_addr_o),
+    .bst_beats_o  (l_rq_beats_o),
     .bst_skip_o   (desc_skip),
     .bst_hi_o     (desc_hi)
   );
   // A burst is requested only with room for its descriptor (valid does not drop while
   // waiting: the descriptor FIFO only drains meanwhile).
-  assign rq_valid_o = walk_valid && !desc_full;
-  assign rq_fire    = rq_valid_o && rq_ready_i;
+  assign l_rq_valid_o = walk_valid && !desc_full;
+  assign rq_fire    = l_rq_valid_o && l_rq_ready_i;
 
   // ---- Burst descriptors: which bytes of each burst belong to the stream ----------------
   logic [DescBits-1:0]        desc_head;
@@ -146,7 +146,7 @@ module odpu_load (
     .flush_i (clear_i),
     .push_i  (rq_fire),
     .wdata_i ({desc_skip, desc_hi}),
-    .pop_i   (beat_fire && rd_last_i),
+    .pop_i   (beat_fire && l_rd_last_i),
     .rdata_o (desc_head),
     .count_o (desc_count)
   );
@@ -162,20 +162,20 @@ module odpu_load (
     if (!rst_ni || clear_i) begin
       in_first_q <= 1'b1;
     end else if (beat_fire) begin
-      in_first_q <= rd_last_i;
+      in_first_q <= l_rd_last_i;
     end
   end
 
-  assign rd_ready_o = al_in_ready && (desc_count != '0);
-  assign beat_fire  = rd_valid_i && rd_ready_o;
+  assign l_rd_ready_o = al_in_ready && (desc_count != '0);
+  assign beat_fire  = l_rd_valid_i && l_rd_ready_o;
 
   odpu_byte_align #(.BeatBytes(BeatBytes), .PieceBytes(PieceBytes)) u_align (
     .clk_i, .rst_ni, .clear_i,
-    .in_valid_i  (rd_valid_i && (desc_count != '0)),
+    .in_valid_i  (l_rd_valid_i && (desc_count != '0)),
     .in_ready_o  (al_in_ready),
-    .in_data_i   (rd_data_i),
+    .in_data_i   (l_rd_data_i),
     .in_lo_i     (in_first_q ? desc_head[DescBits-1 -: BeatShift] : '0),
-    .in_hi_i     (rd_last_i ? desc_head[BeatShift:0] : (BeatShift+1)'(BeatBytes)),
+    .in_hi_i     (l_rd_last_i ? desc_head[BeatShift:0] : (BeatShift+1)'(BeatBytes)),
     .out_req_i   (pw_active_q),
     .out_n_i     (pw_n),
     .out_avail_o (al_avail),
@@ -256,10 +256,10 @@ module odpu_load (
                                : BufAddrBits'(32'(f_addr) + pw_kofs_q + 32'(pw_pix_q));
   always_comb begin
     case (32'(f_buf))
-      BufIbuf: out_ready = ibuf_wr_ready_i;
-      BufObuf: out_ready = obuf_wr_ready_i;
-      BufWbuf: out_ready = wbuf_wr_ready_i;
-      default: out_ready = pbuf_wr_ready_i;
+      BufIbuf: out_ready = ld_ibuf_wr_ready_i;
+      BufObuf: out_ready = ld_obuf_wr_ready_i;
+      BufWbuf: out_ready = ld_wbuf_wr_ready_i;
+      default: out_ready = ld_pbuf_wr_ready_i;
     endcase
   end
   assign out_free   = !out_valid_q || out_ready;
@@ -285,25 +285,25 @@ module odpu_load (
 
   // Activation words are written whole (padding lanes 0); a linear piece is replicated
   // across the word and its strobes select its group.
-  assign ibuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufIbuf);
-  assign ibuf_wr_addr_o  = out_addr_q[$clog2(IbufDepth)-1:0];
-  assign ibuf_wr_data_o  = out_data_q[IbufWordBytes*8-1:0];
-  assign ibuf_wr_strb_o  = '1;
-  assign obuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufObuf);
-  assign obuf_wr_addr_o  = out_addr_q[$clog2(ObufDepth)-1:0];
-  assign obuf_wr_data_o  = out_data_q[ObufWordBytes*8-1:0];
-  assign obuf_wr_strb_o  = '1;
-  assign wbuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufWbuf);
-  assign wbuf_wr_addr_o  = out_addr_q[$clog2(WbufDepth)-1:0];
-  assign wbuf_wr_data_o  = {WbufGroups{out_data_q[BeatBytes*8-1:0]}};
-  assign pbuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufPbuf);
-  assign pbuf_wr_addr_o  = out_addr_q[$clog2(PbufDepth)-1:0];
-  assign pbuf_wr_data_o  = {PbufGroups{out_data_q[BeatBytes*8-1:0]}};
+  assign ld_ibuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufIbuf);
+  assign ld_ibuf_wr_addr_o  = out_addr_q[$clog2(IbufDepth)-1:0];
+  assign ld_ibuf_wr_data_o  = out_data_q[IbufWordBytes*8-1:0];
+  assign ld_ibuf_wr_strb_o  = '1;
+  assign ld_obuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufObuf);
+  assign ld_obuf_wr_addr_o  = out_addr_q[$clog2(ObufDepth)-1:0];
+  assign ld_obuf_wr_data_o  = out_data_q[ObufWordBytes*8-1:0];
+  assign ld_obuf_wr_strb_o  = '1;
+  assign ld_wbuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufWbuf);
+  assign ld_wbuf_wr_addr_o  = out_addr_q[$clog2(WbufDepth)-1:0];
+  assign ld_wbuf_wr_data_o  = {WbufGroups{out_data_q[BeatBytes*8-1:0]}};
+  assign ld_pbuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufPbuf);
+  assign ld_pbuf_wr_addr_o  = out_addr_q[$clog2(PbufDepth)-1:0];
+  assign ld_pbuf_wr_data_o  = {PbufGroups{out_data_q[BeatBytes*8-1:0]}};
   for (genvar g = 0; g < WbufGroups; g++) begin : g_wstrb
-    assign wbuf_wr_strb_o[g*BeatBytes +: BeatBytes] = {BeatBytes{out_grp_q == GrpBits'(g)}};
+    assign ld_wbuf_wr_strb_o[g*BeatBytes +: BeatBytes] = {BeatBytes{out_grp_q == GrpBits'(g)}};
   end
   for (genvar g = 0; g < PbufGroups; g++) begin : g_pstrb
-    assign pbuf_wr_strb_o[g*BeatBytes +: BeatBytes] = {BeatBytes{out_grp_q == GrpBits'(g)}};
+    assign ld_pbuf_wr_strb_o[g*BeatBytes +: BeatBytes] = {BeatBytes{out_grp_q == GrpBits'(g)}};
   end
 
   // Waiting for DDR: a piece is wanted and its bytes have not all arrived.

@@ -12,27 +12,27 @@ module odpu_store (
   output logic                          busy_o,
   output logic                          stall_ddr_o,
   // Buffer read ports (client st of odpu_bufs)
-  output logic                          ibuf_rd_valid_o,
-  input  logic                          ibuf_rd_ready_i,
-  output logic [$clog2(IbufDepth)-1:0]  ibuf_rd_addr_o,
-  input  logic                          ibuf_rd_rvalid_i,
-  input  logic [IbufWordBytes*8-1:0]    ibuf_rd_rdata_i,
-  output logic                          obuf_rd_valid_o,
-  input  logic                          obuf_rd_ready_i,
-  output logic [$clog2(ObufDepth)-1:0]  obuf_rd_addr_o,
-  input  logic                          obuf_rd_rvalid_i,
-  input  logic [ObufWordBytes*8-1:0]    obuf_rd_rdata_i,
+  output logic                          st_ibuf_rd_valid_o,
+  input  logic                          st_ibuf_rd_ready_i,
+  output logic [$clog2(IbufDepth)-1:0]  st_ibuf_rd_addr_o,
+  input  logic                          st_ibuf_rd_rvalid_i,
+  input  logic [IbufWordBytes*8-1:0]    st_ibuf_rd_rdata_i,
+  output logic                          st_obuf_rd_valid_o,
+  input  logic                          st_obuf_rd_ready_i,
+  output logic [$clog2(ObufDepth)-1:0]  st_obuf_rd_addr_o,
+  input  logic                          st_obuf_rd_rvalid_i,
+  input  logic [ObufWordBytes*8-1:0]    st_obuf_rd_rdata_i,
   // AXI write client s of odpu_axi_master (DDR-window byte offsets)
-  output logic                          wq_valid_o,
-  input  logic                          wq_ready_i,
-  output logic [63:0]                   wq_addr_o,
-  output logic [4:0]                    wq_beats_o,
-  output logic                          wd_valid_o,
-  input  logic                          wd_ready_i,
-  output logic [AxiDataBits-1:0]        wd_data_o,
-  output logic [AxiDataBits/8-1:0]      wd_strb_o,
-  output logic                          wd_last_o,
-  input  logic                          wb_done_i
+  output logic                          s_wq_valid_o,
+  input  logic                          s_wq_ready_i,
+  output logic [63:0]                   s_wq_addr_o,
+  output logic [4:0]                    s_wq_beats_o,
+  output logic                          s_wd_valid_o,
+  input  logic                          s_wd_ready_i,
+  output logic [AxiDataBits-1:0]        s_wd_data_o,
+  output logic [AxiDataBits/8-1:0]      s_wd_strb_o,
+  output logic                          s_wd_last_o,
+  input  logic                          s_wb_done_i
 );
   localparam int BeatBytes  = AxiDataBits / 8;
   localparam int BeatShift  = $clog2(BeatBytes);
@@ -94,13 +94,13 @@ module odpu_store (
     .active_o     (aw_active),
     .bst_valid_o  (aw_valid),
     .bst_ready_i  (aw_fire),
-    .bst_addr_o   (wq_addr_o),
-    .bst_beats_o  (wq_beats_o),
+    .bst_addr_o   (s_wq_addr_o),
+    .bst_beats_o  (s_wq_beats_o),
     .bst_skip_o   (aw_skip_unused),
     .bst_hi_o     (aw_hi_unused)
   );
-  assign wq_valid_o = aw_valid && !len_full;
-  assign aw_fire    = wq_valid_o && wq_ready_i;
+  assign s_wq_valid_o = aw_valid && !len_full;
+  assign aw_fire    = s_wq_valid_o && s_wq_ready_i;
 
   logic [4:0]                len_head;
   logic [$clog2(LenDepth):0] len_count;
@@ -110,7 +110,7 @@ module odpu_store (
     .clk_i, .rst_ni,
     .flush_i (clear_i),
     .push_i  (aw_fire),
-    .wdata_i (wq_beats_o),
+    .wdata_i (s_wq_beats_o),
     .pop_i   (len_pop),
     .rdata_o (len_head),
     .count_o (len_count)
@@ -135,17 +135,17 @@ module odpu_store (
   assign rd_first         = (rd_rem_q == f_c) && (pixel_mode || rd_x_q == '0);
   assign rd_run_last      = pixel_last_block && (pixel_mode || rd_x_q == 12'(f_w - 1'b1));
   assign rd_last          = pixel_last_block && (rd_pix_q == hw_q - 1'b1);
-  assign rd_ready         = f_obuf ? obuf_rd_ready_i : ibuf_rd_ready_i;
-  assign rd_rvalid        = f_obuf ? obuf_rd_rvalid_i : ibuf_rd_rvalid_i;
-  assign rd_rdata         = f_obuf ? obuf_rd_rdata_i : ibuf_rd_rdata_i;
+  assign rd_ready         = f_obuf ? st_obuf_rd_ready_i : st_ibuf_rd_ready_i;
+  assign rd_rvalid        = f_obuf ? st_obuf_rd_rvalid_i : st_ibuf_rd_rvalid_i;
+  assign rd_rdata         = f_obuf ? st_obuf_rd_rdata_i : st_ibuf_rd_rdata_i;
 
   logic rd_want;
   assign rd_want         = rd_active_q &&
                            (32'(pc_count) + 32'(rd_pend_q) < PieceDepth);
-  assign ibuf_rd_valid_o = rd_want && !f_obuf;
-  assign obuf_rd_valid_o = rd_want && f_obuf;
-  assign ibuf_rd_addr_o  = ($clog2(IbufDepth))'(32'(f_addr) + rd_kofs_q + 32'(rd_pix_q));
-  assign obuf_rd_addr_o  = ($clog2(ObufDepth))'(32'(f_addr) + rd_kofs_q + 32'(rd_pix_q));
+  assign st_ibuf_rd_valid_o = rd_want && !f_obuf;
+  assign st_obuf_rd_valid_o = rd_want && f_obuf;
+  assign st_ibuf_rd_addr_o  = ($clog2(IbufDepth))'(32'(f_addr) + rd_kofs_q + 32'(rd_pix_q));
+  assign st_obuf_rd_addr_o  = ($clog2(ObufDepth))'(32'(f_addr) + rd_kofs_q + 32'(rd_pix_q));
   assign rd_fire         = rd_want && rd_ready;
 
   // The run of pixel (y, x) starts at ddr + y*row_stride + x*pixel_stride; only its offset
@@ -234,7 +234,7 @@ module odpu_store (
   logic [Rows-1:0]    pc_mask;      // the piece's bytes
   logic [WordBits-1:0] pc_bits;      // its data, padding lanes cleared
 
-  assign w_free = !wd_valid_q || wd_ready_i;
+  assign w_free = !wd_valid_q || s_wd_ready_i;
   // A beat leaves when it is complete, or at the end of a run with whatever it holds, and
   // only after the address of its burst went out (the burst's length sets WLAST).
   logic beat_is_last;
@@ -304,10 +304,10 @@ module odpu_store (
     end
   end
 
-  assign wd_valid_o = wd_valid_q;
-  assign wd_data_o  = wd_data_q;
-  assign wd_strb_o  = wd_strb_q;
-  assign wd_last_o  = wd_last_q;
+  assign s_wd_valid_o = wd_valid_q;
+  assign s_wd_data_o  = wd_data_q;
+  assign s_wd_strb_o  = wd_strb_q;
+  assign s_wd_last_o  = wd_last_q;
 
   // ---- Completion: every burst's B response arrived ------------------------------------
   logic [15:0] outst_q;  // bursts sent on AW whose B has not arrived
@@ -316,7 +316,7 @@ module odpu_store (
       outst_q <= '0;
       busy_q  <= 1'b0;
     end else begin
-      outst_q <= outst_q + 16'(aw_fire) - 16'(wb_done_i);
+      outst_q <= outst_q + 16'(aw_fire) - 16'(s_wb_done_i);
       if (start_i) begin
         busy_q <= 1'b1;
       end else if (done_o) begin
@@ -328,7 +328,7 @@ module odpu_store (
   assign done_o = busy_q && !start_i && !aw_active && (outst_q == '0);
 
   // Blocked on DDR: a beat is waiting for the write channel, or a burst for AW.
-  assign stall_ddr_o = busy_q && ((wd_valid_q && !wd_ready_i) || (wq_valid_o && !wq_ready_i) ||
+  assign stall_ddr_o = busy_q && ((wd_valid_q && !s_wd_ready_i) || (s_wq_valid_o && !s_wq_ready_i) ||
                                   (!aw_active && !rd_active_q && outst_q != '0));
 
   logic unused_store;

@@ -62,7 +62,7 @@ module tb_dma;
   logic [4:0] s_wq_beats;
   logic [AxiDataBits-1:0] s_wd_data;
   logic [BeatBytes-1:0] s_wd_strb;
-  logic err_bounds, err_resp;
+  logic err_bounds, err_resp, axi_idle;
   logic [1:0] err_client;
 
   logic arvalid, arready, rvalid, rready, rlast, awvalid, awready, wvalid, wready, wlast;
@@ -135,6 +135,7 @@ module tb_dma;
     .s_wd_data_i(s_wd_data), .s_wd_strb_i(s_wd_strb), .s_wd_last_i(s_wd_last),
     .s_wb_done_o(s_wb_done),
     .err_ddr_bounds_o(err_bounds), .err_axi_resp_o(err_resp), .err_client_o(err_client),
+    .idle_o(axi_idle),
     .m_axi_arvalid_o(arvalid), .m_axi_arready_i(arready), .m_axi_arid_o(arid),
     .m_axi_araddr_o(araddr), .m_axi_arlen_o(arlen), .m_axi_arsize_o(arsize),
     .m_axi_arburst_o(arburst), .m_axi_rvalid_i(rvalid), .m_axi_rready_o(rready),
@@ -149,36 +150,36 @@ module tb_dma;
   odpu_load u_load (
     .clk_i(clk), .rst_ni(rst_n), .clear_i(clear), .start_i(ld_start), .insn_i(ld_insn),
     .done_o(ld_done), .busy_o(ld_busy), .stall_ddr_o(ld_stall),
-    .rq_valid_o(l_rq_valid), .rq_ready_i(l_rq_ready), .rq_addr_o(l_rq_addr),
-    .rq_beats_o(l_rq_beats), .rd_valid_i(l_rd_valid), .rd_ready_o(l_rd_ready),
-    .rd_data_i(l_rd_data), .rd_last_i(l_rd_last),
-    .ibuf_wr_valid_o(ld_ibuf_wr_valid), .ibuf_wr_ready_i(ld_ibuf_wr_ready),
-    .ibuf_wr_addr_o(ld_ibuf_wr_addr), .ibuf_wr_data_o(ld_ibuf_wr_data),
-    .ibuf_wr_strb_o(ld_ibuf_wr_strb),
-    .obuf_wr_valid_o(ld_obuf_wr_valid), .obuf_wr_ready_i(ld_obuf_wr_ready),
-    .obuf_wr_addr_o(ld_obuf_wr_addr), .obuf_wr_data_o(ld_obuf_wr_data),
-    .obuf_wr_strb_o(ld_obuf_wr_strb),
-    .wbuf_wr_valid_o(ld_wbuf_wr_valid), .wbuf_wr_ready_i(ld_wbuf_wr_ready),
-    .wbuf_wr_addr_o(ld_wbuf_wr_addr), .wbuf_wr_data_o(ld_wbuf_wr_data),
-    .wbuf_wr_strb_o(ld_wbuf_wr_strb),
-    .pbuf_wr_valid_o(ld_pbuf_wr_valid), .pbuf_wr_ready_i(ld_pbuf_wr_ready),
-    .pbuf_wr_addr_o(ld_pbuf_wr_addr), .pbuf_wr_data_o(ld_pbuf_wr_data),
-    .pbuf_wr_strb_o(ld_pbuf_wr_strb)
+    .l_rq_valid_o(l_rq_valid), .l_rq_ready_i(l_rq_ready), .l_rq_addr_o(l_rq_addr),
+    .l_rq_beats_o(l_rq_beats), .l_rd_valid_i(l_rd_valid), .l_rd_ready_o(l_rd_ready),
+    .l_rd_data_i(l_rd_data), .l_rd_last_i(l_rd_last),
+    .ld_ibuf_wr_valid_o(ld_ibuf_wr_valid), .ld_ibuf_wr_ready_i(ld_ibuf_wr_ready),
+    .ld_ibuf_wr_addr_o(ld_ibuf_wr_addr), .ld_ibuf_wr_data_o(ld_ibuf_wr_data),
+    .ld_ibuf_wr_strb_o(ld_ibuf_wr_strb),
+    .ld_obuf_wr_valid_o(ld_obuf_wr_valid), .ld_obuf_wr_ready_i(ld_obuf_wr_ready),
+    .ld_obuf_wr_addr_o(ld_obuf_wr_addr), .ld_obuf_wr_data_o(ld_obuf_wr_data),
+    .ld_obuf_wr_strb_o(ld_obuf_wr_strb),
+    .ld_wbuf_wr_valid_o(ld_wbuf_wr_valid), .ld_wbuf_wr_ready_i(ld_wbuf_wr_ready),
+    .ld_wbuf_wr_addr_o(ld_wbuf_wr_addr), .ld_wbuf_wr_data_o(ld_wbuf_wr_data),
+    .ld_wbuf_wr_strb_o(ld_wbuf_wr_strb),
+    .ld_pbuf_wr_valid_o(ld_pbuf_wr_valid), .ld_pbuf_wr_ready_i(ld_pbuf_wr_ready),
+    .ld_pbuf_wr_addr_o(ld_pbuf_wr_addr), .ld_pbuf_wr_data_o(ld_pbuf_wr_data),
+    .ld_pbuf_wr_strb_o(ld_pbuf_wr_strb)
   );
 
   odpu_store u_store (
     .clk_i(clk), .rst_ni(rst_n), .clear_i(clear), .start_i(st_start), .insn_i(st_insn),
     .done_o(st_done), .busy_o(st_busy), .stall_ddr_o(st_stall),
-    .ibuf_rd_valid_o(st_ibuf_rd_valid), .ibuf_rd_ready_i(st_ibuf_rd_ready),
-    .ibuf_rd_addr_o(st_ibuf_rd_addr), .ibuf_rd_rvalid_i(st_ibuf_rd_rvalid),
-    .ibuf_rd_rdata_i(st_ibuf_rd_rdata),
-    .obuf_rd_valid_o(st_obuf_rd_valid), .obuf_rd_ready_i(st_obuf_rd_ready),
-    .obuf_rd_addr_o(st_obuf_rd_addr), .obuf_rd_rvalid_i(st_obuf_rd_rvalid),
-    .obuf_rd_rdata_i(st_obuf_rd_rdata),
-    .wq_valid_o(s_wq_valid), .wq_ready_i(s_wq_ready), .wq_addr_o(s_wq_addr),
-    .wq_beats_o(s_wq_beats), .wd_valid_o(s_wd_valid), .wd_ready_i(s_wd_ready),
-    .wd_data_o(s_wd_data), .wd_strb_o(s_wd_strb), .wd_last_o(s_wd_last),
-    .wb_done_i(s_wb_done)
+    .st_ibuf_rd_valid_o(st_ibuf_rd_valid), .st_ibuf_rd_ready_i(st_ibuf_rd_ready),
+    .st_ibuf_rd_addr_o(st_ibuf_rd_addr), .st_ibuf_rd_rvalid_i(st_ibuf_rd_rvalid),
+    .st_ibuf_rd_rdata_i(st_ibuf_rd_rdata),
+    .st_obuf_rd_valid_o(st_obuf_rd_valid), .st_obuf_rd_ready_i(st_obuf_rd_ready),
+    .st_obuf_rd_addr_o(st_obuf_rd_addr), .st_obuf_rd_rvalid_i(st_obuf_rd_rvalid),
+    .st_obuf_rd_rdata_i(st_obuf_rd_rdata),
+    .s_wq_valid_o(s_wq_valid), .s_wq_ready_i(s_wq_ready), .s_wq_addr_o(s_wq_addr),
+    .s_wq_beats_o(s_wq_beats), .s_wd_valid_o(s_wd_valid), .s_wd_ready_i(s_wd_ready),
+    .s_wd_data_o(s_wd_data), .s_wd_strb_o(s_wd_strb), .s_wd_last_o(s_wd_last),
+    .s_wb_done_i(s_wb_done)
   );
 
   odpu_bufs u_bufs (
@@ -824,6 +825,9 @@ module tb_dma;
     fetch_en = 0;
     cp_en = 0;
     repeat (200) @(posedge clk);
+    if (!axi_idle) begin
+      $display("ERROR: the master is not idle with nothing in flight"); errors++;
+    end
     for (int b = 0; b < 4; b++) check_buf(b);
     check_ddr("final");
 
@@ -868,6 +872,10 @@ module tb_dma;
         errors++;
       end
       check_ddr("refused SAVE");
+      // The bursts before the refused ones completed; the refused ones are not in flight.
+      if (!axi_idle) begin
+        $display("ERROR: the master is not idle after the refusals"); errors++;
+      end
       // clear (START) returns both engines to idle; the next instructions run normally.
       @(negedge clk); clear = 1'b1; @(negedge clk); clear = 1'b0;
       repeat (300) @(posedge clk);
