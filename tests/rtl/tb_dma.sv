@@ -230,6 +230,7 @@ module tb_dma;
   byte unsigned exp_mem [DdrBytes];   // what it must hold by docs/isa.md
   int lat_min = 5, lat_max = 60;      // read latency range, cycles
   int ready_pct = 75;                 // AR/AW/W ready probability
+  int rvalid_pct = 85;                // R beat offered in a cycle
   longint poison_lo = -1, poison_hi = -1;  // window offsets answered with SLVERR
   int ar_count[2], aw_count;
 
@@ -299,7 +300,7 @@ module tb_dma;
             end
           end
         end
-        if (r_cur_id >= 0 && $urandom_range(99) < 85) begin
+        if (r_cur_id >= 0 && $urandom_range(99) < rvalid_pct) begin
           longint a = rq[r_cur_id][0].addr + longint'(r_beat) * BeatBytes;
           for (int i = 0; i < BeatBytes; i++) rdata[i*8 +: 8] <= mem[int'(a - DdrBase) + i];
           rid <= 2'(r_cur_id);
@@ -762,6 +763,44 @@ module tb_dma;
     end
   endtask
 
+  // Cycles of one instruction alone, against the better of two bounds: the DDR carries one
+  // beat per cycle, a buffer port one word per cycle (a tile word holds Rows bytes). The
+  // efficiency is bytes / (cycles * bound); min_pct is a regression floor.
+  task automatic perf_load(string what, box_t b, int min_pct);
+    box_t none;
+    int t0;
+    longint bytes = b.len != 0 ? b.len * (b.buf_id == BufWbuf ? WbufWordBytes : PbufWordBytes)
+                               : b.h * b.w * b.c;
+    none = zero_box();
+    t0 = int'(cyc);
+    run(1, b, 0, none);
+    report_perf("LOAD", what, bytes, int'(cyc) - t0, b.len != 0 ? BeatBytes : TileBound,
+                min_pct);
+    check_buf(int'(b.buf_id));
+  endtask
+
+  task automatic perf_save(string what, box_t b, int min_pct);
+    box_t none;
+    int t0;
+    none = zero_box();
+    t0 = int'(cyc);
+    run(0, none, 1, b);
+    report_perf("SAVE", what, b.h * b.w * b.c, int'(cyc) - t0, TileBound, min_pct);
+  endtask
+
+  localparam int TileBound = R < BeatBytes ? R : BeatBytes;
+  task automatic report_perf(string op, string what, longint bytes, int cycles, int bound,
+                             int min_pct);
+    int pct = int'(bytes * 100 / (longint'(cycles) * bound));
+    $display("throughput %s %s: %0d bytes in %0d cycles, %0d%% of %0d bytes/cycle (DDR latency %0d)",
+             op, what, bytes, cycles, pct, bound, DdrLatency);
+    if (pct < min_pct) begin
+      $display("ERROR: %s %s reaches %0d%% of its bound, expected >= %0d%%", op, what, pct,
+               min_pct);
+      errors++;
+    end
+  endtask
+
   // ---- The test ------------------------------------------------------------------------------
   int n_steps = 200, n_load = 0, n_save = 0, n_linear = 0, n_pairs = 0;
   int seed = 1;
@@ -911,6 +950,33 @@ module tb_dma;
         $display("ERROR: SLVERR on a store burst: %0d pulses (want 1)", resp_pulses[2]); errors++;
       end
       poison_lo = -1; poison_hi = -1;
+    end
+
+    // ---- Throughput: fixed DDR latency, every channel always ready --------------------
+    begin
+      box_t none;
+      none = zero_box();
+      lat_min = DdrLatency; lat_max = DdrLatency; ready_pct = 100; rvalid_pct = 100;
+      // Packed tile: rows are single runs.
+      lb = zero_box();
+      lb.buf_id = BufIbuf; lb.ddr = 3; lb.h = 8; lb.w = 64; lb.c = 2 * R; lb.ps = lb.c;
+      lb.rs = lb.w * lb.c;
+      perf_load("packed rows", lb, 60);
+      // Concat part: every pixel its own run.
+      lb.ps = lb.c + 8; lb.rs = lb.ps * lb.w;
+      perf_load("pixel runs", lb, 25);
+      // Linear WBUF.
+      lb = zero_box();
+      lb.buf_id = BufWbuf; lb.ddr = 5; lb.len = 65536 / WbufWordBytes > WbufDepth ? WbufDepth
+                                                 : 65536 / WbufWordBytes;
+      perf_load("linear WBUF", lb, 60);
+      sb = zero_box();
+      sb.buf_id = BufIbuf; sb.ddr = 1; sb.h = 8; sb.w = 64; sb.c = 2 * R; sb.ps = sb.c;
+      sb.rs = sb.w * sb.c;
+      perf_save("packed rows", sb, 60);
+      sb.ps = sb.c + 8; sb.rs = sb.ps * sb.w;
+      perf_save("pixel runs", sb, 25);
+      check_ddr("throughput saves");
     end
 
     $display("tb_dma %s: %0d loads (%0d linear), %0d saves, %0d together, %0d fetch bursts, %0d cp writes, %0d contended port cycles, %0d errors",
