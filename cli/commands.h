@@ -22,6 +22,8 @@ int cmd_eval(int argc, char **argv);
 /* opendpu compare MODEL --data DATA [--backends A,B] [--limit N]: are two engines' outputs
  * equal byte for byte? Narrows the first difference down to a layer and a byte. */
 int cmd_compare(int argc, char **argv);
+/* opendpu profile MODEL [--backend sim]: one frame's cycles, per layer (simulated timing) */
+int cmd_profile(int argc, char **argv);
 /* opendpu run MODEL --input IMAGE [--backend ref]: the top-5 classes of one image */
 int cmd_run(int argc, char **argv);
 
