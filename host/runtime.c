@@ -28,9 +28,8 @@ static void write_pair(odpu_hal *hal, uint32_t lo, uint32_t hi, uint64_t value)
     odpu_hal_reg_write(hal, hi, (uint32_t)(value >> 32));
 }
 
-/* Bytes from a tensor's element (0,0,0) to one past its last element; the model loader
- * has checked that this fits inside the window. */
-/* The model's rules bound every tensor's extent by the DDR window, so it fits a size_t. */
+/* Bytes from a tensor's first stored byte to one past its last (odpu_tensor_extent); the
+ * model loader has checked that this fits inside the window, so it fits a size_t. */
 static size_t tensor_extent(const odpu_tensor_desc *t)
 {
     return (size_t)odpu_tensor_extent(t);
@@ -135,7 +134,6 @@ void odpu_runtime_close(odpu_runtime *rt)
 
 /* ---- Run ----------------------------------------------------------------------------- */
 
-/* Dense HWC <-> the tensor's strided box in the window. */
 /* A padded, row-folded input (docs/model-format.md): every stored pixel is fold_rows groups
  * of c bytes, each the input pixel the fold points at or zero_point outside the input. */
 static void scatter_folded(uint8_t *window, const odpu_tensor_desc *t, const int8_t *src)
@@ -155,6 +153,7 @@ static void scatter_folded(uint8_t *window, const odpu_tensor_desc *t, const int
             }
 }
 
+/* Dense HWC <-> the tensor's strided box in the window. */
 static void scatter(uint8_t *window, const odpu_tensor_desc *t, const int8_t *src)
 {
     if (odpu_tensor_is_folded(t)) {
