@@ -38,9 +38,9 @@ module odpu_axi_rd_buf #(
   assign push = beat_i && !drop && !clear_i;
   assign pop  = rd_valid_o && rd_ready_i && !clear_i;
 
-  odpu_dma_fifo #(.Width(AxiDataBits + 1), .Depth(Depth)) u_fifo (
+  odpu_count_fifo #(.Width(AxiDataBits + 1), .Depth(Depth)) u_fifo (
     .clk_i, .rst_ni,
-    .flush_i (clear_i),
+    .clear_i (clear_i),
     .push_i  (push),
     .wdata_i ({beat_last_i, beat_data_i}),
     .pop_i   (pop),

@@ -249,7 +249,7 @@ module odpu_conv_unit #(
 
   logic xq_pop, aq_pop, wq_push, wq_pop, oq_push, oq_pop;
 
-  odpu_cp_fifo #(.Width(XEntBits), .Depth(XDepth)) u_xq (
+  odpu_count_fifo #(.Width(XEntBits), .Depth(XDepth)) u_xq (
     .clk_i, .rst_ni, .clear_i,
     .push_i  (x_pend_q),
     .wdata_i (xq_wdata),
@@ -259,7 +259,7 @@ module odpu_conv_unit #(
   );
   assign xq_count[CntBits-1:$clog2(XDepth)+1] = '0;
 
-  odpu_cp_fifo #(.Width(AccBits), .Depth(ADepth)) u_aq (
+  odpu_count_fifo #(.Width(AccBits), .Depth(ADepth)) u_aq (
     .clk_i, .rst_ni, .clear_i,
     .push_i  (a_pend_q),
     .wdata_i (abuf_rd_rdata_i),
@@ -339,7 +339,7 @@ module odpu_conv_unit #(
   assign wq_push = p1_valid_q;
   assign oq_push = p1_valid_q && p1_last_q;
 
-  odpu_cp_fifo #(.Width(WEntBits), .Depth(WDepth)) u_wq (
+  odpu_count_fifo #(.Width(WEntBits), .Depth(WDepth)) u_wq (
     .clk_i, .rst_ni, .clear_i,
     .push_i  (wq_push),
     .wdata_i ({sum_masked, p1_abuf_addr_q}),
@@ -354,7 +354,7 @@ module odpu_conv_unit #(
   assign abuf_wr_fire = abuf_wr_valid_o && abuf_wr_ready_i;
   assign wq_pop = abuf_wr_fire;
 
-  odpu_cp_fifo #(.Width(OEntBits), .Depth(ODepth)) u_oq (
+  odpu_count_fifo #(.Width(OEntBits), .Depth(ODepth)) u_oq (
     .clk_i, .rst_ni, .clear_i,
     .push_i  (oq_push),
     .wdata_i ({sum, p1_pixel_q}),

@@ -120,11 +120,11 @@ module odpu_elew_unit (
   assign aq_wdata = (i_pend_q && !i_pend_b_q) ? ibuf_rd_rdata_i : obuf_rd_rdata_i;
   assign bq_wdata = (i_pend_q && i_pend_b_q) ? ibuf_rd_rdata_i : obuf_rd_rdata_i;
 
-  odpu_cp_fifo #(.Width(XBits), .Depth(QDepth)) u_aq (
+  odpu_count_fifo #(.Width(XBits), .Depth(QDepth)) u_aq (
     .clk_i, .rst_ni, .clear_i,
     .push_i (aq_push), .wdata_i (aq_wdata), .pop_i (pop), .rdata_o (aq_head), .count_o (aq_count)
   );
-  odpu_cp_fifo #(.Width(XBits), .Depth(QDepth)) u_bq (
+  odpu_count_fifo #(.Width(XBits), .Depth(QDepth)) u_bq (
     .clk_i, .rst_ni, .clear_i,
     .push_i (bq_push), .wdata_i (bq_wdata), .pop_i (pop), .rdata_o (bq_head), .count_o (bq_count)
   );

@@ -141,9 +141,9 @@ module odpu_load (
   logic [$clog2(DescDepth):0] desc_count;
   logic                       in_first_q, beat_fire;
 
-  odpu_dma_fifo #(.Width(DescBits), .Depth(DescDepth)) u_desc (
+  odpu_count_fifo #(.Width(DescBits), .Depth(DescDepth)) u_desc (
     .clk_i, .rst_ni,
-    .flush_i (clear_i),
+    .clear_i (clear_i),
     .push_i  (rq_fire),
     .wdata_i ({desc_skip, desc_hi}),
     .pop_i   (beat_fire && l_rd_last_i),

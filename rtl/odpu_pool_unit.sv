@@ -242,7 +242,7 @@ module odpu_pool_unit (
   assign out_valid_o = rq_count != '0;
   assign rq_pop = out_valid_o && out_ready_i;
 
-  odpu_cp_fifo #(.Width(REntBits), .Depth(RDepth)) u_res (
+  odpu_count_fifo #(.Width(REntBits), .Depth(RDepth)) u_res (
     .clk_i, .rst_ni, .clear_i,
     .push_i  (rq_push),
     .wdata_i ({f_is_max ? max_d : sum_d, pend_lanes_q}),

@@ -106,9 +106,9 @@ module odpu_store (
   logic [$clog2(LenDepth):0] len_count;
   logic                      len_pop;
 
-  odpu_dma_fifo #(.Width(5), .Depth(LenDepth)) u_len (
+  odpu_count_fifo #(.Width(5), .Depth(LenDepth)) u_len (
     .clk_i, .rst_ni,
-    .flush_i (clear_i),
+    .clear_i (clear_i),
     .push_i  (aw_fire),
     .wdata_i (s_wq_beats_o),
     .pop_i   (len_pop),
@@ -206,9 +206,9 @@ module odpu_store (
   logic [PieceBits-1:0] pc_head;
   logic                 pc_pop;
 
-  odpu_dma_fifo #(.Width(PieceBits), .Depth(PieceDepth)) u_piece (
+  odpu_count_fifo #(.Width(PieceBits), .Depth(PieceDepth)) u_piece (
     .clk_i, .rst_ni,
-    .flush_i (clear_i),
+    .clear_i (clear_i),
     .push_i  (rd_pend_q && rd_rvalid),
     .wdata_i ({rd_rdata, meta_q[PieceBits-WordBits-1:0]}),
     .pop_i   (pc_pop),

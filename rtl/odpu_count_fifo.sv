@@ -1,9 +1,9 @@
-// odpu_cp_fifo.sv - small synchronous FIFO of the compute engine, first-word fall-through.
-// Decouples the buffer read streams (whose data arrives one cycle after the handshake and
-// cannot wait) from the MAC array, and the array from the ABUF/OBUF write ports.
+// odpu_count_fifo.sv - small synchronous FIFO with an occupancy count, first-word fall-through.
+// The compute engine's and the memory side's decoupling queues (buffer read streams whose data
+// cannot wait, burst descriptors, read beats); odpu_fifo is the valid/ready one of the controller.
 `include "odpu_arch_params.vh"
 
-module odpu_cp_fifo #(
+module odpu_count_fifo #(
   parameter int Width = 8,
   parameter int Depth = 4   // power of two, >= 2
 ) (
@@ -52,8 +52,8 @@ module odpu_cp_fifo #(
   // The callers' promises; a violation is a design bug.
   always_ff @(posedge clk_i) begin
     if (rst_ni && !clear_i) begin
-      if (push_i && !pop_i && count_q == (PtrBits+1)'(Depth)) $error("odpu_cp_fifo: push when full");
-      if (pop_i && count_q == '0) $error("odpu_cp_fifo: pop when empty");
+      if (push_i && !pop_i && count_q == (PtrBits+1)'(Depth)) $error("odpu_count_fifo: push when full");
+      if (pop_i && count_q == '0) $error("odpu_count_fifo: pop when empty");
     end
   end
 `endif
