@@ -7,7 +7,6 @@
  * names the first layer whose output differs, the byte, the SAVE that wrote it and both values. */
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/model_load.h"
 #include "cli/quant_args.h"
+#include "cli/usage.h"
 #include "data/dataset.h"
 #include "host/runtime.h"
 #include "isa/isa.h"
@@ -274,27 +274,14 @@ static odpu_status compare(const compare_opts *o, const cli_model *m, const odpu
 
 /* ---- Arguments ------------------------------------------------------------------------------- */
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "opendpu compare: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n%s", compare_usage);
-    return EXIT_USAGE;
-}
-
 static int parse_backends(const char *v, compare_opts *o)
 {
     const char *comma = strchr(v, ',');
     if (!comma || strchr(comma + 1, ','))
-        return usage_error("--backends wants two names separated by a comma, got '%s'", v);
+        return cli_usage_error("compare", compare_usage, "--backends wants two names separated by a comma, got '%s'", v);
     size_t a = (size_t)(comma - v), b = strlen(comma + 1);
     if (!a || !b || a >= BACKEND_NAME_MAX || b >= BACKEND_NAME_MAX)
-        return usage_error("--backends: bad backend names in '%s'", v);
+        return cli_usage_error("compare", compare_usage, "--backends: bad backend names in '%s'", v);
     memcpy(o->backends[0], v, a);
     o->backends[0][a] = '\0';
     memcpy(o->backends[1], comma + 1, b + 1);
@@ -321,7 +308,7 @@ static int parse_args(int argc, char **argv, compare_opts *o)
         }
         if (!strcmp(a, "--data") || !strcmp(a, "--arch") || !strcmp(a, "--backends") || !strcmp(a, "--limit")) {
             if (!v)
-                return usage_error("%s needs a value", a);
+                return cli_usage_error("compare", compare_usage, "%s needs a value", a);
             i++;
             char *end;
             if (!strcmp(a, "--data"))
@@ -331,19 +318,19 @@ static int parse_args(int argc, char **argv, compare_opts *o)
             else if (!strcmp(a, "--backends") && parse_backends(v, o))
                 return EXIT_USAGE;
             else if (!strcmp(a, "--limit") && ((o->limit = strtol(v, &end, 10)) < 1 || *end || o->limit > INT_MAX))
-                return usage_error("--limit wants a positive number, got '%s'", v);
+                return cli_usage_error("compare", compare_usage, "--limit wants a positive number, got '%s'", v);
         } else if (a[0] == '-') {
-            return usage_error("unknown option '%s'", a);
+            return cli_usage_error("compare", compare_usage, "unknown option '%s'", a);
         } else if (o->model.model_path) {
-            return usage_error("more than one model given ('%s')", a);
+            return cli_usage_error("compare", compare_usage, "more than one model given ('%s')", a);
         } else {
             o->model.model_path = a;
         }
     }
     if (!o->model.model_path)
-        return usage_error("no model given");
+        return cli_usage_error("compare", compare_usage, "no model given");
     if (!o->data)
-        return usage_error("--data DATA is required");
+        return cli_usage_error("compare", compare_usage, "--data DATA is required");
     return 0;
 }
 

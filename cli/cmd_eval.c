@@ -7,7 +7,6 @@
  * the workers finish, so the result does not depend on the number of threads. */
 #include <limits.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "cli/commands.h"
 #include "cli/model_load.h"
 #include "cli/quant_args.h"
+#include "cli/usage.h"
 #include "data/classify.h"
 #include "data/dataset.h"
 #include "host/hal.h"
@@ -314,19 +314,6 @@ static odpu_status evaluate(const eval_opts *o, const cli_model *m, const odpu_d
     return st;
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "opendpu eval: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n%s", eval_usage);
-    return EXIT_USAGE;
-}
-
 static int parse_count(const char *s, long lo, long hi, long *out)
 {
     char *end;
@@ -363,30 +350,30 @@ static int parse_args(int argc, char **argv, eval_opts *o)
             return -1;
         } else if (str || !strcmp(a, "--limit") || !strcmp(a, "--threads")) {
             if (!v)
-                return usage_error("%s needs a value", a);
+                return cli_usage_error("eval", eval_usage, "%s needs a value", a);
             i++;
             if (str)
                 *str = v;
             else if (!strcmp(a, "--limit") && !parse_count(v, 1, INT_MAX, &o->limit))
-                return usage_error("--limit wants a positive number, got '%s'", v);
+                return cli_usage_error("eval", eval_usage, "--limit wants a positive number, got '%s'", v);
             else if (!strcmp(a, "--threads") && !parse_count(v, 1, MAX_THREADS, &o->threads))
-                return usage_error("--threads wants a number from 1 to %d, got '%s'", MAX_THREADS, v);
+                return cli_usage_error("eval", eval_usage, "--threads wants a number from 1 to %d, got '%s'", MAX_THREADS, v);
         } else if (a[0] == '-') {
-            return usage_error("unknown option '%s'", a);
+            return cli_usage_error("eval", eval_usage, "unknown option '%s'", a);
         } else if (o->model.model_path) {
-            return usage_error("more than one model given ('%s')", a);
+            return cli_usage_error("eval", eval_usage, "more than one model given ('%s')", a);
         } else {
             o->model.model_path = a;
         }
     }
     if (!o->model.model_path)
-        return usage_error("no model given");
+        return cli_usage_error("eval", eval_usage, "no model given");
     if (!o->data)
-        return usage_error("--data DATA is required");
+        return cli_usage_error("eval", eval_usage, "--data DATA is required");
     if (o->trace && o->threads != 1) /* each worker has its own engine; one waveform is one engine's */
-        return usage_error("--trace writes one engine's waveform: add --threads 1");
+        return cli_usage_error("eval", eval_usage, "--trace writes one engine's waveform: add --threads 1");
     if (o->model.onnx_path && !cli_has_ext(o->model.model_path, ".odpu"))
-        return usage_error("--onnx adds the FP32 column to an .odpu model; '%s' is not one", o->model.model_path);
+        return cli_usage_error("eval", eval_usage, "--onnx adds the FP32 column to an .odpu model; '%s' is not one", o->model.model_path);
     o->model.want_fp32 = cli_has_ext(o->model.model_path, ".onnx") || o->model.onnx_path;
     return 0;
 }

@@ -6,7 +6,6 @@
  * shortcut), so one frame with a deterministic pseudo-random input stands for every frame.
  * FPS and latency are cycles at the arch's clock: simulated, and labelled as such. */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/model_load.h"
 #include "cli/quant_args.h"
+#include "cli/usage.h"
 #include "host/profile.h"
 #include "host/runtime.h"
 
@@ -156,19 +156,6 @@ static void print_layers(const cli_model *m, const frame *f)
            odpu_arch_macs(&m->arch), 100.0 * BOUND_SHARE);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "opendpu profile: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n%s", profile_usage);
-    return EXIT_USAGE;
-}
-
 /* Returns 0 on success, -1 after --help, else the exit status. */
 static int parse_args(int argc, char **argv, profile_opts *o)
 {
@@ -188,7 +175,7 @@ static int parse_args(int argc, char **argv, profile_opts *o)
         }
         if (!strcmp(a, "--backend") || !strcmp(a, "--arch") || !strcmp(a, "--trace")) {
             if (!v)
-                return usage_error("%s needs a value", a);
+                return cli_usage_error("profile", profile_usage, "%s needs a value", a);
             i++;
             if (!strcmp(a, "--backend"))
                 o->backend = v;
@@ -197,15 +184,15 @@ static int parse_args(int argc, char **argv, profile_opts *o)
             else
                 o->model.arch_path = v;
         } else if (a[0] == '-') {
-            return usage_error("unknown option '%s'", a);
+            return cli_usage_error("profile", profile_usage, "unknown option '%s'", a);
         } else if (o->model.model_path) {
-            return usage_error("more than one model given ('%s')", a);
+            return cli_usage_error("profile", profile_usage, "more than one model given ('%s')", a);
         } else {
             o->model.model_path = a;
         }
     }
     if (!o->model.model_path)
-        return usage_error("no model given");
+        return cli_usage_error("profile", profile_usage, "no model given");
     return 0;
 }
 

@@ -2,7 +2,6 @@
  * The preprocessing and the labels come with the model (its META section, or the model.yaml
  * of an .onnx); the top classes are printed with the softmax of the dequantized scores. */
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/model_load.h"
 #include "cli/quant_args.h"
+#include "cli/usage.h"
 #include "data/classify.h"
 #include "data/dataset.h"
 #include "host/hal.h"
@@ -91,19 +91,6 @@ static void print_top(const run_opts *o, const cli_model *m, run_ctx *r)
     }
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "opendpu run: ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n%s", run_usage);
-    return EXIT_USAGE;
-}
-
 /* Returns 0 on success, -1 after --help, else the exit status. */
 static int parse_args(int argc, char **argv, run_opts *o)
 {
@@ -128,25 +115,25 @@ static int parse_args(int argc, char **argv, run_opts *o)
             return -1;
         } else if (str || !strcmp(a, "--top")) {
             if (!v)
-                return usage_error("%s needs a value", a);
+                return cli_usage_error("run", run_usage, "%s needs a value", a);
             i++;
             char *end;
             if (str)
                 *str = v;
             else if ((o->top = strtol(v, &end, 10)) < 1 || o->top > INT_MAX || *end || !*v)
-                return usage_error("--top wants a positive number, got '%s'", v);
+                return cli_usage_error("run", run_usage, "--top wants a positive number, got '%s'", v);
         } else if (a[0] == '-') {
-            return usage_error("unknown option '%s'", a);
+            return cli_usage_error("run", run_usage, "unknown option '%s'", a);
         } else if (o->model.model_path) {
-            return usage_error("more than one model given ('%s')", a);
+            return cli_usage_error("run", run_usage, "more than one model given ('%s')", a);
         } else {
             o->model.model_path = a;
         }
     }
     if (!o->model.model_path)
-        return usage_error("no model given");
+        return cli_usage_error("run", run_usage, "no model given");
     if (!o->input)
-        return usage_error("--input IMAGE is required");
+        return cli_usage_error("run", run_usage, "--input IMAGE is required");
     return 0;
 }
 

@@ -1,0 +1,16 @@
+/* usage.c - the shared usage-error report of the subcommands (usage.h). */
+#include "cli/usage.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "opendpu %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n%s", usage);
+    return CLI_EXIT_USAGE;
+}
