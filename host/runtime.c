@@ -28,13 +28,6 @@ static void write_pair(odpu_hal *hal, uint32_t lo, uint32_t hi, uint64_t value)
     odpu_hal_reg_write(hal, hi, (uint32_t)(value >> 32));
 }
 
-/* Bytes from a tensor's first stored byte to one past its last (odpu_tensor_extent); the
- * model loader has checked that this fits inside the window, so it fits a size_t. */
-static size_t tensor_extent(const odpu_tensor_desc *t)
-{
-    return (size_t)odpu_tensor_extent(t);
-}
-
 /* ---- Open: is this the engine the model was built for? ------------------------------- */
 
 static odpu_status check_engine(odpu_hal *hal, const odpu_model *model, odpu_err *err)
@@ -176,6 +169,7 @@ static void gather(const uint8_t *window, const odpu_tensor_desc *t, int8_t *dst
 
 /* Move every tensor of one role between the caller's arrays and the window, syncing
  * exactly the bytes its box spans. */
+/* Tensor extents fit a size_t: the model loader bounded them by the DDR window. */
 static odpu_status transfer(odpu_runtime *rt, odpu_tensor_role role, const int8_t *const *in,
                             int8_t *const *out, odpu_err *err)
 {
@@ -193,10 +187,10 @@ static odpu_status transfer(odpu_runtime *rt, odpu_tensor_role role, const int8_
         odpu_status st;
         if (role == ODPU_TENSOR_INPUT) {
             scatter(rt->ddr.virt, t, in[k]);
-            st = odpu_hal_sync(rt->hal, &rt->ddr, (size_t)t->ddr_offset, tensor_extent(t),
+            st = odpu_hal_sync(rt->hal, &rt->ddr, (size_t)t->ddr_offset, (size_t)odpu_tensor_extent(t),
                                ODPU_SYNC_TO_DEVICE, err);
         } else {
-            st = odpu_hal_sync(rt->hal, &rt->ddr, (size_t)t->ddr_offset, tensor_extent(t),
+            st = odpu_hal_sync(rt->hal, &rt->ddr, (size_t)t->ddr_offset, (size_t)odpu_tensor_extent(t),
                                ODPU_SYNC_FROM_DEVICE, err);
             if (st == ODPU_OK)
                 gather(rt->ddr.virt, t, out[k]);
