@@ -65,6 +65,7 @@ static odpu_insn shape_insn(const bench_shape *s)
     c->kh = c->kw = s->k;
     c->stride_h = c->stride_w = s->stride;
     c->dil_h = c->dil_w = s->dil;
+    c->pool_h = c->pool_w = 1;
     c->pad_top = c->pad_bottom = c->pad_left = c->pad_right = s->pad;
     c->in_c = s->in_c;
     c->out_c = s->out_c;

@@ -283,7 +283,7 @@ static odpu_insn conv_insn(const demo_conv *cv, int h, int w, uint32_t ibuf, uin
                            .in_c = (uint32_t)cv->in_c, .out_c = (uint32_t)cv->out_c, .groups = 1,
                            .pad_top = (uint32_t)cv->pad, .pad_bottom = (uint32_t)cv->pad,
                            .pad_left = (uint32_t)cv->pad, .pad_right = (uint32_t)cv->pad,
-                           .stride_h = 1, .stride_w = 1, .dil_h = 1, .dil_w = 1,
+                           .stride_h = 1, .stride_w = 1, .dil_h = 1, .dil_w = 1, .pool_h = 1, .pool_w = 1,
                            .act_min = cv->act_min, .act_max = cv->act_max};
     return i;
 }

@@ -315,7 +315,7 @@ static odpu_status conv_step(sched *sc, const cc_layer *L, int s, int o, int q)
         .out_w = (uint32_t)(cb.hi - cb.lo), .pad_bottom = (uint32_t)ay.pad_hi, .in_c = (uint32_t)in_c,
         .out_c = (uint32_t)out_c, .groups = (uint32_t)t->groups, .pbuf_addr = p_rel,
         .pad_left = (uint32_t)ax.pad_lo, .stride_h = (uint32_t)ay.stride, .stride_w = (uint32_t)ax.stride,
-        .dil_h = (uint32_t)ay.dil, .dil_w = (uint32_t)ax.dil, .pad_right = (uint32_t)ax.pad_hi,
+        .dil_h = (uint32_t)ay.dil, .dil_w = (uint32_t)ax.dil, .pool_h = 1, .pool_w = 1, .pad_right = (uint32_t)ax.pad_hi,
         .act_min = L->act_min, .act_max = L->act_max};
     if (q == p->n_parts - 1) {
         st.obuf = 1;

@@ -100,6 +100,8 @@ static void put_conv(line *l, const odpu_conv *c)
         put(l, " leaky");
     if (c->pot)
         put(l, " pot");
+    if (c->pool_h > 1 || c->pool_w > 1)
+        put(l, " maxpool %ux%u", c->pool_h, c->pool_w);
 }
 
 static void put_pool(line *l, const odpu_pool *p)

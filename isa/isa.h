@@ -12,7 +12,7 @@
 #include "isa/regs.def"
 
 #define ODPU_ISA_VERSION_MAJOR 1
-#define ODPU_ISA_VERSION_MINOR 0
+#define ODPU_ISA_VERSION_MINOR 1
 #define ODPU_ISA_VERSION ((ODPU_ISA_VERSION_MAJOR << 16) | ODPU_ISA_VERSION_MINOR)
 
 enum {

@@ -230,8 +230,9 @@ static void conv_accesses(const odpu_conv *cv, const odpu_isa_limits *lim, acces
     if (!cv->acc_init) /* accumulates onto the previous partial sums */
         add_access(s, ODPU_BUF_ABUF, 0, cv->abuf_addr, acc_words, "accumulators (abuf_addr)");
     add_access(s, ODPU_BUF_ABUF, 1, cv->abuf_addr, acc_words, "accumulators (abuf_addr)");
-    if (cv->acc_out)
-        add_access(s, ODPU_BUF_OBUF, 1, cv->obuf_addr, tile_words(cv->out_c, cv->out_h, cv->out_w, lim),
+    if (cv->acc_out) /* a pooled CONV writes the pooled tile (fields checked: pool_h, pool_w >= 1) */
+        add_access(s, ODPU_BUF_OBUF, 1, cv->obuf_addr,
+                   tile_words(cv->out_c, cv->out_h / cv->pool_h, cv->out_w / cv->pool_w, lim),
                    "output tile (obuf_addr)");
 }
 
@@ -320,6 +321,20 @@ static odpu_rule check_act_range(int32_t act_min, int32_t act_max, odpu_err *err
     return ODPU_RULE_NONE;
 }
 
+/* Fused max pooling: the pooled map goes to OBUF, so it needs acc_out, and the windows tile
+ * the output exactly (the compiler computes only the rows and columns a floor-mode pool uses). */
+static odpu_rule check_conv_pool(const odpu_conv *cv, odpu_err *err)
+{
+    if (cv->pool_h == 1 && cv->pool_w == 1)
+        return ODPU_RULE_NONE;
+    if (!cv->acc_out)
+        return broken(err, ODPU_RULE_FIELD, "pooling %ux%u needs acc_out 1", cv->pool_h, cv->pool_w);
+    if (cv->out_h % cv->pool_h || cv->out_w % cv->pool_w)
+        return broken(err, ODPU_RULE_WINDOW, "pool %ux%u must divide the output %ux%u (out_h x out_w)",
+                      cv->pool_h, cv->pool_w, cv->out_h, cv->out_w);
+    return ODPU_RULE_NONE;
+}
+
 static odpu_rule check_conv_fields(const odpu_conv *cv, odpu_err *err)
 {
     if (cv->mode > ODPU_CONV_GROUPED)
@@ -329,7 +344,8 @@ static odpu_rule check_conv_fields(const odpu_conv *cv, odpu_err *err)
         return broken(err, ODPU_RULE_FIELD,
                       "sizes must be >= 1: in_h %u, in_w %u, in_c %u, out_h %u, out_w %u, out_c %u",
                       cv->in_h, cv->in_w, cv->in_c, cv->out_h, cv->out_w, cv->out_c);
-    return check_act_range(cv->act_min, cv->act_max, err);
+    odpu_rule r = check_conv_pool(cv, err);
+    return r != ODPU_RULE_NONE ? r : check_act_range(cv->act_min, cv->act_max, err);
 }
 
 static int pool_is_global(uint32_t mode) { return mode == ODPU_POOL_GLOBAL_MAX || mode == ODPU_POOL_GLOBAL_AVG; }

@@ -329,8 +329,9 @@ static odpu_status guard_conv(const odpu_ref *ref, const odpu_conv *c, const con
                        "CONV accumulators", err);
     if (st == ODPU_OK && (c->acc_init || c->acc_out))
         st = guard_buf(ref, ODPU_BUF_PBUF, c->pbuf_addr, p->out_blocks_acc, "CONV parameters", err);
+    uint64_t pixels_pooled = (uint64_t)(c->out_h / c->pool_h) * (c->out_w / c->pool_w);
     if (st == ODPU_OK && c->acc_out)
-        st = guard_buf(ref, ODPU_BUF_OBUF, c->obuf_addr, p->out_blocks_act * pixels_out,
+        st = guard_buf(ref, ODPU_BUF_OBUF, c->obuf_addr, p->out_blocks_act * pixels_pooled,
                        "CONV output", err);
     /* The window rule keeps every tap inside the padded input; re-check it here because
      * the patch gather below indexes the scratch by it. */
@@ -539,11 +540,33 @@ static void conv_pixel(const odpu_conv *c, const conv_plan *p, const int16_t *in
     }
 }
 
+/* OBUF words of output pixel (oy, ox). With fused pooling the pixel lands in pooled pixel
+ * (oy / pool_h, ox / pool_w): the first pixel of a window (row-major order) writes it, the
+ * others keep the maximum, which is the pool of the requantized outputs (docs/isa.md, CONV). */
+static void conv_store_output(odpu_ref *ref, const odpu_conv *c, const conv_plan *p,
+                              const odpu_chan_params *prm, uint32_t oy, uint32_t ox, const uint32_t *sums)
+{
+    uint32_t r = ref->lim.rows, pooled_w = c->out_w / c->pool_w;
+    size_t pixel = (size_t)(oy / c->pool_h) * pooled_w + ox / c->pool_w;
+    size_t pixels = (size_t)(c->out_h / c->pool_h) * pooled_w;
+    int first = oy % c->pool_h == 0 && ox % c->pool_w == 0;
+    for (uint32_t ob = 0; ob < p->out_blocks_act; ob++) {
+        int8_t *word = (int8_t *)word_ptr(ref, ODPU_BUF_OBUF, c->obuf_addr + ob * pixels + pixel);
+        for (uint32_t lane = 0; lane < r; lane++) {
+            uint32_t o = ob * r + lane;
+            int8_t v = o >= c->out_c ? 0
+                                     : odpu_conv_output((int32_t)sums[o], &prm[o], (int)c->leaky, (int)c->pot,
+                                                        c->out_zp, (int8_t)c->act_min, (int8_t)c->act_max);
+            word[lane] = first || v > word[lane] ? v : word[lane];
+        }
+    }
+}
+
 /* ABUF (and with acc_out OBUF) words of pixel (oy, ox); sums become the accumulators. */
 static void conv_store(odpu_ref *ref, const odpu_conv *c, const conv_plan *p,
                        const odpu_chan_params *prm, uint32_t oy, uint32_t ox, uint32_t *sums)
 {
-    uint32_t cols = ref->lim.cols, r = ref->lim.rows;
+    uint32_t cols = ref->lim.cols;
     size_t pixel = (size_t)oy * c->out_w + ox, pixels = (size_t)c->out_h * c->out_w;
     for (uint32_t ob = 0; ob < p->out_blocks_acc; ob++) {
         uint8_t *word = word_ptr(ref, ODPU_BUF_ABUF, c->abuf_addr + ob * pixels + pixel);
@@ -559,18 +582,8 @@ static void conv_store(odpu_ref *ref, const odpu_conv *c, const conv_plan *p,
             odpu_wr32(acc, sums[o]);
         }
     }
-    if (!c->acc_out)
-        return;
-    for (uint32_t ob = 0; ob < p->out_blocks_act; ob++) {
-        int8_t *word = (int8_t *)word_ptr(ref, ODPU_BUF_OBUF, c->obuf_addr + ob * pixels + pixel);
-        for (uint32_t lane = 0; lane < r; lane++) {
-            uint32_t o = ob * r + lane;
-            word[lane] = o >= c->out_c ? 0
-                                       : odpu_conv_output((int32_t)sums[o], &prm[o], (int)c->leaky,
-                                                          (int)c->pot, c->out_zp,
-                                                          (int8_t)c->act_min, (int8_t)c->act_max);
-        }
-    }
+    if (c->acc_out)
+        conv_store_output(ref, c, p, prm, oy, ox, sums);
 }
 
 static odpu_status exec_conv(odpu_ref *ref, const odpu_conv *c, uint64_t *macs, odpu_err *err)

@@ -29,7 +29,7 @@ module odpu_check (
   localparam int ElewLeftShiftMax = 22;  // section 6: (a - a_zp) << left_shift fits in int32
   localparam int NumSlots         = 5;   // most buffer footprints of one instruction (CONV)
   localparam int SlotBits         = $clog2(NumSlots + 1);
-  localparam int DivBits          = 16;  // in_c, out_c and groups are 16-bit fields
+  localparam int DivBits          = 16;  // in_c and out_c are 16-bit fields (groups is narrower)
   localparam int DivStepBits      = $clog2(DivBits + 1);
   localparam int CntBits          = 48;  // words of a footprint: 20 x 16 x 12 bits at most
   localparam int DdrBits          = 48;  // bytes of a DDR footprint plus its 32-bit start
@@ -423,17 +423,20 @@ module odpu_check (
   logic [DivStepBits-1:0] div_step_q, div_step_d;
   logic [DivBits:0]       div_try_ic, div_try_oc;
 
-  assign div_try_ic = {div_r_ic_q, div_q_ic_q[DivBits-1]} - {1'b0, cv_groups};
-  assign div_try_oc = {div_r_oc_q, div_q_oc_q[DivBits-1]} - {1'b0, cv_groups};
+  // groups is narrower than the channel counts (w6[13:0]); the divider works at their width.
+  logic [DivBits-1:0]     cv_groups_ext;
+  assign cv_groups_ext = DivBits'(cv_groups);
+  assign div_try_ic = {div_r_ic_q, div_q_ic_q[DivBits-1]} - {1'b0, cv_groups_ext};
+  assign div_try_oc = {div_r_oc_q, div_q_oc_q[DivBits-1]} - {1'b0, cv_groups_ext};
 
   // Single assignments: Icarus re-runs always_comb blocks on the intermediate values of a
   // variable assigned twice, which here made two blocks trigger each other forever.
   logic bad_groups;
   assign bad_groups = (cv_groups == '0) || (div_r_ic_q != '0) || (div_r_oc_q != '0) ||
                       (32'(cv_mode) == ConvStandard && 32'(cv_groups) != 1) ||
-                      (32'(cv_mode) == ConvDepthwise && cv_groups != cv_in_c) ||
+                      (32'(cv_mode) == ConvDepthwise && cv_groups_ext != cv_in_c) ||
                       (32'(cv_mode) == ConvGrouped &&
-                       (32'(cv_groups) < 2 || cv_groups >= cv_in_c));
+                       (32'(cv_groups) < 2 || cv_groups_ext >= cv_in_c));
 
   // ---- Rule window -----------------------------------------------------------------------
   // CONV: (out-1)*stride + (k-1)*dil + 1 <= pad_lo + in + pad_hi on each axis. A zero out

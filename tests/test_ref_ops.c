@@ -701,6 +701,7 @@ static odpu_insn conv_insn(const conv_case *k, const conv_addrs *a, int part, ui
     c->stride_w = k->sw;
     c->dil_h = k->dh;
     c->dil_w = k->dw;
+    c->pool_h = c->pool_w = 1;
     c->act_min = k->act_min;
     c->act_max = k->act_max;
     return insn;
@@ -1452,6 +1453,7 @@ START_TEST(error_illegal_insn)
     conv.u.conv.in_h = conv.u.conv.in_w = conv.u.conv.out_h = conv.u.conv.out_w = 1;
     conv.u.conv.kh = conv.u.conv.kw = 1;
     conv.u.conv.stride_h = conv.u.conv.stride_w = conv.u.conv.dil_h = conv.u.conv.dil_w = 1;
+    conv.u.conv.pool_h = conv.u.conv.pool_w = 1;
     conv.u.conv.in_c = 6;
     conv.u.conv.out_c = 4;
     conv.u.conv.groups = 3;
@@ -1651,6 +1653,7 @@ START_TEST(ref_exec_and_buffers)
     odpu_conv *c = &conv.u.conv;
     c->in_h = c->in_w = c->out_h = c->out_w = c->kh = c->kw = 1;
     c->stride_h = c->stride_w = c->dil_h = c->dil_w = 1;
+    c->pool_h = c->pool_w = 1;
     c->in_c = c->groups = 1;
     c->out_c = h.C > 1 ? h.C - 1 : 1;
     c->acc_init = c->acc_out = 1;

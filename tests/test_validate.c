@@ -67,7 +67,7 @@ static odpu_insn conv(uint32_t ibuf, uint32_t obuf, uint32_t h, uint32_t w, uint
                            .obuf_addr = obuf, .in_h = h, .in_w = w, .out_h = h, .out_w = w, .in_c = in_c,
                            .out_c = out_c, .groups = 1, .kh = k, .kw = k, .pad_top = pad, .pad_bottom = pad,
                            .pad_left = pad, .pad_right = pad, .stride_h = 1, .stride_w = 1, .dil_h = 1,
-                           .dil_w = 1, .act_min = -128, .act_max = 127};
+                           .dil_w = 1, .pool_h = 1, .pool_w = 1, .act_min = -128, .act_max = 127};
     return i;
 }
 
@@ -532,6 +532,48 @@ START_TEST(groups_modes)
 }
 END_TEST
 
+/* Fused max pooling: acc_out needed, windows tile the output, OBUF footprint is the pooled tile,
+ * the 2-bit window fields hold 1..4 and groups is 14 bits wide. */
+START_TEST(conv_fused_pool)
+{
+    odpu_isa_limits lim = tiny_limits(); /* R 4, C 8 */
+    odpu_err err = {0};
+    odpu_access a[ODPU_MAX_ACCESSES];
+    odpu_insn c = conv(0x10, 0x20, 6, 8, 12, 20, 3); /* 3x3 pad 1: output 6 x 8 */
+    c.u.conv.pool_h = 3;
+    c.u.conv.pool_w = 4;
+    ck_assert_msg(check(&c, &err) == ODPU_RULE_NONE, "%s", err.msg);
+    ck_assert_int_eq(odpu_insn_accesses(&c, &lim, a), 5);
+    ck_assert_int_eq(a[3].resource, ODPU_BUF_ABUF);
+    ck_assert_uint_eq(a[3].hi - a[3].lo, 3 * 6 * 8); /* accumulators stay full size */
+    ck_assert_int_eq(a[4].resource, ODPU_BUF_OBUF);
+    ck_assert_uint_eq(a[4].hi - a[4].lo, 5 * 2 * 2); /* ceil(20/4) blocks of a 2 x 2 pooled tile */
+
+    uint8_t bytes[ODPU_INSN_BYTES];
+    odpu_insn back;
+    ck_assert_int_eq(odpu_insn_encode(&c, bytes, &err), ODPU_OK);
+    ck_assert_int_eq(odpu_insn_decode(bytes, &back, &err), ODPU_OK);
+    ck_assert_uint_eq(back.u.conv.pool_h, 3);
+    ck_assert_uint_eq(back.u.conv.pool_w, 4);
+
+    c.u.conv.pool_w = 3; /* 8 columns are no whole number of 3-wide windows */
+    ck_assert_int_eq(check(&c, &err), ODPU_RULE_WINDOW);
+    ck_assert_ptr_nonnull(strstr(err.msg, "pool 3x3 must divide the output 6x8"));
+    c.u.conv.pool_w = 5; /* not encodable: 1..4 */
+    ck_assert_int_eq(check(&c, &err), ODPU_RULE_FIELD);
+    c.u.conv.pool_w = 0;
+    ck_assert_int_eq(check(&c, &err), ODPU_RULE_FIELD);
+    c.u.conv.pool_w = 2;
+    c.u.conv.acc_out = 0; /* the pooled map goes to OBUF */
+    ck_assert_int_eq(check(&c, &err), ODPU_RULE_FIELD);
+    ck_assert_ptr_nonnull(strstr(err.msg, "needs acc_out 1"));
+
+    c = conv(0x10, 0x20, 6, 8, 12, 20, 3);
+    c.u.conv.groups = 1u << 14; /* groups is w6[13:0] */
+    ck_assert_int_eq(check(&c, &err), ODPU_RULE_FIELD);
+}
+END_TEST
+
 START_TEST(pool_window_and_global)
 {
     odpu_err err = {0};
@@ -737,6 +779,7 @@ static Suite *validate_suite(void)
     TCase *details = tcase_create("details");
     tcase_add_test(details, insn_check_messages);
     tcase_add_test(details, groups_modes);
+    tcase_add_test(details, conv_fused_pool);
     tcase_add_test(details, pool_window_and_global);
     tcase_add_test(details, elew_in_place_and_save_overlap);
     tcase_add_test(details, footprints);

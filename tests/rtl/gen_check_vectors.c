@@ -212,6 +212,7 @@ static void build_conv(gen *g, odpu_conv *cv)
         cv->stride_w = range(&g->r, 1, 2);
         cv->dil_h = chance(&g->r, 80) ? 1 : 2;
         cv->dil_w = chance(&g->r, 80) ? 1 : 2;
+        cv->pool_h = cv->pool_w = 1;
         cv->pad_top = below(&g->r, 2);
         cv->pad_bottom = below(&g->r, 2);
         cv->pad_left = below(&g->r, 2);

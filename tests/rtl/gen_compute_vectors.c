@@ -168,6 +168,7 @@ static int gen_conv(gen *g, odpu_insn *insn)
     c->acc_init = chance(g, 70);
     c->acc_out = chance(g, 65);
     c->pot = chance(g, 20);
+    c->pool_h = c->pool_w = 1;
     c->in_zp = rr(g, -128, 127);
     c->out_zp = rr(g, -128, 127);
     random_act_range(g, &c->act_min, &c->act_max);
@@ -229,6 +230,7 @@ static int gen_bench_conv(gen *g, odpu_insn *insn, char kind)
     c->groups = 1;
     c->kh = c->kw = kind == 'f' ? 1 : 3;
     c->stride_h = c->stride_w = c->dil_h = c->dil_w = 1;
+    c->pool_h = c->pool_w = 1;
     c->pad_top = c->pad_bottom = c->pad_left = c->pad_right = kind == 'f' ? 0 : 1;
     c->in_c = kind == 'f' ? 3 * r - r / 4 : r;
     c->out_c = cols;
