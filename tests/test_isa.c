@@ -146,13 +146,16 @@ START_TEST(round_trip_extremes)
 {
     odpu_insn in = {.opcode = ODPU_OP_CONV}, out;
     in.u.conv = (odpu_conv){.kh = 16, .kw = 1, .stride_h = 8, .stride_w = 1, .dil_h = 1, .dil_w = 8,
-                            .in_zp = -128, .out_zp = 127, .act_min = -128, .act_max = 127};
+                            .pool_h = 4, .pool_w = 1, .in_zp = -128, .out_zp = 127, .act_min = -128,
+                            .act_max = 127};
     uint8_t bytes[ODPU_INSN_BYTES];
     odpu_err err = {0};
     ck_assert_msg(odpu_insn_encode(&in, bytes, &err) == ODPU_OK, "%s", err.msg);
     ck_assert_uint_eq(odpu_rd32(bytes + 4) >> 28, 15);      /* kh 16 -> 15 */
     ck_assert_uint_eq(odpu_rd32(bytes + 8) >> 28, 0);       /* kw 1 -> 0 */
     ck_assert_uint_eq(odpu_rd32(bytes + 28) & 7, 7);        /* stride_h 8 -> 7 */
+    ck_assert_uint_eq((odpu_rd32(bytes) >> 14) & 3, 3);     /* pool_h 4 -> 3 */
+    ck_assert_uint_eq((odpu_rd32(bytes + 24) >> 14) & 3, 0); /* pool_w 1 -> 0 */
     ck_assert_uint_eq((odpu_rd32(bytes) >> 16) & 0xFF, 0x80); /* in_zp -128 */
     ck_assert_int_eq(odpu_insn_decode(bytes, &out, &err), ODPU_OK);
     assert_same(&in, &out, class_of(ODPU_OP_CONV));
