@@ -48,49 +48,33 @@ typedef struct compare_opts {
 /* Tokens a stream leaves in each dependency queue, counted in stream order (docs/isa.md §3).
  * A layer boundary need not be a token boundary: the store engine may already have released
  * a buffer the next layer's compute instruction would pop. */
-typedef struct token_counts {
-    int load_to_compute, compute_to_load, compute_to_store, store_to_compute;
-} token_counts;
-
-static void count_tokens(const uint8_t *insns, size_t n, token_counts *t)
+/* Tokens each queue holds after the first n instructions. */
+static void count_tokens(const uint8_t *insns, size_t n, int tokens[ODPU_QUEUE_COUNT])
 {
-    memset(t, 0, sizeof *t);
+    memset(tokens, 0, ODPU_QUEUE_COUNT * sizeof tokens[0]);
     for (size_t k = 0; k < n; k++) {
         odpu_insn in;
         odpu_err err;
         if (odpu_insn_decode(insns + k * ODPU_INSN_BYTES, &in, &err) != ODPU_OK)
             continue;
-        switch (odpu_insn_engine(&in)) {
-        case ODPU_ENGINE_LOAD:
-            t->load_to_compute += in.deps.push_next;
-            t->compute_to_load -= in.deps.pop_next;
-            break;
-        case ODPU_ENGINE_COMPUTE:
-            t->load_to_compute -= in.deps.pop_prev;
-            t->compute_to_load += in.deps.push_prev;
-            t->store_to_compute -= in.deps.pop_next;
-            t->compute_to_store += in.deps.push_next;
-            break;
-        case ODPU_ENGINE_STORE:
-            t->compute_to_store -= in.deps.pop_prev;
-            t->store_to_compute += in.deps.push_prev;
-            break;
-        default:
-            break;
+        for (int f = 0; f < ODPU_DEP_FLAG_COUNT; f++) {
+            odpu_queue q = odpu_insn_flag_queue(&in, (odpu_dep_flag)f);
+            if (q != ODPU_QUEUE_NONE)
+                tokens[q] += odpu_dep_flag_is_push((odpu_dep_flag)f) ? 1 : -1;
         }
     }
 }
 
-/* Append a NOP on `engine` that pops one token per leftover (so the cut stream passes the
- * dep-leftover rule). */
-static odpu_status append_drain(uint8_t *insns, size_t *n, int count, odpu_engine engine, int pop_prev,
-                                odpu_err *err)
+/* Append `count` NOPs on the engine that pops q, each popping one of its leftover tokens (so
+ * the cut stream passes the dep-leftover rule). */
+static odpu_status append_drain(uint8_t *insns, size_t *n, int count, odpu_queue q, odpu_err *err)
 {
+    odpu_engine pusher, popper;
+    odpu_queue_engines(q, &pusher, &popper);
     for (int i = 0; i < count; i++) {
         odpu_insn nop = {.opcode = ODPU_OP_NOP};
-        nop.u.nop.engine = engine;
-        nop.deps.pop_prev = (uint8_t)pop_prev;
-        nop.deps.pop_next = (uint8_t)!pop_prev;
+        nop.u.nop.engine = popper;
+        *odpu_dep_flag_ptr(&nop.deps, odpu_dep_flag_toward(popper, pusher, 0)) = 1;
         odpu_status st = odpu_insn_encode(&nop, insns + (*n)++ * ODPU_INSN_BYTES, err);
         if (st != ODPU_OK)
             return st;
@@ -103,22 +87,20 @@ static odpu_status append_drain(uint8_t *insns, size_t *n, int count, odpu_engin
 static odpu_status prefix_model(const odpu_model *full, size_t end, odpu_model *out, uint8_t **insns,
                                 odpu_err *err)
 {
-    token_counts t;
-    count_tokens(full->insns, end, &t);
-    size_t extra = (size_t)(t.load_to_compute + t.compute_to_load + t.compute_to_store + t.store_to_compute);
+    int tokens[ODPU_QUEUE_COUNT];
+    count_tokens(full->insns, end, tokens);
+    size_t extra = 0;
+    for (int q = 0; q < ODPU_QUEUE_COUNT; q++)
+        extra += (size_t)tokens[q];
     *out = *full;
     *insns = malloc((end + extra + 1) * ODPU_INSN_BYTES);
     if (!*insns)
         return odpu_fail(err, ODPU_E_NOMEM, "out of memory for a stream of %zu instructions", end + extra + 1);
     memcpy(*insns, full->insns, end * ODPU_INSN_BYTES);
     size_t n = end;
-    odpu_status st = append_drain(*insns, &n, t.load_to_compute, ODPU_ENGINE_COMPUTE, 1, err);
-    if (st == ODPU_OK)
-        st = append_drain(*insns, &n, t.compute_to_load, ODPU_ENGINE_LOAD, 0, err);
-    if (st == ODPU_OK)
-        st = append_drain(*insns, &n, t.compute_to_store, ODPU_ENGINE_STORE, 1, err);
-    if (st == ODPU_OK)
-        st = append_drain(*insns, &n, t.store_to_compute, ODPU_ENGINE_COMPUTE, 0, err);
+    odpu_status st = ODPU_OK;
+    for (int q = 0; q < ODPU_QUEUE_COUNT && st == ODPU_OK; q++)
+        st = append_drain(*insns, &n, tokens[q], (odpu_queue)q, err);
     odpu_insn stop = {.opcode = ODPU_OP_END};
     if (st == ODPU_OK)
         st = odpu_insn_encode(&stop, *insns + n++ * ODPU_INSN_BYTES, err);

@@ -23,11 +23,9 @@
 enum {
     ENGINES = ODPU_ENGINE_COUNT,
     RESOURCES = ODPU_RES_DDR + 1,
-    QUEUES = 4,
     LIST_INITIAL = 64,
 };
 
-typedef enum queue_id { Q_LC, Q_CL, Q_CS, Q_SC } queue_id; /* load->compute, compute->load, ... */
 
 typedef uint32_t vclock[ENGINES];
 
@@ -48,7 +46,7 @@ typedef struct tok {
     const cc_ctx *cx;
     cc_prog *out;
     vclock *clk;          /* per output instruction: its clock once completed */
-    uint16_t *occ[QUEUES];/* per output instruction: tokens queued after it executed */
+    uint16_t *occ[ODPU_QUEUE_COUNT];/* per output instruction: tokens queued after it executed */
     size_t cap;
     uint32_t seq[ENGINES];
     vclock now[ENGINES];  /* now[e][f]: instructions of f known to happen before e's next */
@@ -56,31 +54,17 @@ typedef struct tok {
     odpu_err *err;
 } tok;
 
-static queue_id queue_of(int from, int to)
-{
-    if (from == ODPU_ENGINE_LOAD)
-        return Q_LC;
-    if (from == ODPU_ENGINE_STORE)
-        return Q_SC;
-    return to == ODPU_ENGINE_LOAD ? Q_CL : Q_CS;
-}
+/* Token queue from engine `from` to engine `to`, and the flags that push into and pop it. */
+static odpu_queue queue_of(int from, int to) { return odpu_queue_between((odpu_engine)from, (odpu_engine)to); }
 
 static uint8_t *push_flag(odpu_insn *i, int from, int to)
 {
-    if (from == ODPU_ENGINE_LOAD)
-        return &i->deps.push_next;
-    if (from == ODPU_ENGINE_STORE)
-        return &i->deps.push_prev;
-    return to == ODPU_ENGINE_LOAD ? &i->deps.push_prev : &i->deps.push_next;
+    return odpu_dep_flag_ptr(&i->deps, odpu_dep_flag_toward((odpu_engine)from, (odpu_engine)to, 1));
 }
 
 static uint8_t *pop_flag(odpu_insn *i, int from, int to)
 {
-    if (to == ODPU_ENGINE_LOAD)
-        return &i->deps.pop_next;
-    if (to == ODPU_ENGINE_STORE)
-        return &i->deps.pop_prev;
-    return from == ODPU_ENGINE_LOAD ? &i->deps.pop_prev : &i->deps.pop_next;
+    return odpu_dep_flag_ptr(&i->deps, odpu_dep_flag_toward((odpu_engine)to, (odpu_engine)from, 0));
 }
 
 static int adjacent(int a, int b) { return a == ODPU_ENGINE_COMPUTE || b == ODPU_ENGINE_COMPUTE; }
@@ -101,7 +85,7 @@ static odpu_status reserve(tok *t, size_t n)
     if (!c)
         return nomem(t);
     t->clk = c;
-    for (int q = 0; q < QUEUES; q++) {
+    for (int q = 0; q < ODPU_QUEUE_COUNT; q++) {
         uint16_t *o = realloc(t->occ[q], cap * sizeof *o);
         if (!o)
             return nomem(t);
@@ -195,13 +179,13 @@ static odpu_status append(tok *t, const odpu_insn *insn, int e, int layer, const
     join(t->now[e], popped);
     t->now[e][e] = ++t->seq[e];
     memcpy(t->clk[p], t->now[e], sizeof(vclock));
-    for (int q = 0; q < QUEUES; q++)
+    for (int q = 0; q < ODPU_QUEUE_COUNT; q++)
         t->occ[q][p] = p ? t->occ[q][p - 1] : 0;
     *pos = p;
     return ODPU_OK;
 }
 
-static uint16_t max_occ(const tok *t, queue_id q, size_t lo, size_t hi)
+static uint16_t max_occ(const tok *t, odpu_queue q, size_t lo, size_t hi)
 {
     uint16_t m = 0;
     for (size_t p = lo; p < hi; p++)
@@ -215,7 +199,7 @@ static uint16_t max_occ(const tok *t, queue_id q, size_t lo, size_t hi)
  * or SIZE_MAX if no instruction of f before py can take it without overflowing the queue. */
 static size_t place_push(tok *t, size_t px, int f, int e)
 {
-    queue_id q = queue_of(f, e);
+    odpu_queue q = queue_of(f, e);
     size_t py = t->out->n;
     uint16_t depth = (uint16_t)t->cx->arch->dep_queue_depth;
     for (size_t p = px; p < py; p++) {
@@ -265,7 +249,7 @@ static odpu_status pair(tok *t, size_t px, int f, int e, odpu_insn *y, int layer
 }
 
 /* After y (at pos) popped a token on q, its occupancy drops by one. */
-static void popped_one(tok *t, queue_id q, size_t pos)
+static void popped_one(tok *t, odpu_queue q, size_t pos)
 {
     t->occ[q][pos]--;
 }
@@ -334,7 +318,7 @@ static odpu_status one(tok *t, const odpu_insn *raw, int layer)
 static void tok_free(tok *t)
 {
     free(t->clk);
-    for (int q = 0; q < QUEUES; q++)
+    for (int q = 0; q < ODPU_QUEUE_COUNT; q++)
         free(t->occ[q]);
     for (int r = 0; r < RESOURCES; r++)
         for (int e = 0; e < ENGINES; e++)

@@ -92,6 +92,82 @@ odpu_engine odpu_insn_engine(const odpu_insn *insn)
     return ODPU_ENGINE_FETCH;
 }
 
+const char *odpu_queue_name(odpu_queue q)
+{
+    static const char *const names[ODPU_QUEUE_COUNT] = {"load->compute", "compute->load", "compute->store",
+                                                        "store->compute"};
+    return (unsigned)q < ODPU_QUEUE_COUNT ? names[q] : "none";
+}
+
+const char *odpu_dep_flag_name(odpu_dep_flag f)
+{
+    static const char *const names[ODPU_DEP_FLAG_COUNT] = {"pop_prev", "pop_next", "push_prev", "push_next"};
+    return (unsigned)f < ODPU_DEP_FLAG_COUNT ? names[f] : "?";
+}
+
+int odpu_dep_flag_is_push(odpu_dep_flag f) { return f == ODPU_DEP_PUSH_PREV || f == ODPU_DEP_PUSH_NEXT; }
+
+odpu_queue odpu_dep_queue(odpu_engine e, odpu_dep_flag f)
+{
+    static const odpu_queue queues[ODPU_ENGINE_COUNT][ODPU_DEP_FLAG_COUNT] = {
+        [ODPU_ENGINE_LOAD] = {ODPU_QUEUE_NONE, ODPU_QUEUE_COMPUTE_TO_LOAD, ODPU_QUEUE_NONE,
+                              ODPU_QUEUE_LOAD_TO_COMPUTE},
+        [ODPU_ENGINE_COMPUTE] = {ODPU_QUEUE_LOAD_TO_COMPUTE, ODPU_QUEUE_STORE_TO_COMPUTE,
+                                 ODPU_QUEUE_COMPUTE_TO_LOAD, ODPU_QUEUE_COMPUTE_TO_STORE},
+        [ODPU_ENGINE_STORE] = {ODPU_QUEUE_COMPUTE_TO_STORE, ODPU_QUEUE_NONE, ODPU_QUEUE_STORE_TO_COMPUTE,
+                               ODPU_QUEUE_NONE},
+    };
+    return (unsigned)e < ODPU_ENGINE_COUNT && (unsigned)f < ODPU_DEP_FLAG_COUNT ? queues[e][f] : ODPU_QUEUE_NONE;
+}
+
+void odpu_queue_engines(odpu_queue q, odpu_engine *pusher, odpu_engine *popper)
+{
+    int from_compute = q == ODPU_QUEUE_COMPUTE_TO_LOAD || q == ODPU_QUEUE_COMPUTE_TO_STORE;
+    odpu_engine edge = q == ODPU_QUEUE_LOAD_TO_COMPUTE || q == ODPU_QUEUE_COMPUTE_TO_LOAD ? ODPU_ENGINE_LOAD
+                                                                                         : ODPU_ENGINE_STORE;
+    *pusher = from_compute ? ODPU_ENGINE_COMPUTE : edge;
+    *popper = from_compute ? edge : ODPU_ENGINE_COMPUTE;
+}
+
+odpu_queue odpu_queue_between(odpu_engine from, odpu_engine to)
+{
+    int adjacent = from == to + 1 || to == from + 1; /* only neighbours in pipeline order share a queue */
+    if ((unsigned)from >= ODPU_ENGINE_COUNT || (unsigned)to >= ODPU_ENGINE_COUNT || !adjacent)
+        return ODPU_QUEUE_NONE;
+    return odpu_dep_queue(from, odpu_dep_flag_toward(from, to, 1));
+}
+
+odpu_queue odpu_insn_flag_queue(const odpu_insn *insn, odpu_dep_flag f)
+{
+    return odpu_dep_flag_get(&insn->deps, f) ? odpu_dep_queue(odpu_insn_engine(insn), f) : ODPU_QUEUE_NONE;
+}
+
+odpu_dep_flag odpu_dep_flag_toward(odpu_engine self, odpu_engine other, int push)
+{
+    int next = other > self; /* engines are numbered in pipeline order */
+    if (push)
+        return next ? ODPU_DEP_PUSH_NEXT : ODPU_DEP_PUSH_PREV;
+    return next ? ODPU_DEP_POP_NEXT : ODPU_DEP_POP_PREV;
+}
+
+uint8_t *odpu_dep_flag_ptr(odpu_deps *d, odpu_dep_flag f)
+{
+    switch (f) {
+    case ODPU_DEP_POP_PREV: return &d->pop_prev;
+    case ODPU_DEP_POP_NEXT: return &d->pop_next;
+    case ODPU_DEP_PUSH_PREV: return &d->push_prev;
+    case ODPU_DEP_PUSH_NEXT:
+    case ODPU_DEP_FLAG_COUNT: break;
+    }
+    return &d->push_next;
+}
+
+uint8_t odpu_dep_flag_get(const odpu_deps *d, odpu_dep_flag f)
+{
+    odpu_deps copy = *d;
+    return *odpu_dep_flag_ptr(&copy, f);
+}
+
 static uint32_t field_mask(const field_desc *f)
 {
     return f->width == 32 ? 0xFFFFFFFFu : ((1u << f->width) - 1u);

@@ -111,6 +111,43 @@ const char *odpu_engine_name(odpu_engine engine);
 /* Which engine executes the instruction (NOP: the one it names). */
 odpu_engine odpu_insn_engine(const odpu_insn *insn);
 
+/* The dependency-token queues between neighbouring engines (docs/isa.md section 3), and the
+ * four flags: pop_prev pops the queue from the engine before, push_next pushes to the one
+ * after, and so on (load, compute, store in that order). */
+typedef enum odpu_queue {
+    ODPU_QUEUE_LOAD_TO_COMPUTE,
+    ODPU_QUEUE_COMPUTE_TO_LOAD,
+    ODPU_QUEUE_COMPUTE_TO_STORE,
+    ODPU_QUEUE_STORE_TO_COMPUTE,
+    ODPU_QUEUE_COUNT,
+    ODPU_QUEUE_NONE = -1
+} odpu_queue;
+
+typedef enum odpu_dep_flag {
+    ODPU_DEP_POP_PREV,
+    ODPU_DEP_POP_NEXT,
+    ODPU_DEP_PUSH_PREV,
+    ODPU_DEP_PUSH_NEXT,
+    ODPU_DEP_FLAG_COUNT
+} odpu_dep_flag;
+
+const char *odpu_queue_name(odpu_queue q);        /* "load->compute", ... */
+const char *odpu_dep_flag_name(odpu_dep_flag f);  /* "pop_prev", ... */
+int odpu_dep_flag_is_push(odpu_dep_flag f);
+/* The queue flag f of engine e pops or pushes; ODPU_QUEUE_NONE if e has no neighbour there. */
+odpu_queue odpu_dep_queue(odpu_engine e, odpu_dep_flag f);
+/* The engine that pushes into q and the one that pops it. */
+void odpu_queue_engines(odpu_queue q, odpu_engine *pusher, odpu_engine *popper);
+/* The queue between neighbours: `from` pushes, `to` pops; ODPU_QUEUE_NONE if not neighbours. */
+odpu_queue odpu_queue_between(odpu_engine from, odpu_engine to);
+/* The queue insn pops or pushes with flag f: ODPU_QUEUE_NONE if f is clear or names no neighbour. */
+odpu_queue odpu_insn_flag_queue(const odpu_insn *insn, odpu_dep_flag f);
+/* The flag with which engine `self` pushes to (push = 1) or pops from neighbour `other`. */
+odpu_dep_flag odpu_dep_flag_toward(odpu_engine self, odpu_engine other, int push);
+/* Flag f of d, to read or set. */
+uint8_t *odpu_dep_flag_ptr(odpu_deps *d, odpu_dep_flag f);
+uint8_t odpu_dep_flag_get(const odpu_deps *d, odpu_dep_flag f);
+
 /* One line of assembly, e.g. "CONV std 3x3 s1x1 d1x1 pad t1 b1 l1 r1 in IBUF[0x000] ... {pop_prev}". */
 void odpu_insn_disasm(const odpu_insn *insn, char *buf, size_t size);
 

@@ -37,7 +37,6 @@ enum {
     ACCESS_KINDS = 2, /* index of access lists: 0 read, 1 write */
     RESOURCE_COUNT = ODPU_RES_DDR + 1,
     QUEUE_INITIAL_CAPACITY = 8,
-    DEP_FLAGS = 4, /* pop_prev, pop_next, push_prev, push_next */
     BOX_DIMS = 3,  /* channel, pixel, row */
     LIST_INITIAL_CAPACITY = 16,
 };
@@ -574,20 +573,6 @@ static odpu_rule check_overlap(const odpu_insn *insn, const odpu_isa_limits *lim
     return ODPU_RULE_NONE;
 }
 
-enum { DIR_PREV = 0, DIR_NEXT = 1 };
-
-/* The neighbour engine in direction dir (docs/isa.md section 1), or -1 if there is none. */
-static int neighbour(odpu_engine e, int dir)
-{
-    switch (e) {
-    case ODPU_ENGINE_LOAD: return dir == DIR_NEXT ? ODPU_ENGINE_COMPUTE : -1;
-    case ODPU_ENGINE_COMPUTE: return dir == DIR_NEXT ? ODPU_ENGINE_STORE : ODPU_ENGINE_LOAD;
-    case ODPU_ENGINE_STORE: return dir == DIR_PREV ? ODPU_ENGINE_COMPUTE : -1;
-    case ODPU_ENGINE_FETCH: break;
-    }
-    return -1;
-}
-
 static odpu_rule check_dep_engine(const odpu_insn *insn, odpu_err *err)
 {
     const odpu_deps *d = &insn->deps;
@@ -599,11 +584,11 @@ static odpu_rule check_dep_engine(const odpu_insn *insn, odpu_err *err)
                           d->pop_prev, d->pop_next, d->push_prev, d->push_next);
         return ODPU_RULE_NONE;
     }
-    if (neighbour(e, DIR_PREV) < 0 && (d->pop_prev || d->push_prev))
+    if (odpu_dep_queue(e, ODPU_DEP_POP_PREV) == ODPU_QUEUE_NONE && (d->pop_prev || d->push_prev))
         return broken(err, ODPU_RULE_DEP_ENGINE,
                       "the %s engine has no prev neighbour: pop_prev %u, push_prev %u must be 0",
                       odpu_engine_name(e), d->pop_prev, d->push_prev);
-    if (neighbour(e, DIR_NEXT) < 0 && (d->pop_next || d->push_next))
+    if (odpu_dep_queue(e, ODPU_DEP_POP_NEXT) == ODPU_QUEUE_NONE && (d->pop_next || d->push_next))
         return broken(err, ODPU_RULE_DEP_ENGINE,
                       "the %s engine has no next neighbour: pop_next %u, push_next %u must be 0",
                       odpu_engine_name(e), d->pop_next, d->push_next);
@@ -691,31 +676,6 @@ odpu_rule odpu_insn_check(const odpu_insn *insn, const odpu_isa_limits *lim,
 
 /* ---- Whole-stream validation ----------------------------------------------------------- */
 
-/* Token queues (docs/isa.md section 3). */
-typedef enum queue_id {
-    Q_LOAD_TO_COMPUTE,
-    Q_COMPUTE_TO_LOAD,
-    Q_COMPUTE_TO_STORE,
-    Q_STORE_TO_COMPUTE,
-    QUEUE_COUNT
-} queue_id;
-
-static const char *queue_name(queue_id q)
-{
-    static const char *const names[QUEUE_COUNT] = {"load->compute", "compute->load", "compute->store",
-                                                   "store->compute"};
-    return names[q];
-}
-
-static queue_id queue_between(int from, int to)
-{
-    if (from == ODPU_ENGINE_LOAD)
-        return Q_LOAD_TO_COMPUTE;
-    if (from == ODPU_ENGINE_STORE)
-        return Q_STORE_TO_COMPUTE;
-    return to == ODPU_ENGINE_LOAD ? Q_COMPUTE_TO_LOAD : Q_COMPUTE_TO_STORE;
-}
-
 /* Vector clock over the three engines: t[f] = how many instructions of engine f happen
  * before (or are) this point. An instruction of f with sequence number s (1-based) happens
  * before an instruction i iff s <= VC(i)[f]. */
@@ -759,7 +719,7 @@ typedef struct validator {
     size_t *index;
     size_t engine_end[ODPU_ENGINE_COUNT]; /* 1 + index of the engine's last instruction, 0 if none */
     uint64_t extent[ODPU_BUF_COUNT];      /* words of each buffer any access reaches */
-    token_queue queue[QUEUE_COUNT];
+    token_queue queue[ODPU_QUEUE_COUNT];
     vclock clock[ODPU_ENGINE_COUNT];      /* of each engine's latest instruction */
     access_list recent[ODPU_ENGINE_COUNT][RESOURCE_COUNT][ACCESS_KINDS];
     uint64_t *written[ODPU_BUF_COUNT];    /* one bit per word: written by an earlier instruction */
@@ -896,70 +856,51 @@ static void queue_pop(token_queue *q, vclock *joined)
     q->count--;
 }
 
-typedef struct flag_use {
-    const char *name;
-    int set, dir, push;
-} flag_use;
-
-static void flags_of(const odpu_deps *d, flag_use f[DEP_FLAGS])
-{
-    f[0] = (flag_use){"pop_prev", d->pop_prev != 0, DIR_PREV, 0};
-    f[1] = (flag_use){"pop_next", d->pop_next != 0, DIR_NEXT, 0};
-    f[2] = (flag_use){"push_prev", d->push_prev != 0, DIR_PREV, 1};
-    f[3] = (flag_use){"push_next", d->push_next != 0, DIR_NEXT, 1};
-}
-
-static queue_id flag_queue(odpu_engine e, const flag_use *f)
-{
-    int other = neighbour(e, f->dir);
-    return f->push ? queue_between(e, other) : queue_between(other, e);
-}
-
 /* Pops (joining the pushers' clocks into now) and the room check for the pushes. */
-static odpu_status take_tokens(validator *v, size_t i, odpu_engine e, vclock *now)
+static odpu_status take_tokens(validator *v, size_t i, vclock *now)
 {
-    flag_use f[DEP_FLAGS];
-    flags_of(&v->insns[i].deps, f);
-    for (int k = 0; k < DEP_FLAGS; k++) {
-        if (!f[k].set || f[k].push)
+    const odpu_insn *insn = &v->insns[i];
+    for (int f = 0; f < ODPU_DEP_FLAG_COUNT; f++) {
+        odpu_queue q = odpu_insn_flag_queue(insn, (odpu_dep_flag)f);
+        if (q == ODPU_QUEUE_NONE || odpu_dep_flag_is_push((odpu_dep_flag)f))
             continue;
-        token_queue *q = &v->queue[flag_queue(e, &f[k])];
-        if (!q->count) {
-            broken(v->err, ODPU_RULE_DEP_UNDERFLOW, "%s finds the %s queue empty", f[k].name,
-                   queue_name(flag_queue(e, &f[k])));
+        if (!v->queue[q].count) {
+            broken(v->err, ODPU_RULE_DEP_UNDERFLOW, "%s finds the %s queue empty",
+                   odpu_dep_flag_name((odpu_dep_flag)f), odpu_queue_name(q));
             return fail_at(v, i, ODPU_RULE_DEP_UNDERFLOW);
         }
-        queue_pop(q, now);
+        queue_pop(&v->queue[q], now);
     }
-    for (int k = 0; k < DEP_FLAGS; k++) {
-        if (!f[k].set || !f[k].push)
+    for (int f = 0; f < ODPU_DEP_FLAG_COUNT; f++) {
+        odpu_queue q = odpu_insn_flag_queue(insn, (odpu_dep_flag)f);
+        if (q == ODPU_QUEUE_NONE || !odpu_dep_flag_is_push((odpu_dep_flag)f))
             continue;
-        queue_id qid = flag_queue(e, &f[k]);
-        if ((uint64_t)v->queue[qid].count + 1 > v->lim->dep_queue_depth) {
+        if ((uint64_t)v->queue[q].count + 1 > v->lim->dep_queue_depth) {
             broken(v->err, ODPU_RULE_DEP_OVERFLOW, "%s makes the %s queue hold %zu tokens, more than its depth %u",
-                   f[k].name, queue_name(qid), v->queue[qid].count + 1, v->lim->dep_queue_depth);
+                   odpu_dep_flag_name((odpu_dep_flag)f), odpu_queue_name(q), v->queue[q].count + 1,
+                   v->lim->dep_queue_depth);
             return fail_at(v, i, ODPU_RULE_DEP_OVERFLOW);
         }
     }
     return ODPU_OK;
 }
 
-static odpu_status give_tokens(validator *v, size_t i, odpu_engine e, const vclock *now)
+static odpu_status give_tokens(validator *v, size_t i, const vclock *now)
 {
-    flag_use f[DEP_FLAGS];
-    flags_of(&v->insns[i].deps, f);
-    for (int k = 0; k < DEP_FLAGS; k++)
-        if (f[k].set && f[k].push && !queue_push(&v->queue[flag_queue(e, &f[k])], now))
+    for (int f = 0; f < ODPU_DEP_FLAG_COUNT; f++) {
+        odpu_queue q = odpu_insn_flag_queue(&v->insns[i], (odpu_dep_flag)f);
+        if (q != ODPU_QUEUE_NONE && odpu_dep_flag_is_push((odpu_dep_flag)f) && !queue_push(&v->queue[q], now))
             return out_of_memory(v, "dependency tokens");
+    }
     return ODPU_OK;
 }
 
 static odpu_status check_leftover(validator *v, size_t i)
 {
-    for (int q = 0; q < QUEUE_COUNT; q++)
+    for (int q = 0; q < ODPU_QUEUE_COUNT; q++)
         if (v->queue[q].count) {
             broken(v->err, ODPU_RULE_DEP_LEFTOVER, "%zu token(s) left in the %s queue at END",
-                   v->queue[q].count, queue_name((queue_id)q));
+                   v->queue[q].count, odpu_queue_name((odpu_queue)q));
             return fail_at(v, i, ODPU_RULE_DEP_LEFTOVER);
         }
     return ODPU_OK;
@@ -1110,14 +1051,14 @@ static odpu_status simulate_one(validator *v, size_t i)
         return check_leftover(v, i);
     odpu_engine e = odpu_insn_engine(insn);
     vclock now = v->clock[e];
-    odpu_status st = take_tokens(v, i, e, &now);
+    odpu_status st = take_tokens(v, i, &now);
     if (st != ODPU_OK)
         return st;
     now.t[e]++;
     access_set s;
     collect_accesses(insn, v->lim, &s);
     if ((st = check_races(v, i, e, &now, &s)) != ODPU_OK || (st = check_uninit(v, i, &s)) != ODPU_OK ||
-        (st = record_accesses(v, i, e, now.t[e], &s)) != ODPU_OK || (st = give_tokens(v, i, e, &now)) != ODPU_OK)
+        (st = record_accesses(v, i, e, now.t[e], &s)) != ODPU_OK || (st = give_tokens(v, i, &now)) != ODPU_OK)
         return st;
     v->clock[e] = now;
     prune(v, i);
@@ -1143,7 +1084,7 @@ static odpu_status simulate(validator *v)
 static void validator_free(validator *v)
 {
     free(v->insns);
-    for (int q = 0; q < QUEUE_COUNT; q++)
+    for (int q = 0; q < ODPU_QUEUE_COUNT; q++)
         free(v->queue[q].v);
     for (int e = 0; e < ODPU_ENGINE_COUNT; e++)
         for (int r = 0; r < RESOURCE_COUNT; r++)

@@ -20,16 +20,6 @@
 #include "common/bytes.h"
 #include "isa/arith.h"
 
-/* The four dependency token queues of docs/isa.md section 3. */
-enum {
-    QUEUE_LOAD_TO_COMPUTE,
-    QUEUE_COMPUTE_TO_LOAD,
-    QUEUE_COMPUTE_TO_STORE,
-    QUEUE_STORE_TO_COMPUTE,
-    QUEUE_COUNT,
-    QUEUE_NONE = -1
-};
-
 enum {
     /* Elements per step of the vectorized dot product: 16 int16 = two SSE registers;
      * gcc -O2 vectorizes a loop only when its trip count is fixed like this. */
@@ -61,7 +51,7 @@ struct odpu_ref {
     odpu_isa_limits lim;
     uint8_t *buf[ODPU_BUF_COUNT];
     size_t word_bytes[ODPU_BUF_COUNT];
-    uint64_t tokens[QUEUE_COUNT];
+    uint64_t tokens[ODPU_QUEUE_COUNT];
     scratch scratch[SCRATCH_COUNT];
 };
 
@@ -731,51 +721,34 @@ static odpu_status execute(odpu_ref *ref, const odpu_insn *insn, uint8_t *ddr, u
     return odpu_fail(err, ODPU_E_INVALID, "ref: cannot execute opcode %d", (int)insn->opcode);
 }
 
-/* Which queue a flag of an engine uses (docs/isa.md sections 1 and 3). */
-typedef enum flag_kind { FLAG_POP_PREV, FLAG_POP_NEXT, FLAG_PUSH_PREV, FLAG_PUSH_NEXT, FLAG_COUNT } flag_kind;
-
-static int flag_queue(odpu_engine engine, flag_kind flag)
-{
-    static const int8_t queues[ODPU_ENGINE_COUNT][FLAG_COUNT] = {
-        [ODPU_ENGINE_LOAD] = {QUEUE_NONE, QUEUE_COMPUTE_TO_LOAD, QUEUE_NONE, QUEUE_LOAD_TO_COMPUTE},
-        [ODPU_ENGINE_COMPUTE] = {QUEUE_LOAD_TO_COMPUTE, QUEUE_STORE_TO_COMPUTE, QUEUE_COMPUTE_TO_LOAD,
-                                 QUEUE_COMPUTE_TO_STORE},
-        [ODPU_ENGINE_STORE] = {QUEUE_COMPUTE_TO_STORE, QUEUE_NONE, QUEUE_STORE_TO_COMPUTE, QUEUE_NONE},
-    };
-    return (unsigned)engine < ODPU_ENGINE_COUNT ? queues[engine][flag] : QUEUE_NONE;
-}
-
 /* Pops both flagged queues, or none if either is empty (the engine would wait forever:
  * in stream order no later instruction can run before this one). Returns 0 on underflow. */
 static int pop_tokens(odpu_ref *ref, const odpu_insn *insn, const char **empty)
 {
-    odpu_engine engine = odpu_insn_engine(insn);
-    int qp = insn->deps.pop_prev ? flag_queue(engine, FLAG_POP_PREV) : QUEUE_NONE;
-    int qn = insn->deps.pop_next ? flag_queue(engine, FLAG_POP_NEXT) : QUEUE_NONE;
-    if (qp != QUEUE_NONE && ref->tokens[qp] == 0) {
-        *empty = "pop_prev";
-        return 0;
-    }
-    if (qn != QUEUE_NONE && ref->tokens[qn] == 0) {
-        *empty = "pop_next";
-        return 0;
-    }
-    if (qp != QUEUE_NONE)
-        ref->tokens[qp]--;
-    if (qn != QUEUE_NONE)
-        ref->tokens[qn]--;
+    static const odpu_dep_flag pops[] = {ODPU_DEP_POP_PREV, ODPU_DEP_POP_NEXT};
+    for (int pass = 0; pass < 2; pass++) /* check both, then take both */
+        for (size_t k = 0; k < sizeof pops / sizeof pops[0]; k++) {
+            odpu_queue q = odpu_insn_flag_queue(insn, pops[k]);
+            if (q == ODPU_QUEUE_NONE)
+                continue;
+            if (!pass && ref->tokens[q] == 0) {
+                *empty = odpu_dep_flag_name(pops[k]);
+                return 0;
+            }
+            if (pass)
+                ref->tokens[q]--;
+        }
     return 1;
 }
 
 static void push_tokens(odpu_ref *ref, const odpu_insn *insn)
 {
-    odpu_engine engine = odpu_insn_engine(insn);
-    int qp = insn->deps.push_prev ? flag_queue(engine, FLAG_PUSH_PREV) : QUEUE_NONE;
-    int qn = insn->deps.push_next ? flag_queue(engine, FLAG_PUSH_NEXT) : QUEUE_NONE;
-    if (qp != QUEUE_NONE)
-        ref->tokens[qp]++;
-    if (qn != QUEUE_NONE)
-        ref->tokens[qn]++;
+    static const odpu_dep_flag pushes[] = {ODPU_DEP_PUSH_PREV, ODPU_DEP_PUSH_NEXT};
+    for (size_t k = 0; k < sizeof pushes / sizeof pushes[0]; k++) {
+        odpu_queue q = odpu_insn_flag_queue(insn, pushes[k]);
+        if (q != ODPU_QUEUE_NONE)
+            ref->tokens[q]++;
+    }
 }
 
 /* Whether the low four bits of word 0 name an instruction class. */

@@ -121,6 +121,36 @@ static void assert_same(const odpu_insn *a, const odpu_insn *b, const class_info
                       (long long)get_value(b, &c->fields[k]));
 }
 
+/* Every queue links two neighbours: the pusher's push flag toward the popper and the popper's
+ * pop flag toward the pusher both name it; flags toward a missing neighbour name none. */
+START_TEST(dependency_queues)
+{
+    int seen[ODPU_QUEUE_COUNT] = {0};
+    for (int q = 0; q < ODPU_QUEUE_COUNT; q++) {
+        odpu_engine pusher, popper;
+        odpu_queue_engines((odpu_queue)q, &pusher, &popper);
+        ck_assert_int_eq(odpu_queue_between(pusher, popper), q);
+        ck_assert_int_eq(odpu_dep_queue(pusher, odpu_dep_flag_toward(pusher, popper, 1)), q);
+        ck_assert_int_eq(odpu_dep_queue(popper, odpu_dep_flag_toward(popper, pusher, 0)), q);
+        ck_assert_int_eq(pusher == ODPU_ENGINE_COMPUTE || popper == ODPU_ENGINE_COMPUTE, 1);
+        seen[q]++;
+    }
+    for (int q = 0; q < ODPU_QUEUE_COUNT; q++)
+        ck_assert_int_eq(seen[q], 1);
+    ck_assert_int_eq(odpu_queue_between(ODPU_ENGINE_LOAD, ODPU_ENGINE_STORE), ODPU_QUEUE_NONE);
+    ck_assert_int_eq(odpu_dep_queue(ODPU_ENGINE_LOAD, ODPU_DEP_POP_PREV), ODPU_QUEUE_NONE);
+    ck_assert_int_eq(odpu_dep_queue(ODPU_ENGINE_STORE, ODPU_DEP_PUSH_NEXT), ODPU_QUEUE_NONE);
+    ck_assert_str_eq(odpu_queue_name(ODPU_QUEUE_STORE_TO_COMPUTE), "store->compute");
+    odpu_insn nop = {.opcode = ODPU_OP_NOP, .deps = {.pop_next = 1}};
+    nop.u.nop.engine = ODPU_ENGINE_COMPUTE;
+    ck_assert_int_eq(odpu_insn_flag_queue(&nop, ODPU_DEP_POP_NEXT), ODPU_QUEUE_STORE_TO_COMPUTE);
+    ck_assert_int_eq(odpu_insn_flag_queue(&nop, ODPU_DEP_POP_PREV), ODPU_QUEUE_NONE);
+    *odpu_dep_flag_ptr(&nop.deps, ODPU_DEP_PUSH_PREV) = 1;
+    ck_assert_uint_eq(nop.deps.push_prev, 1);
+    ck_assert_uint_eq(odpu_dep_flag_get(&nop.deps, ODPU_DEP_PUSH_PREV), 1);
+}
+END_TEST
+
 START_TEST(round_trip_every_class)
 {
     test_rng r;
@@ -396,6 +426,7 @@ static Suite *isa_suite(void)
     Suite *s = suite_create("isa");
     TCase *tc = tcase_create("encoding");
     tcase_add_test(tc, round_trip_every_class);
+    tcase_add_test(tc, dependency_queues);
     tcase_add_test(tc, round_trip_extremes);
     tcase_add_test(tc, encode_rejects_out_of_range);
     tcase_add_test(tc, decode_rejects_illegal_opcodes);
