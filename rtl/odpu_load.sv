@@ -56,6 +56,12 @@ module odpu_load (
   localparam int PbufGroups = PbufWordBytes / BeatBytes;
   localparam int GrpBits    = $clog2(WbufGroups > PbufGroups ? WbufGroups : PbufGroups) + 1;
   localparam int BufAddrBits = LoadBufAddrWidth;
+  // Staging window of overlapping LOADs (odpu_load_stage): 64 activation words (at least
+  // 64 beats). A pixel needs c + BeatBytes - 1 bytes of it, so every c the compiler's
+  // first-layer folding emits fits (90 bytes on b4096, a few hundred at most); a larger c
+  // takes the pixel-run path.
+  localparam int StageBytes  = 64 * PieceBytes;
+  localparam int TagBits     = BufAddrBits + 1;
 
   // ---- Instruction fields (insn_i is held from start_i to done_o) ----------------------
   logic [LoadBufWidth-1:0]         f_buf;
@@ -95,18 +101,26 @@ module odpu_load (
 
   // ---- Request walker: the DDR runs of the box, cut into bursts --------------------------
   // A run is a contiguous byte range: the whole linear LOAD; a row of w pixels when
-  // pixel_stride == c (one stream of w*c bytes); otherwise one pixel of c bytes. Runs are
-  // requested in pixel order, which is the order the buffer words are written in.
-  logic [63:0] run_bytes;
-  logic        pixel_mode, desc_full, rq_fire;
+  // pixel_stride == c (one stream of w*c bytes); a row's span (w-1)*pixel_stride + c when
+  // pixels overlap or leave gaps shorter than a beat and a pixel fits the staging window
+  // (span mode: each DDR byte is fetched once per row, the pixels are cut out on chip);
+  // otherwise one pixel of c bytes. Runs are requested in pixel order, which is the order
+  // the buffer words are written in.
+  logic [63:0] run_bytes, span_bytes;
+  logic        pixel_mode, span_mode, desc_full, rq_fire;
   logic [BeatShift-1:0] desc_skip;
   logic [BeatShift:0]   desc_hi;
 
-  assign pixel_mode = !f_linear && (f_ps != 64'(f_c));
+  assign span_mode  = !f_linear && (f_ps != 64'(f_c)) && (f_ps < 64'(f_c) + 64'(BeatBytes)) &&
+                      (64'(f_c) + 64'(BeatBytes) <= 64'(StageBytes));
+  assign pixel_mode = !f_linear && (f_ps != 64'(f_c)) && !span_mode;
+  assign span_bytes = (64'(f_w) - 64'd1) * f_ps + 64'(f_c);
   always_comb begin
     if (f_linear) begin
       run_bytes = (32'(f_buf) == BufWbuf) ? (64'(f_len) << $clog2(WbufWordBytes))
                                           : (64'(f_len) << $clog2(PbufWordBytes));
+    end else if (span_mode) begin
+      run_bytes = span_bytes;
     end else if (!pixel_mode) begin
       run_bytes = 64'(f_w) * 64'(f_c);
     end else begin
@@ -154,6 +168,9 @@ module odpu_load (
 
   // ---- Aligner: beats in, pieces (one buffer write each) out -----------------------------
   logic                   al_in_ready, al_avail, al_empty, pw_take;
+  logic                   st_in_ready, st_here, st_avail, st_valid;
+  logic [PieceBytes*8-1:0] st_data;
+  logic [TagBits-1:0]     st_tag;
   logic [NBits-1:0]       pw_n;
   logic [PieceBytes*8-1:0] al_data;
   logic                   pw_active_q;
@@ -166,17 +183,17 @@ module odpu_load (
     end
   end
 
-  assign l_rd_ready_o = al_in_ready && (desc_count != '0);
+  assign l_rd_ready_o = (span_mode ? st_in_ready : al_in_ready) && (desc_count != '0);
   assign beat_fire  = l_rd_valid_i && l_rd_ready_o;
 
   odpu_byte_align #(.BeatBytes(BeatBytes), .PieceBytes(PieceBytes)) u_align (
     .clk_i, .rst_ni, .clear_i,
-    .in_valid_i  (l_rd_valid_i && (desc_count != '0)),
+    .in_valid_i  (l_rd_valid_i && (desc_count != '0) && !span_mode),
     .in_ready_o  (al_in_ready),
     .in_data_i   (l_rd_data_i),
     .in_lo_i     (in_first_q ? desc_head[DescBits-1 -: BeatShift] : '0),
     .in_hi_i     (l_rd_last_i ? desc_head[BeatShift:0] : (BeatShift+1)'(BeatBytes)),
-    .out_req_i   (pw_active_q),
+    .out_req_i   (pw_active_q && !span_mode),
     .out_n_i     (pw_n),
     .out_avail_o (al_avail),
     .out_take_i  (pw_take),
@@ -199,7 +216,7 @@ module odpu_load (
   assign groups = (32'(f_buf) == BufWbuf) ? GrpBits'(WbufGroups) : GrpBits'(PbufGroups);
   assign pw_n   = f_linear ? NBits'(BeatBytes)
                            : ((pw_rem_q > LoadCWidth'(Rows)) ? NBits'(Rows) : NBits'(pw_rem_q));
-  assign pw_take = al_avail && out_free;
+  assign pw_take = span_mode ? st_avail : (al_avail && out_free);
   assign pw_last = f_linear ? (pw_words_left_q == LoadLenWidth'(1) && pw_grp_q == groups - 1'b1)
                             : (pw_rem_q <= LoadCWidth'(Rows) && pw_pix_q == hw_q - 1'b1);
 
@@ -254,6 +271,33 @@ module odpu_load (
 
   assign piece_addr = f_linear ? pw_word_q
                                : BufAddrBits'(32'(f_addr) + pw_kofs_q + 32'(pw_pix_q));
+
+  // ---- Staging window of span mode: pieces come out of it a cycle after their take, with
+  // their word address and last flag as the tag ---------------------------------------------
+  odpu_load_stage #(.BeatBytes(BeatBytes), .PieceBytes(PieceBytes), .StageBytes(StageBytes),
+                    .TagBits(TagBits)) u_stage (
+    .clk_i, .rst_ni, .clear_i,
+    .start_i       (start_i && span_mode),
+    .base_i        (f_ddr),
+    .pix_stride_i  (f_ps),
+    .row_stride_i  (f_rs),
+    .span_i        (span_bytes),
+    .w_i           (f_w),
+    .in_valid_i    (l_rd_valid_i && (desc_count != '0) && span_mode),
+    .in_ready_o    (st_in_ready),
+    .in_data_i     (l_rd_data_i),
+    .req_i         (pw_active_q && span_mode),
+    .req_n_i       (pw_n),
+    .req_pix_end_i (pw_rem_q <= LoadCWidth'(Rows)),
+    .req_tag_i     ({piece_addr, pw_last}),
+    .req_here_o    (st_here),
+    .req_avail_o   (st_avail),
+    .req_take_i    (pw_take),
+    .out_valid_o   (st_valid),
+    .out_ready_i   (out_free),
+    .out_data_o    (st_data),
+    .out_tag_o     (st_tag)
+  );
   always_comb begin
     case (32'(f_buf))
       BufIbuf: out_ready = ld_ibuf_wr_ready_i;
@@ -272,6 +316,14 @@ module odpu_load (
       out_addr_q  <= '0;
       out_data_q  <= '0;
       out_grp_q   <= '0;
+    end else if (out_free && span_mode) begin
+      out_valid_q <= st_valid;
+      if (st_valid) begin
+        out_last_q <= st_tag[0];
+        out_addr_q <= st_tag[TagBits-1:1];
+        out_data_q <= st_data;
+        out_grp_q  <= '0;
+      end
     end else if (out_free) begin
       out_valid_q <= pw_take;
       if (pw_take) begin
@@ -307,7 +359,7 @@ module odpu_load (
   end
 
   // Waiting for DDR: a piece is wanted and its bytes have not all arrived.
-  assign stall_ddr_o = busy_q && pw_active_q && !al_avail;
+  assign stall_ddr_o = busy_q && pw_active_q && !(span_mode ? st_here : al_avail);
 
   logic unused_load;
   assign unused_load = ^{al_empty, walk_active, insn_i, out_addr_q};  // field bits of other forms

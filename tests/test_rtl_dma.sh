@@ -8,7 +8,7 @@
 archs=${ODPU_RTL_ARCHS:-tiny b4096}
 DMA_RTL="rtl/odpu_axi_master.sv rtl/odpu_axi_rd_buf.sv rtl/odpu_load.sv rtl/odpu_store.sv
   rtl/odpu_bufs.sv rtl/odpu_buf_port.sv rtl/odpu_buf_ram.sv rtl/odpu_rr_arb.sv
-  rtl/odpu_count_fifo.sv rtl/odpu_dma_walker.sv rtl/odpu_byte_align.sv"
+  rtl/odpu_count_fifo.sv rtl/odpu_dma_walker.sv rtl/odpu_byte_align.sv rtl/odpu_load_stage.sv"
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }
