@@ -110,7 +110,7 @@ module odpu_load_stage #(
   assign rd_beat = pos_q[PosBits-1:BeatShift];
   assign rd_rot  = rd_beat[BankBits-1:0];
 
-  logic [BeatBytes*8-1:0] bank_rdata [NBanks];
+  logic [WinBytes*8-1:0] bank_rdata;   // bank j at bits j*BeatBytes*8
   for (genvar j = 0; j < NBanks; j++) begin : g_bank
     // Beat s is row s / NBanks of bank s mod NBanks. A read from beat b on takes, in bank
     // j, beat b + ((j - b) mod NBanks): the first beat at or after b that lives there.
@@ -131,7 +131,7 @@ module odpu_load_stage #(
         rdata_q <= mem[rd_row];
       end
     end
-    assign bank_rdata[j] = rdata_q;
+    assign bank_rdata[j*BeatBytes*8 +: BeatBytes*8] = rdata_q;
     logic unused_bank;
     assign unused_bank = ^{rd_bank_beat[BPosBits-1:BankBits+RowBits], rd_bank_beat[BankBits-1:0]};
   end
@@ -154,14 +154,10 @@ module odpu_load_stage #(
     end
   end
 
-  // The NBanks beats from the read beat on, in stream order, then the piece's bytes.
-  logic [WinBytes*8-1:0] win, win_sh;
-  always_comb begin
-    for (int t = 0; t < NBanks; t++) begin
-      win[t*BeatBytes*8 +: BeatBytes*8] = bank_rdata[BankBits'(t) + b_rot_q];
-    end
-  end
-  assign win_sh = win >> {b_sh_q, 3'b000};
+  // The NBanks beats from the read beat on, in stream order, are the banks rotated down by
+  // the read beat's bank; the piece starts b_sh_q bytes into the first of them.
+  logic [2*WinBytes*8-1:0] win_sh;
+  assign win_sh = {bank_rdata, bank_rdata} >> {b_rot_q, b_sh_q, 3'b000};
   always_comb begin
     for (int i = 0; i < PieceBytes; i++) begin
       out_data_o[i*8 +: 8] = (NBits'(i) < b_n_q) ? win_sh[i*8 +: 8] : 8'h00;

@@ -27,11 +27,13 @@ done
 
 # Random steps per arch: a few seconds each (wider words make every cycle dearer).
 steps_for() { case $1 in tiny) echo 300 ;; b512|b1024) echo 100 ;; *) echo 40 ;; esac; }
+# Random overlapping LOADs per arch (each followed by a readback of the whole buffer).
+overlap_for() { case $1 in tiny) echo 150 ;; b512|b1024) echo 60 ;; *) echo 30 ;; esac; }
 
 for a in $archs; do
   # shellcheck disable=SC2086
   build_tb tb_dma "$a" tests/rtl/tb_dma.sv $DMA_RTL
-  out=$("$RTL_OUT/tb_dma_$a/tb" +steps="$(steps_for "$a")" +seed=1 2>&1)
+  out=$("$RTL_OUT/tb_dma_$a/tb" +steps="$(steps_for "$a")" +overlap="$(overlap_for "$a")" +seed=1 2>&1)
   status=$?
   if [ $status -eq 0 ] && grep -q "tb_dma PASS" <<<"$out"; then
     echo "ok $a: $(grep 'tb_dma PASS' <<<"$out")"

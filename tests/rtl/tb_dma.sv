@@ -233,6 +233,7 @@ module tb_dma;
   int rvalid_pct = 85;                // R beat offered in a cycle
   longint poison_lo = -1, poison_hi = -1;  // window offsets answered with SLVERR
   int ar_count[2], aw_count;
+  longint ld_beats = 0;               // R beats delivered to the load client (ID 1)
 
   // Read bursts per ID, in order.
   typedef struct { longint addr; int len; int due; } burst_t;
@@ -284,6 +285,7 @@ module tb_dma;
       // R: a beat was taken; then present the next one (bursts of the two IDs may
       // alternate; beats of one ID stay in order).
       if (rvalid_q && rready) begin
+        if (r_cur_id == 1) ld_beats++;
         r_beat++;
         if (r_beat > rq[r_cur_id][0].len) begin
           void'(rq[r_cur_id].pop_front());
@@ -789,6 +791,28 @@ module tb_dma;
   endtask
 
   localparam int TileBound = R < BeatBytes ? R : BeatBytes;
+
+  // An overlapping LOAD alone: its bound is the larger of one buffer word per cycle and one
+  // DDR beat per cycle over the beats of its row spans.
+  task automatic perf_overlap(string what, box_t b, int min_pct);
+    box_t none;
+    int t0, cycles, pct;
+    longint words = longint'((b.c + R - 1) / R) * b.h * b.w, beats = span_beats(b);
+    longint bound = words > beats ? words : beats;
+    none = zero_box();
+    t0 = int'(cyc);
+    run(1, b, 0, none);
+    cycles = int'(cyc) - t0;
+    pct = int'(bound * 100 / cycles);
+    $display("throughput LOAD overlapping %s (c %0d, pixel_stride %0d): %0d cycles for %0d words and %0d span beats, %0d%% of the bound",
+             what, b.c, b.ps, cycles, words, beats, pct);
+    if (pct < min_pct) begin
+      $display("ERROR: overlapping LOAD %s reaches %0d%% of its bound, expected >= %0d%%", what,
+               pct, min_pct);
+      errors++;
+    end
+    check_buf(int'(b.buf_id));
+  endtask
   task automatic report_perf(string op, string what, longint bytes, int cycles, int bound,
                              int min_pct);
     int pct = int'(bytes * 100 / (longint'(cycles) * bound));
@@ -801,14 +825,102 @@ module tb_dma;
     end
   endtask
 
+  // ---- Overlapping LOADs -------------------------------------------------------------------
+  // odpu_load's staging window (docs/rtl.md, odpu_load): a box whose pixels overlap or leave
+  // gaps shorter than a beat, with c + BeatBytes within the window, is fetched one row span
+  // per row; a larger c falls back to a run per pixel.
+  localparam int StageBytes = 64 * (R > BeatBytes ? R : BeatBytes);
+
+  // Beats of the box's row spans: row y's span (w-1)*ps + c from its DDR address, whole beats.
+  function automatic longint span_beats(box_t b);
+    longint span = longint'(b.w - 1) * b.ps + b.c, n = 0;
+    for (int y = 0; y < b.h; y++) begin
+      longint a = b.ddr + longint'(y) * b.rs;
+      n += (a + span + BeatL - 1) / BeatL - a / BeatL;
+    end
+    return n;
+  endfunction
+
+  // Random overlapping boxes: c from a few lanes to several blocks (a few beyond the window),
+  // pixel_stride from 0 to c + BeatBytes - 1, up to 60 pixels a row, odd DDR addresses, rows
+  // that cross 4 KiB pages (spans and strides up to several KiB); every IBUF/OBUF word is
+  // checked after each, and a box in span mode must read exactly the beats of its row spans
+  // (each DDR byte once per row), a fallback box at most a run of beats per pixel.
+  task automatic overlap_loads(int n);
+    box_t none;
+    none = zero_box();
+    for (int i = 0; i < n; i++) begin
+      box_t b;
+      int blocks, depth;
+      longint beats0, got, want, hi;
+      bit span;
+      b = zero_box();
+      b.buf_id = $urandom_range(1);
+      depth = b.buf_id == BufIbuf ? IbufDepth : CpLo;
+      do begin
+        case ($urandom_range(4))
+          0: b.c = rnd(1, R);
+          1, 2: b.c = rnd(R + 1, 4 * R + 7);
+          3: b.c = rnd(1, StageBytes - BeatBytes);
+          default: b.c = rnd(StageBytes - BeatBytes - 2, StageBytes + 40);  // at the limit
+        endcase
+        b.w = $urandom_range(3) == 0 ? rnd(1, 4) : rnd(5, 60);
+        b.h = rnd(1, 5);
+        blocks = (b.c + R - 1) / R;
+      end while (blocks * b.h * b.w > depth);
+      case ($urandom_range(5))
+        0: b.ps = 0;
+        1: b.ps = rnd(b.c + 1, b.c + BeatBytes - 1);                  // gaps under a beat
+        2: b.ps = b.c > 1 ? b.c - 1 : 0;
+        default: b.ps = rnd(0, b.c > 1 ? b.c - 1 : 0);                // overlapping
+      endcase
+      case ($urandom_range(3))
+        0: b.rs = longint'(b.w - 1) * b.ps + b.c + rnd(0, 3 * BeatBytes);
+        1: b.rs = rnd(0, 2 * b.c);                                     // overlapping rows
+        default: b.rs = rnd(4096 - 40, 4096 + 3 * BeatBytes);          // page-crossing rows
+      endcase
+      b.addr = rnd(0, depth - blocks * b.h * b.w);
+      hi = FetchLo - footprint_end(b);
+      if (hi <= 0) continue;
+      // Mostly next to a 4 KiB boundary, always odd-aligned somewhere in the beat.
+      b.ddr = $urandom_range(1) ? rnd(0, hi) : (4096 * rnd(1, hi / 4096 > 1 ? hi / 4096 : 1) -
+                                                rnd(1, 2 * BeatBytes));
+      if (b.ddr < 0 || b.ddr > hi) b.ddr = rnd(0, hi);
+      span = b.ps != b.c && b.ps < b.c + BeatBytes && b.c + BeatBytes <= StageBytes;
+      beats0 = ld_beats;
+      run(1, b, 0, none);
+      check_buf(int'(b.buf_id));
+      got = ld_beats - beats0;
+      if (span) begin
+        want = span_beats(b);
+        n_span++;
+        if (got != want) begin
+          $display("ERROR: overlapping LOAD (h %0d w %0d c %0d ps %0d rs %0d ddr %0d) read %0d beats, its row spans are %0d",
+                   b.h, b.w, b.c, b.ps, b.rs, b.ddr, got, want);
+          errors++;
+        end
+      end else begin
+        want = longint'(b.h) * b.w * ((b.c + BeatBytes - 1) / BeatBytes + 1);
+        if (b.ps != b.c) n_fallback++;
+        if (got > want) begin
+          $display("ERROR: LOAD (h %0d w %0d c %0d ps %0d) read %0d beats, more than %0d",
+                   b.h, b.w, b.c, b.ps, got, want);
+          errors++;
+        end
+      end
+    end
+  endtask
+
   // ---- The test ------------------------------------------------------------------------------
-  int n_steps = 200, n_load = 0, n_save = 0, n_linear = 0, n_pairs = 0;
+  int n_steps = 200, n_load = 0, n_save = 0, n_linear = 0, n_pairs = 0, n_overlap = 60;
+  int n_span = 0, n_fallback = 0;
   int seed = 1;
 
   initial begin
     box_t lb, sb;
     if ($value$plusargs("steps=%d", n_steps)) ;
     if ($value$plusargs("seed=%d", seed)) ;
+    if ($value$plusargs("overlap=%d", n_overlap)) ;
     void'($urandom(seed));
     for (int i = 0; i < DdrBytes; i++) begin mem[i] = 8'($urandom); exp_mem[i] = mem[i]; end
     clear = 0; ld_start = 0; st_start = 0; ld_insn = '0; st_insn = '0;
@@ -952,6 +1064,9 @@ module tb_dma;
       poison_lo = -1; poison_hi = -1;
     end
 
+    // ---- Overlapping LOADs: each row's span fetched once --------------------------------
+    overlap_loads(n_overlap);
+
     // ---- Throughput: fixed DDR latency, every channel always ready --------------------
     begin
       box_t none;
@@ -965,6 +1080,10 @@ module tb_dma;
       // Concat part: every pixel its own run.
       lb.ps = lb.c + 8; lb.rs = lb.ps * lb.w;
       perf_load("pixel runs", lb, 25);
+      // The folded first layer's shape: 3 blocks less 6 lanes a pixel, 3 pixels per pixel_stride.
+      lb.c = 3 * R - 6; lb.ps = lb.c / 3; lb.w = 64; lb.h = 8; lb.ddr = 7;
+      lb.rs = (lb.w - 1) * lb.ps + lb.c + 5;
+      perf_overlap("folded", lb, 75);
       // Linear WBUF.
       lb = zero_box();
       lb.buf_id = BufWbuf; lb.ddr = 5; lb.len = 65536 / WbufWordBytes > WbufDepth ? WbufDepth
@@ -979,9 +1098,9 @@ module tb_dma;
       check_ddr("throughput saves");
     end
 
-    $display("tb_dma %s: %0d loads (%0d linear), %0d saves, %0d together, %0d fetch bursts, %0d cp writes, %0d contended port cycles, %0d errors",
-             errors == 0 ? "PASS" : "FAIL", n_load, n_linear, n_save, n_pairs, fetch_bursts,
-             cp_ops, contended, errors);
+    $display("tb_dma %s: %0d loads (%0d linear), %0d saves, %0d together, %0d overlapping loads (%0d span, %0d pixel runs), %0d fetch bursts, %0d cp writes, %0d contended port cycles, %0d errors",
+             errors == 0 ? "PASS" : "FAIL", n_load, n_linear, n_save, n_pairs, n_overlap, n_span,
+             n_fallback, fetch_bursts, cp_ops, contended, errors);
     if (errors != 0) $fatal(1, "tb_dma: %0d errors", errors);
     $finish;
   end
