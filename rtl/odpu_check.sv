@@ -139,6 +139,8 @@ module odpu_check (
   logic [ConvPadRightWidth-1:0]  cv_pr;
   logic signed [ConvActMinWidth-1:0] cv_act_min;
   logic signed [ConvActMaxWidth-1:0] cv_act_max;
+  logic [ConvPoolHWidth-1:0]     cv_ph_m1;
+  logic [ConvPoolWWidth-1:0]     cv_pw_m1;
   assign cv_mode     = insn_q[ConvModeLsb +: ConvModeWidth];
   assign cv_acc_init = insn_q[ConvAccInitLsb];
   assign cv_acc_out  = insn_q[ConvAccOutLsb];
@@ -166,6 +168,8 @@ module odpu_check (
   assign cv_pr       = insn_q[ConvPadRightLsb +: ConvPadRightWidth];
   assign cv_act_min  = insn_q[ConvActMinLsb +: ConvActMinWidth];
   assign cv_act_max  = insn_q[ConvActMaxLsb +: ConvActMaxWidth];
+  assign cv_ph_m1    = insn_q[ConvPoolHLsb +: ConvPoolHWidth];
+  assign cv_pw_m1    = insn_q[ConvPoolWLsb +: ConvPoolWWidth];
 
   // POOL (kernel and stride fields are encoded value - 1)
   logic [PoolModeWidth-1:0]      pl_mode;
@@ -310,6 +314,8 @@ module odpu_check (
         used[ConvPadRightLsb +: ConvPadRightWidth]   = '1;
         used[ConvActMinLsb +: ConvActMinWidth]       = '1;
         used[ConvActMaxLsb +: ConvActMaxWidth]       = '1;
+        used[ConvPoolHLsb +: ConvPoolHWidth]         = '1;
+        used[ConvPoolWLsb +: ConvPoolWWidth]         = '1;
       end
       OpPool: begin
         used[PoolModeLsb +: PoolModeWidth]           = '1;
@@ -464,6 +470,35 @@ module odpu_check (
     pool_axis_bad = (need > have) || (WinBits'(pad_lo) >= k) || (WinBits'(pad_hi) >= k) ||
            (span >= WinBits'(in_sz) + WinBits'(pad_lo));
   endfunction
+
+  // ---- Rule pool (CONV with fused max pooling) ------------------------------------------
+  // A pooled CONV (pool_h x pool_w > 1 x 1) needs acc_out and an output tile that the window
+  // divides on both axes. The pool sizes are 1..4, so out / pool is a shift or, for 3, a
+  // multiplication by ceil(2^11 / 3) = 683: floor(x * 683 / 2^11) = floor(x / 3) for every
+  // x < 2^11 (the error x / 6144 stays below 1/3), which covers the 10-bit sizes.
+  localparam int PoolDivBits = 10 + 10;   // a 10-bit size times the 10-bit constant
+  localparam int PoolDiv3Mult = 683;
+  localparam int PoolDiv3Shift = 11;
+  function automatic logic [9:0] pool_div(logic [9:0] x, logic [1:0] p_m1);
+    logic [PoolDivBits-1:0] prod;
+    prod = PoolDivBits'(x) * PoolDivBits'(PoolDiv3Mult);
+    unique case (p_m1)
+      2'd0: pool_div = x;
+      2'd1: pool_div = x >> 1;
+      2'd2: pool_div = 10'(prod >> PoolDiv3Shift);
+      default: pool_div = x >> 2;
+    endcase
+  endfunction
+
+  logic       cv_pooled, bad_pool;
+  logic [9:0] cv_pool_oh, cv_pool_ow;   // pooled output tile: out_h / pool_h x out_w / pool_w
+  assign cv_pooled  = (cv_ph_m1 != '0) || (cv_pw_m1 != '0);
+  assign cv_pool_oh = pool_div(10'(cv_out_h), 2'(cv_ph_m1));
+  assign cv_pool_ow = pool_div(10'(cv_out_w), 2'(cv_pw_m1));
+  assign bad_pool = cv_pooled &&
+                    (!cv_acc_out ||
+                     (12'(cv_pool_oh) * (12'(cv_ph_m1) + 12'd1) != 12'(cv_out_h)) ||
+                     (12'(cv_pool_ow) * (12'(cv_pw_m1) + 12'd1) != 12'(cv_out_w)));
 
   logic bad_window;
   always_comb begin
@@ -633,10 +668,10 @@ module odpu_check (
             s_f1 = ceil_cols(F1Bits'(cv_out_c)); s_f2 = F2Bits'(cv_out_h);
             s_f3 = F3Bits'(cv_out_w);
           end
-          default: begin  // output tile
+          default: begin  // output tile (pooled: out_h / pool_h x out_w / pool_w)
             s_en = cv_acc_out; s_buf = BufIdBits'(BufObuf); s_lo = CntBits'(cv_obuf);
-            s_f1 = ceil_rows(F1Bits'(cv_out_c)); s_f2 = F2Bits'(cv_out_h);
-            s_f3 = F3Bits'(cv_out_w);
+            s_f1 = ceil_rows(F1Bits'(cv_out_c)); s_f2 = F2Bits'(cv_pool_oh);
+            s_f3 = F3Bits'(cv_pool_ow);
           end
         endcase
       end
@@ -695,7 +730,7 @@ module odpu_check (
   // ---- Verdict ---------------------------------------------------------------------------
   logic bad_illegal;
   assign bad_illegal = bad_opcode || bad_reserved || bad_field || (is_conv && bad_groups) ||
-                       bad_window || bad_overlap || bad_dep;
+                       (is_conv && bad_pool) || bad_window || bad_overlap || bad_dep;
   assign out_err_o = bad_illegal ? 32'(HwIllegalInsn) :
                      buf_bad_q   ? 32'(HwBufBounds) :
                      bad_ddr     ? 32'(HwDdrBounds) : 32'(HwOk);

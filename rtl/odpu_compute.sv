@@ -57,6 +57,8 @@ module odpu_compute (
 );
   localparam int IAddr = $clog2(IbufDepth);
   localparam int OAddr = $clog2(ObufDepth);
+  localparam int OutWords = Cols / Rows;   // OBUF words per accumulator word
+  localparam int WordIdxBits = OutWords > 1 ? $clog2(OutWords) : 1;
 
   typedef enum logic [1:0] {UnitNone, UnitConv, UnitPool, UnitElew} unit_e;
 
@@ -99,10 +101,12 @@ module odpu_compute (
   logic [Rows*32-1:0] cv_out_x, cv_out_m1, cv_out_m2;
   logic [Rows*6-1:0]  cv_out_s2;
   logic [Rows-1:0]    cv_out_apply1, cv_out_mask;
+  logic [WordIdxBits-1:0] cv_out_word;
+  logic               cv_out_first_h, cv_out_last_h, cv_out_first_v;
   logic             cv_idle;
   logic             out_ready, out_idle;
 
-  odpu_conv_unit u_conv (
+  odpu_conv_unit #(.WordIdxBits(WordIdxBits)) u_conv (
     .clk_i, .rst_ni, .clear_i,
     .start_i          (conv_start),
     .insn_i,
@@ -141,6 +145,10 @@ module odpu_compute (
     .out_s2_o         (cv_out_s2),
     .out_addr_o       (cv_out_addr),
     .out_mask_o       (cv_out_mask),
+    .out_word_o       (cv_out_word),
+    .out_first_h_o    (cv_out_first_h),
+    .out_last_h_o     (cv_out_last_h),
+    .out_first_v_o    (cv_out_first_v),
     .out_idle_i       (out_idle)
   );
   assign cp_abuf_wr_strb_o = '1;
@@ -201,6 +209,9 @@ module odpu_compute (
   );
 
   // ---- Shared read ports: only the active unit drives them (the others hold valid 0).
+  // CONV reads OBUF only for fused pooling, through the output stage's merge.
+  logic             out_rd_valid;
+  logic [OAddr-1:0] out_rd_addr;
   always_comb begin
     cp_ibuf_rd_valid_o = 1'b0;
     cp_ibuf_rd_addr_o = '0;
@@ -210,6 +221,8 @@ module odpu_compute (
       UnitConv: begin
         cp_ibuf_rd_valid_o = cv_ibuf_valid;
         cp_ibuf_rd_addr_o = cv_ibuf_addr;
+        cp_obuf_rd_valid_o = out_rd_valid;
+        cp_obuf_rd_addr_o = out_rd_addr;
       end
       UnitPool: begin
         cp_ibuf_rd_valid_o = pl_ibuf_valid;
@@ -241,6 +254,8 @@ module odpu_compute (
   logic [Rows*32-1:0] o_x, o_m1, o_m2;
   logic [Rows*6-1:0]  o_s1, o_s2;
   logic [Rows-1:0]    o_apply1, o_mask;
+  logic [WordIdxBits-1:0] o_word;
+  logic               o_first_h, o_last_h, o_first_v;
   logic [1:0]         o_comb;
   logic [OAddr-1:0]   o_addr;
   logic signed [7:0]  o_zp, o_min, o_max;
@@ -261,6 +276,10 @@ module odpu_compute (
     o_s2 = '0;
     o_addr = '0;
     o_mask = '1;
+    o_word = '0;
+    o_first_h = 1'b1;
+    o_last_h = 1'b1;
+    o_first_v = 1'b1;
     o_pot = 1'b0;
     o_zp = '0;
     o_min = '0;
@@ -275,6 +294,10 @@ module odpu_compute (
         o_s2 = cv_out_s2;
         o_addr = cv_out_addr;
         o_mask = cv_out_mask;
+        o_word = cv_out_word;
+        o_first_h = cv_out_first_h;
+        o_last_h = cv_out_last_h;
+        o_first_v = cv_out_first_v;
         o_pot = insn_i[ConvPotLsb];
         o_zp = insn_i[ConvOutZpLsb +: ConvOutZpWidth];
         o_min = insn_i[ConvActMinLsb +: ConvActMinWidth];
@@ -313,7 +336,7 @@ module odpu_compute (
     endcase
   end
 
-  odpu_out_stage u_out (
+  odpu_out_stage #(.WordIdxBits(WordIdxBits)) u_out (
     .clk_i, .rst_ni, .clear_i,
     .in_valid_i      (o_valid),
     .in_ready_o      (out_ready),
@@ -327,11 +350,19 @@ module odpu_compute (
     .in_write_i      (o_write),
     .in_addr_i       (o_addr),
     .in_mask_i       (o_mask),
+    .in_word_i       (o_word),
+    .in_first_h_i    (o_first_h),
+    .in_last_h_i     (o_last_h),
+    .in_first_v_i    (o_first_v),
     .pot_i           (o_pot),
     .zp_i            (o_zp),
     .min_i           (o_min),
     .max_i           (o_max),
     .idle_o          (out_idle),
+    .obuf_rd_valid_o (out_rd_valid),
+    .obuf_rd_ready_i (cp_obuf_rd_ready_i),
+    .obuf_rd_addr_o  (out_rd_addr),
+    .obuf_rd_rdata_i (cp_obuf_rd_rdata_i),
     .obuf_wr_valid_o (cp_obuf_wr_valid_o),
     .obuf_wr_ready_i (cp_obuf_wr_ready_i),
     .obuf_wr_addr_o  (cp_obuf_wr_addr_o),

@@ -14,6 +14,8 @@
 //   depthwise: for each IBUF block b holding an input channel of ob, ky, kx.
 // The sequencer waits for the datapath to drain (pipe_idle_i) between output blocks, so
 // the per-block registers (column groups, PBUF word, OBUF base) change only when idle.
+// With fused max pooling the OBUF tile is the pooled one: (out_h / pool_h) x (out_w / pool_w)
+// pixels per channel block; the passes, tokens and ABUF are those of the full tile.
 `include "odpu_arch_params.vh"
 
 module odpu_conv_agu #(
@@ -35,6 +37,12 @@ module odpu_conv_agu #(
   output logic [31:0]             ob_obuf_base_o,  // OBUF word of channel block 0, pixel 0
   output logic [31:0]             ob_obuf_words_o, // OBUF words per pixel this block writes
   output logic [31:0]             pixels_o,        // out_h * out_w
+  // Fused max pooling (pool 1 x 1: none); stable from start_i + 2 until done_o
+  output logic [31:0]             out_w_o,         // out_w
+  output logic [2:0]              pool_h_o,        // pool_h, 1..4
+  output logic [2:0]              pool_w_o,        // pool_w, 1..4
+  output logic [31:0]             pool_cols_o,     // out_w / pool_w: pooled pixels per row
+  output logic [31:0]             opix_o,          // pooled pixels of the OBUF tile
   // Weight-load descriptor, one per pass
   output logic                    wld_valid_o,
   input  logic                    wld_ready_i,
@@ -71,6 +79,7 @@ module odpu_conv_agu #(
   logic [31:0] f_in_h, f_in_w, f_out_h, f_out_w, f_kh, f_kw;
   logic [31:0] f_pad_top, f_pad_left, f_in_c, f_out_c, f_groups;
   logic [31:0] f_stride_h, f_stride_w, f_dil_h, f_dil_w;
+  logic [2:0]  f_pool_h, f_pool_w;
 
   assign f_mode      = insn_i[ConvModeLsb +: ConvModeWidth];
   assign f_acc_init  = insn_i[ConvAccInitLsb];
@@ -95,6 +104,23 @@ module odpu_conv_agu #(
   assign f_stride_w  = 32'(insn_i[ConvStrideWLsb +: ConvStrideWWidth]) + 32'(ConvStrideWBias);
   assign f_dil_h     = 32'(insn_i[ConvDilHLsb +: ConvDilHWidth]) + 32'(ConvDilHBias);
   assign f_dil_w     = 32'(insn_i[ConvDilWLsb +: ConvDilWWidth]) + 32'(ConvDilWBias);
+  assign f_pool_h    = 3'(insn_i[ConvPoolHLsb +: ConvPoolHWidth]) + 3'(ConvPoolHBias);
+  assign f_pool_w    = 3'(insn_i[ConvPoolWLsb +: ConvPoolWWidth]) + 3'(ConvPoolWBias);
+
+  // out / pool for pool sizes 1..4 and a valid (divisible) 10-bit size: a shift, or for 3 a
+  // multiplication by 683 = ceil(2^11 / 3), exact below 2^11.
+  localparam int PoolDiv3Mult = 683;
+  localparam int PoolDiv3Shift = 11;
+  function automatic logic [9:0] pool_div(logic [9:0] x, logic [2:0] p);
+    logic [19:0] prod;
+    prod = 20'(x) * 20'(PoolDiv3Mult);
+    unique case (p)
+      3'd2: pool_div = x >> 1;
+      3'd3: pool_div = 10'(prod >> PoolDiv3Shift);
+      3'd4: pool_div = x >> 2;
+      default: pool_div = x;
+    endcase
+  endfunction
 
   logic is_dw;
   assign is_dw = f_mode == 2'(ConvDepthwise);
@@ -109,6 +135,7 @@ module odpu_conv_agu #(
   logic [31:0] cg_q, mg_q;            // in_c / groups, out_c / groups
   logic [31:0] taps_q, cblocks_q, tblocks_q, oblocks_q;
   logic [31:0] pixels_q, in_hw_q, row_step_q, wstride_ob_q;
+  logic [31:0] pool_cols_q, opix_q;   // pooled pixels per row and per channel block
   // Divider (in_c / groups and out_c / groups, one bit per cycle)
   logic [4:0]  div_i_q;
   logic [31:0] div_rc_q, div_ro_q, div_qc_q, div_qo_q;
@@ -188,7 +215,8 @@ module odpu_conv_agu #(
   // never exceed them.
   logic [7:0]  ky_dil_h, kx_dil_w;
   logic [8:0]  taps_w;
-  logic [19:0] out_hw, in_hw;
+  logic [19:0] out_hw, in_hw, pool_hw;
+  logic [9:0]  pool_rows, pool_cols;
   logic [13:0] stride_in_w;
   logic [15:0] cblocks_w;
   logic [24:0] cb_taps;
@@ -199,6 +227,9 @@ module odpu_conv_agu #(
   assign kx_dil_w = 4'(kx_q) * 4'(f_dil_w);
   assign taps_w = 5'(f_kh) * 5'(f_kw);
   assign out_hw = 10'(f_out_h) * 10'(f_out_w);
+  assign pool_rows = pool_div(10'(f_out_h), f_pool_h);
+  assign pool_cols = pool_div(10'(f_out_w), f_pool_w);
+  assign pool_hw = 20'(pool_rows) * 20'(pool_cols);
   assign in_hw = 10'(f_in_h) * 10'(f_in_w);
   assign stride_in_w = 4'(f_stride_h) * 10'(f_in_w);
   assign cblocks_w = 16'((cg_q + 32'(Rows - 1)) >> LogR);
@@ -259,6 +290,11 @@ module odpu_conv_agu #(
   assign ob_obuf_base_o = obase_q;
   assign ob_obuf_words_o = nwords_q;
   assign pixels_o = pixels_q;
+  assign out_w_o = f_out_w;
+  assign pool_h_o = f_pool_h;
+  assign pool_w_o = f_pool_w;
+  assign pool_cols_o = pool_cols_q;
+  assign opix_o = opix_q;
 
   logic all_idle;
   assign all_idle = pipe_idle_i && !pix_active_q && !nxt_valid_q && !desc_valid_q;
@@ -371,6 +407,8 @@ module odpu_conv_agu #(
           tblocks_q <= (32'(taps_w) + 32'(Rows - 1)) >> LogR;
           oblocks_q <= (f_out_c + 32'(Cols - 1)) >> LogC;
           pixels_q <= 32'(out_hw);
+          pool_cols_q <= 32'(pool_cols);
+          opix_q <= 32'(pool_hw);
           chunks_q <= (32'(out_hw) + 32'(ChunkPixels - 1)) >> LogK;
           in_hw_q <= 32'(in_hw);
           row_step_q <= 32'(stride_in_w);
@@ -431,7 +469,7 @@ module odpu_conv_agu #(
           oc_base_q <= oc_base_q + 32'(Cols);
           wbase_q <= wbase_q + wstride_ob_q;
           abase_q <= abase_q + pixels_q;
-          obase_q <= obase_q + (pixels_q << $clog2(Cols / Rows));
+          obase_q <= obase_q + (opix_q << $clog2(Cols / Rows));
         end
         default: ;
       endcase

@@ -10,10 +10,15 @@
 // ABUF and OBUF write ports. A pixel's ABUF read in a later pass of the same output block
 // waits until its previous pass wrote it back: at most a chunk's pixel count of tokens are
 // in flight between a token's issue and its ABUF write.
+//
+// Fused max pooling: output items carry the address of their pooled OBUF word and where the
+// pixel sits in its pool_h x pool_w window; odpu_pool_merge (in the output stage) merges
+// them. Items leave in the same order and at the same rate as without pooling.
 `include "odpu_arch_params.vh"
 
 module odpu_conv_unit #(
-  parameter int LaneBits = Rows > 1 ? $clog2(Rows) : 1  // bits of a lane index
+  parameter int LaneBits = Rows > 1 ? $clog2(Rows) : 1,  // bits of a lane index
+  parameter int WordIdxBits = 1                          // bits of an item's word of a pixel
 ) (
   input  logic                         clk_i,
   input  logic                         rst_ni,
@@ -60,6 +65,10 @@ module odpu_conv_unit #(
   output logic [Rows*6-1:0]            out_s2_o,
   output logic [$clog2(ObufDepth)-1:0] out_addr_o,
   output logic [Rows-1:0]              out_mask_o,
+  output logic [WordIdxBits-1:0]       out_word_o,     // word k of the pixel
+  output logic                         out_first_h_o,  // ox mod pool_w = 0
+  output logic                         out_last_h_o,   // ox mod pool_w = pool_w - 1
+  output logic                         out_first_v_o,  // oy mod pool_h = 0
   input  logic                         out_idle_i
 );
   localparam int XBits = Rows * 8;
@@ -85,6 +94,8 @@ module odpu_conv_unit #(
   logic                     pipe_idle;
   logic [Cols-1:0]          col_valid;
   logic [31:0]              obuf_base, obuf_words, pixels;
+  logic [31:0]              out_w, pool_cols, opix;
+  logic [2:0]               pool_h, pool_w;
   logic                     wld_valid, wld_ready, wld_dw;
   logic [31:0]              wld_addr;
   logic [LaneBits-1:0]      wld_off, wld_tap;
@@ -103,6 +114,11 @@ module odpu_conv_unit #(
     .ob_obuf_base_o  (obuf_base),
     .ob_obuf_words_o (obuf_words),
     .pixels_o        (pixels),
+    .out_w_o         (out_w),
+    .pool_h_o        (pool_h),
+    .pool_w_o        (pool_w),
+    .pool_cols_o     (pool_cols),
+    .opix_o          (opix),
     .wld_valid_o     (wld_valid),
     .wld_ready_i     (wld_ready),
     .wld_addr_o      (wld_addr),
@@ -366,17 +382,27 @@ module odpu_conv_unit #(
 
   // ---- Output items: OBUF word k of a pixel = lanes k*R .. k*R+R-1 of its accumulators,
   // with their channels' PBUF parameters; the shared odpu_out_stage requantizes them.
+  // Pixels of a block leave in raster order, so their place in the pooled tile is counted:
+  // (ox, ox mod pool_w, px) along the row, (oy mod pool_h, py * out_w / pool_w) down the
+  // tile; pooled word k of pooled pixel (py, px) is obuf_base + k * opix + py * cols + px.
+  // Without pooling (1 x 1) that is obuf_base + k * pixels + pixel, as before.
   logic [AccBits-1:0] o_acc;
   logic [31:0]        o_pixel;
-  logic [31:0]        k_q, kp_q;          // word of the pixel, k * pixels
+  logic [31:0]        k_q, kp_q;          // word of the pixel, k * opix
+  logic [31:0]        ox_q, pcol_q, prow_q;
+  logic [2:0]         fx_q, fy_q;
   logic               out_fire;
   assign {o_acc, o_pixel} = oq_head;
 
   assign out_valid_o = oq_count != '0;
   assign out_fire = out_valid_o && out_ready_i;
   assign oq_pop = out_fire && (k_q + 1 == obuf_words);
-  assign out_addr_o = $clog2(ObufDepth)'(obuf_base + kp_q + o_pixel);
+  assign out_addr_o = $clog2(ObufDepth)'(obuf_base + kp_q + prow_q + pcol_q);
   assign out_mask_o = col_valid[k_q*Rows +: Rows];
+  assign out_word_o = WordIdxBits'(k_q);
+  assign out_first_h_o = fx_q == '0;
+  assign out_last_h_o = fx_q + 3'd1 == pool_w;
+  assign out_first_v_o = fy_q == '0;
 
   for (genvar l = 0; l < Rows; l++) begin : g_item
     logic [31:0]        idx;
@@ -403,7 +429,36 @@ module odpu_conv_unit #(
         kp_q <= '0;
       end else begin
         k_q <= k_q + 1;
-        kp_q <= kp_q + pixels;
+        kp_q <= kp_q + opix;
+      end
+    end
+  end
+
+  // The block's last pixel returns the position to the tile's origin for the next block.
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || clear_i) begin
+      ox_q <= '0;
+      fx_q <= '0;
+      pcol_q <= '0;
+      fy_q <= '0;
+      prow_q <= '0;
+    end else if (oq_pop) begin
+      if (o_pixel + 1 == pixels) begin
+        ox_q <= '0;
+        fx_q <= '0;
+        pcol_q <= '0;
+        fy_q <= '0;
+        prow_q <= '0;
+      end else if (ox_q + 1 < out_w) begin
+        ox_q <= ox_q + 1;
+        fx_q <= out_last_h_o ? 3'd0 : fx_q + 3'd1;
+        pcol_q <= pcol_q + 32'(out_last_h_o);
+      end else begin
+        ox_q <= '0;
+        fx_q <= '0;
+        pcol_q <= '0;
+        fy_q <= fy_q + 3'd1 == pool_h ? 3'd0 : fy_q + 3'd1;
+        prow_q <= prow_q + (fy_q + 3'd1 == pool_h ? pool_cols : 32'd0);
       end
     end
   end

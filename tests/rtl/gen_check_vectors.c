@@ -34,6 +34,9 @@ enum {
     ADDR_FIELD_BITS = 18, /* buffer address fields; PBUF's is narrower */
     PBUF_ADDR_BITS = 12,
     ELEW_LEFT_SHIFT_LIMIT = 22, /* docs/isa.md section 7: left_shift <= 22 */
+    POOL_MAX = 4,         /* CONV fused max pooling: pool_h, pool_w in 1..4 */
+    POOLED_PERCENT = 35,  /* CONVs built with fused pooling */
+    POOL_FIT_PERCENT = 85, /* of those, with a tile the window divides (else rule pool) */
 };
 
 typedef struct rng {
@@ -183,6 +186,26 @@ static uint32_t conv_out(uint32_t in, uint32_t k, uint32_t stride, uint32_t dil,
     return in + pads >= span ? (in + pads - span) / stride + 1 : 0;
 }
 
+/* Fused max pooling, mostly valid (acc_out, a tile cut to whole windows), sometimes
+ * breaking rule pool (no acc_out, or a window that does not divide the tile). */
+static void build_conv_pool(gen *g, odpu_conv *cv)
+{
+    cv->pool_h = cv->pool_w = 1;
+    if (!chance(&g->r, POOLED_PERCENT))
+        return;
+    cv->pool_h = range(&g->r, 1, POOL_MAX);
+    cv->pool_w = range(&g->r, 1, POOL_MAX);
+    cv->acc_out = chance(&g->r, 90);
+    if (!chance(&g->r, POOL_FIT_PERCENT))
+        return;
+    if (cv->pool_h > cv->out_h)
+        cv->pool_h = cv->out_h;
+    if (cv->pool_w > cv->out_w)
+        cv->pool_w = cv->out_w;
+    cv->out_h -= cv->out_h % cv->pool_h;
+    cv->out_w -= cv->out_w % cv->pool_w;
+}
+
 static void build_conv(gen *g, odpu_conv *cv)
 {
     do {
@@ -234,6 +257,7 @@ static void build_conv(gen *g, odpu_conv *cv)
     cv->out_zp = (int32_t)range(&g->r, 0, 255) - 128;
     cv->act_min = (int32_t)range(&g->r, 0, 127) - 128;
     cv->act_max = cv->act_min + (int32_t)below(&g->r, (uint32_t)(128 - cv->act_min));
+    build_conv_pool(g, cv);
     /* Addresses that fit, found from the instruction's own footprints. */
     odpu_insn tmp = {.opcode = ODPU_OP_CONV, .u.conv = *cv};
     odpu_access a[ODPU_MAX_ACCESSES];
@@ -456,20 +480,6 @@ static void build_raw(gen *g, uint8_t *bytes)
         flip_bit(g, bytes);
 }
 
-/* Interim, while odpu_check.sv learns the fused-pooling rules of ISA 1.1 (pool_h, pool_w of
- * CONV): CONV vectors keep both fields at 1 x 1, so the checker is compared where it is complete. */
-static void without_fused_pool(uint8_t *bytes)
-{
-    if ((odpu_rd32(bytes) & (OPCODE_CODES - 1)) != ODPU_OP_CONV)
-        return;
-    odpu_insn in;
-    odpu_err err;
-    if (odpu_insn_decode(bytes, &in, &err) != ODPU_OK || (in.u.conv.pool_h == 1 && in.u.conv.pool_w == 1))
-        return;
-    in.u.conv.pool_h = in.u.conv.pool_w = 1;
-    odpu_insn_encode(&in, bytes, &err);
-}
-
 /* ---- Verdict as ref/ref.c admits an instruction --------------------------------------- */
 
 static odpu_rule verdict(const gen *g, const uint8_t *bytes, uint64_t ddr_size)
@@ -548,7 +558,6 @@ int main(int argc, char **argv)
         } else {
             flip_bit(&g, b);
         }
-        without_fused_pool(b);
         uint64_t ddr_size = pick_ddr_size(&g, b);
         odpu_rule rule = verdict(&g, b, ddr_size);
         per_rule[rule]++;

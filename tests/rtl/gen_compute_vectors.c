@@ -5,7 +5,8 @@
  * Usage: gen_compute_vectors ARCH_YAML SEED CASES OUT_FILE [OPS | MODEL.odpu]
  *   OPS: letters c (CONV), p (POOL), e (ELEW); default "cpe". For cycle measurements:
  *   f (a folded first layer: 1x1 CONV over 3 input blocks, acc_out) and k (3x3 CONV,
- *   one input block, acc_out), at the largest tile the buffers hold. With a compiled model
+ *   one input block, acc_out), at the largest tile the buffers hold; q (a pair: a CONV without
+ *   and then with fused max pooling, the second may take at most a few cycles more). With a compiled model
  *   instead of OPS: its CONV, POOL and ELEW instructions in stream order (at most CASES),
  *   on random buffer contents (the compute engine's share of the model's cycles).
  * Output, one item per line, hex words little-endian (byte 0 = least significant):
@@ -13,6 +14,7 @@
  *   I hex             the 32-byte instruction
  *   E buf addr hex    a word the instruction changes, with its new value
  *   R index macs      run the case (macs = multiply-accumulates of a CONV, else 0)
+ *   C index base slack  case index took at most slack cycles more than case base
  * The file starts with W lines for every word of every buffer (the random initial image). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,13 @@
 enum {
     MAX_TRIES = 2000, /* rejection sampling of a valid instruction per case */
     PBUF_FIELD_MULT = 4, PBUF_FIELD_SHIFT = 8, PBUF_FIELD_LEAKY = 12,
+    POOL_MAX = 4,             /* fused max pooling windows are 1..4 per axis */
+    POOLED_PERCENT = 35,      /* share of random CONVs with fused pooling */
+    ONE_COLUMN_PERCENT = 20,  /* of those, out_w = pool_w: one pooled word per row */
+    /* A pooled CONV's cycles over the same CONV unpooled: the merge adds a register and a
+     * write-queue stage to the output path, paid once per output block (the sequencer
+     * drains the datapath between blocks), and nothing per pixel. */
+    PAIR_SLACK = 4, PAIR_SLACK_PER_BLOCK = 4,
 };
 
 typedef struct gen {
@@ -140,11 +149,41 @@ static void conv_axis(gen *g, int small, uint32_t *k, uint32_t *s, uint32_t *d, 
     *out = chance(g, 75) ? full : (uint32_t)rr(g, 1, (int)full);
 }
 
+/* Fused max pooling: a window that divides the output tile, which is cut down to a multiple
+ * of it (sometimes to a single window column, where a pooled word is merged again in the
+ * very next row). Returns 0 for a 1 x 1 tile. */
+static int make_pooled(gen *g, odpu_conv *c)
+{
+    int max_h = c->out_h < POOL_MAX ? (int)c->out_h : POOL_MAX;
+    int max_w = c->out_w < POOL_MAX ? (int)c->out_w : POOL_MAX;
+    if (max_h == 1 && max_w == 1)
+        return 0;
+    c->pool_h = (uint32_t)rr(g, 1, max_h);
+    c->pool_w = (uint32_t)rr(g, 1, max_w);
+    if (c->pool_h == 1 && c->pool_w == 1) {
+        if (max_w > 1)
+            c->pool_w = (uint32_t)rr(g, 2, max_w);
+        else
+            c->pool_h = (uint32_t)rr(g, 2, max_h);
+    }
+    c->acc_out = 1;
+    c->out_h -= c->out_h % c->pool_h;
+    c->out_w = chance(g, ONE_COLUMN_PERCENT) ? c->pool_w : c->out_w - c->out_w % c->pool_w;
+    return 1;
+}
+
+/* OBUF words a CONV writes: the (pooled) output tile. */
+static uint32_t conv_obuf_words(const gen *g, const odpu_conv *c)
+{
+    return tile_words(g, c->out_c, c->out_h / c->pool_h, c->out_w / c->pool_w);
+}
+
 static int gen_conv(gen *g, odpu_insn *insn)
 {
     odpu_conv *c = &insn->u.conv;
     memset(insn, 0, sizeof *insn);
     insn->opcode = ODPU_OP_CONV;
+    c->pool_h = c->pool_w = 1;
     int mode = rr(g, 0, 9);
     c->mode = mode < 5 ? ODPU_CONV_STANDARD : mode < 8 ? ODPU_CONV_DEPTHWISE : ODPU_CONV_GROUPED;
     uint32_t r = g->lim.rows, cols = g->lim.cols;
@@ -168,10 +207,11 @@ static int gen_conv(gen *g, odpu_insn *insn)
     c->acc_init = chance(g, 70);
     c->acc_out = chance(g, 65);
     c->pot = chance(g, 20);
-    c->pool_h = c->pool_w = 1;
     c->in_zp = rr(g, -128, 127);
     c->out_zp = rr(g, -128, 127);
     random_act_range(g, &c->act_min, &c->act_max);
+    if (chance(g, POOLED_PERCENT) && !make_pooled(g, c))
+        return 0;
 
     uint32_t oblocks = odpu_ceil_div(c->out_c, cols);
     uint32_t cg = c->in_c / c->groups;
@@ -180,7 +220,7 @@ static int gen_conv(gen *g, odpu_insn *insn)
                           : (uint64_t)oblocks * odpu_ceil_div(cg, r) * c->kh * c->kw;
     uint64_t awords = (uint64_t)oblocks * c->out_h * c->out_w;
     c->ibuf_addr = place(g, g->lim.buf_words[ODPU_BUF_IBUF], tile_words(g, c->in_c, c->in_h, c->in_w));
-    c->obuf_addr = place(g, g->lim.buf_words[ODPU_BUF_OBUF], tile_words(g, c->out_c, c->out_h, c->out_w));
+    c->obuf_addr = place(g, g->lim.buf_words[ODPU_BUF_OBUF], conv_obuf_words(g, c));
     c->abuf_addr = place(g, g->lim.buf_words[ODPU_BUF_ABUF], awords);
     c->wbuf_addr = place(g, g->lim.buf_words[ODPU_BUF_WBUF], wwords);
     c->pbuf_addr = place(g, g->lim.buf_words[ODPU_BUF_PBUF], oblocks);
@@ -259,6 +299,48 @@ static int gen_bench_conv(gen *g, odpu_insn *insn, char kind)
     randomize(g, ODPU_BUF_IBUF, 0, tile_words(g, c->in_c, c->in_h, c->in_w));
     randomize(g, ODPU_BUF_WBUF, 0, odpu_ceil_div(c->in_c, r) * c->kh * c->kw);
     random_params(g, 0, 1);
+    return 1;
+}
+
+/* A 3x3 CONV (standard or depthwise) without fused pooling in plain and the same CONV with
+ * a random pool window in pooled, on a tile of a few windows per axis: the cycle check. */
+static int gen_pooled_pair(gen *g, odpu_insn *plain, odpu_insn *pooled)
+{
+    odpu_conv *c = &plain->u.conv;
+    memset(plain, 0, sizeof *plain);
+    plain->opcode = ODPU_OP_CONV;
+    uint32_t r = g->lim.rows, cols = g->lim.cols;
+    int dw = chance(g, 25);
+    c->mode = dw ? ODPU_CONV_DEPTHWISE : ODPU_CONV_STANDARD;
+    c->in_c = (uint32_t)rr(g, 1, (int)(2 * r));
+    c->out_c = dw ? c->in_c : (uint32_t)rr(g, 1, (int)(2 * cols));
+    c->groups = dw ? c->in_c : 1;
+    c->kh = c->kw = 3;
+    c->stride_h = c->stride_w = c->dil_h = c->dil_w = 1;
+    c->pad_top = c->pad_bottom = c->pad_left = c->pad_right = 1;
+    uint32_t ph = (uint32_t)rr(g, 1, POOL_MAX), pw = (uint32_t)rr(g, 1, POOL_MAX);
+    if (ph == 1 && pw == 1)
+        ph = (uint32_t)rr(g, 2, POOL_MAX);
+    c->pool_h = c->pool_w = 1;
+    c->out_h = c->in_h = ph * (uint32_t)rr(g, 1, 4);
+    c->out_w = c->in_w = pw * (uint32_t)rr(g, 1, 6);
+    c->acc_init = c->acc_out = 1;
+    c->leaky = chance(g, 30);
+    c->in_zp = rr(g, -128, 127);
+    c->out_zp = rr(g, -128, 127);
+    random_act_range(g, &c->act_min, &c->act_max);
+    *pooled = *plain;
+    pooled->u.conv.pool_h = ph;
+    pooled->u.conv.pool_w = pw;
+    odpu_err err;
+    if (odpu_insn_check(plain, &g->lim, NULL, &err) != ODPU_RULE_NONE ||
+        odpu_insn_check(pooled, &g->lim, NULL, &err) != ODPU_RULE_NONE)
+        return 0;
+    uint32_t oblocks = odpu_ceil_div(c->out_c, cols);
+    randomize(g, ODPU_BUF_IBUF, 0, tile_words(g, c->in_c, c->in_h, c->in_w));
+    randomize(g, ODPU_BUF_WBUF, 0,
+              oblocks * (dw ? odpu_ceil_div(c->kh * c->kw, r) : odpu_ceil_div(c->in_c, r) * c->kh * c->kw));
+    random_params(g, 0, oblocks);
     return 1;
 }
 
@@ -421,6 +503,19 @@ static int run(gen *g, int cases, const char *ops)
         odpu_insn insn;
         char op = ops[i % n_ops];
         int ok = 0;
+        if (op == 'q') {
+            odpu_insn pooled;
+            for (int t = 0; t < MAX_TRIES && !ok; t++)
+                ok = gen_pooled_pair(g, &insn, &pooled);
+            if (!ok || emit_case(g, i, &insn) != 0 || emit_case(g, i + 1, &pooled) != 0) {
+                fprintf(stderr, "gen_compute_vectors: case %d: no pooled CONV pair\n", i);
+                return 1;
+            }
+            uint32_t oblocks = odpu_ceil_div(insn.u.conv.out_c, g->lim.cols);
+            fprintf(g->out, "C %d %d %u\n", i + 1, i, PAIR_SLACK + PAIR_SLACK_PER_BLOCK * oblocks);
+            i++;
+            continue;
+        }
         for (int t = 0; t < MAX_TRIES && !ok; t++)
             ok = op == 'c'   ? gen_conv(g, &insn)
                  : op == 'p' ? gen_pool(g, &insn)
@@ -440,7 +535,7 @@ static int run(gen *g, int cases, const char *ops)
 int main(int argc, char **argv)
 {
     if (argc < 5 || argc > 6) {
-        fprintf(stderr, "usage: %s ARCH_YAML SEED CASES OUT_FILE [OPS: c p e]\n", argv[0]);
+        fprintf(stderr, "usage: %s ARCH_YAML SEED CASES OUT_FILE [OPS: c p e f k q | MODEL.odpu]\n", argv[0]);
         return 2;
     }
     gen g = {0};
@@ -456,8 +551,8 @@ int main(int argc, char **argv)
     const char *ops = argc == 6 ? argv[5] : "cpe";
     size_t ops_len = strlen(ops);
     int model = ops_len > 5 && !strcmp(ops + ops_len - 5, ".odpu");
-    if (cases < 1 || (!model && (strspn(ops, "cpefk") != ops_len || !*ops))) {
-        fprintf(stderr, "gen_compute_vectors: CASES must be >= 1 and OPS letters of c, p, e, f, k\n");
+    if (cases < 1 || (!model && (strspn(ops, "cpefkq") != ops_len || !*ops))) {
+        fprintf(stderr, "gen_compute_vectors: CASES must be >= 1 and OPS letters of c, p, e, f, k, q\n");
         return 2;
     }
     if (odpu_ref_create(&g.lim, &g.ref, &err) != ODPU_OK) {

@@ -6,7 +6,9 @@
 //   +stall=N       each port's ready is low N % of the cycles (other engines sharing it)
 //   +seed=N        seed of the ready pattern
 //   +percase       print cycles (and MAC utilization) of every case
-// Prints cycles per case class and the MAC utilization of the CONV cases.
+// Prints cycles per case class and the MAC utilization of the CONV cases. A "C case base
+// slack" line (a CONV with fused pooling after the same CONV without) requires case to take
+// at most slack cycles more than base; checked only when no port stalls.
 `include "odpu_arch_params.vh"
 
 module tb_compute;
@@ -179,6 +181,8 @@ module tb_compute;
     string file, line, desc, tag;
     int fd, b, a, idx, cases;
     longint macs, cyc, conv_cycles, conv_macs, other_cycles;
+    longint cycles_of [int];
+    int base, slack, pairs, pair_worst;
     logic [InsnBits-1:0] word;
     int seed;
     bit percase;
@@ -199,6 +203,8 @@ module tb_compute;
     conv_cycles = 0;
     conv_macs = 0;
     other_cycles = 0;
+    pairs = 0;
+    pair_worst = -1000000;
     repeat (3) @(posedge clk);
     rst_n = 1'b1;
     while ($fgets(line, fd) != 0) begin
@@ -243,14 +249,35 @@ module tb_compute;
         end else begin
           other_cycles += cyc;
         end
+        cycles_of[idx] = cyc;
         cases++;
         if (errors > 3) break;
+      end else if (tag == "C") begin
+        void'($sscanf(line, "%s %d %d %d", tag, idx, base, slack));
+        if (stall == 0) begin
+          if (!cycles_of.exists(idx) || !cycles_of.exists(base)) begin
+            $display("tb_compute: C line names a case not run: %s", line);
+            errors++;
+          end else begin
+            pairs++;
+            if (int'(cycles_of[idx] - cycles_of[base]) > pair_worst)
+              pair_worst = int'(cycles_of[idx] - cycles_of[base]);
+            if (cycles_of[idx] > cycles_of[base] + slack) begin
+              $display("SLOW case %0d: %0d cycles, %0d without pooling (case %0d), allowed %0d more: %s",
+                       idx, cycles_of[idx], cycles_of[base], base, slack, desc);
+              errors++;
+            end
+          end
+        end
       end
     end
     $fclose(fd);
     $display("tb_compute: %0d cases, CONV %0d MACs in %0d cycles (%0.1f%% of %0d MACs/cycle), POOL+ELEW %0d cycles",
              cases, conv_macs, conv_cycles, 100.0 * conv_macs / (conv_cycles * Rows * Cols + 1),
              Rows * Cols, other_cycles);
+    if (pairs != 0)
+      $display("tb_compute: %0d pooled CONVs against the same CONV unpooled: at most %0d cycles more",
+               pairs, pair_worst);
     if (errors != 0 || cases == 0) begin
       $display("tb_compute: FAIL (%0d failing cases)", errors);
       $fatal(1);
