@@ -6,7 +6,8 @@
  *   OPS: letters c (CONV), p (POOL), e (ELEW); default "cpe". For cycle measurements:
  *   f (a folded first layer: 1x1 CONV over 3 input blocks, acc_out) and k (3x3 CONV,
  *   one input block, acc_out), at the largest tile the buffers hold; q (a pair: a CONV without
- *   and then with fused max pooling, the second may take at most a few cycles more). With a compiled model
+ *   and then with fused max pooling, the second may take at most a few cycles more); F (the
+ *   same pair of f with a 4x2 window, the pooling of a folded first layer). With a compiled model
  *   instead of OPS: its CONV, POOL and ELEW instructions in stream order (at most CASES),
  *   on random buffer contents (the compute engine's share of the model's cycles).
  * Output, one item per line, hex words little-endian (byte 0 = least significant):
@@ -38,6 +39,9 @@ enum {
      * write-queue stage to the output path, paid once per output block (the sequencer
      * drains the datapath between blocks), and nothing per pixel. */
     PAIR_SLACK = 4, PAIR_SLACK_PER_BLOCK = 4,
+    /* customnet224's 4x4 max pool on the folded grid, where two horizontal neighbours share a
+     * pixel's lane groups: 4 rows x 2 folded columns (docs/compiler.md, first-layer folding). */
+    FOLDED_POOL_H = 4, FOLDED_POOL_W = 2,
 };
 
 typedef struct gen {
@@ -503,10 +507,17 @@ static int run(gen *g, int cases, const char *ops)
         odpu_insn insn;
         char op = ops[i % n_ops];
         int ok = 0;
-        if (op == 'q') {
+        if (op == 'q' || op == 'F') {
             odpu_insn pooled;
             for (int t = 0; t < MAX_TRIES && !ok; t++)
-                ok = gen_pooled_pair(g, &insn, &pooled);
+                ok = op == 'q' ? gen_pooled_pair(g, &insn, &pooled) : gen_bench_conv(g, &insn, 'f');
+            if (op == 'F') {
+                pooled = insn;
+                pooled.u.conv.pool_h = FOLDED_POOL_H;
+                pooled.u.conv.pool_w = FOLDED_POOL_W;
+                odpu_err err;
+                ok = ok && odpu_insn_check(&pooled, &g->lim, NULL, &err) == ODPU_RULE_NONE;
+            }
             if (!ok || emit_case(g, i, &insn) != 0 || emit_case(g, i + 1, &pooled) != 0) {
                 fprintf(stderr, "gen_compute_vectors: case %d: no pooled CONV pair\n", i);
                 return 1;
@@ -535,7 +546,7 @@ static int run(gen *g, int cases, const char *ops)
 int main(int argc, char **argv)
 {
     if (argc < 5 || argc > 6) {
-        fprintf(stderr, "usage: %s ARCH_YAML SEED CASES OUT_FILE [OPS: c p e f k q | MODEL.odpu]\n", argv[0]);
+        fprintf(stderr, "usage: %s ARCH_YAML SEED CASES OUT_FILE [OPS: c p e f k q F | MODEL.odpu]\n", argv[0]);
         return 2;
     }
     gen g = {0};
@@ -551,8 +562,8 @@ int main(int argc, char **argv)
     const char *ops = argc == 6 ? argv[5] : "cpe";
     size_t ops_len = strlen(ops);
     int model = ops_len > 5 && !strcmp(ops + ops_len - 5, ".odpu");
-    if (cases < 1 || (!model && (strspn(ops, "cpefkq") != ops_len || !*ops))) {
-        fprintf(stderr, "gen_compute_vectors: CASES must be >= 1 and OPS letters of c, p, e, f, k, q\n");
+    if (cases < 1 || (!model && (strspn(ops, "cpefkqF") != ops_len || !*ops))) {
+        fprintf(stderr, "gen_compute_vectors: CASES must be >= 1 and OPS letters of c, p, e, f, k, q, F\n");
         return 2;
     }
     if (odpu_ref_create(&g.lim, &g.ref, &err) != ODPU_OK) {
