@@ -16,10 +16,12 @@ enum { EXIT_FAILED = 1, EXIT_USAGE = 2, DESCRIPTION_MAX = 512 };
 
 static const char compile_usage[] =
     "usage: opendpu compile MODEL.onnx --arch ARCH.yaml [--calib DATA] [options] -o OUT.odpu\n"
-    "  (a QDQ ONNX file brings its own quantization: --calib is then not needed)\n";
+    "  (a QDQ ONNX file brings its own quantization: --calib is then not needed)\n"
+    "  --no-fused-pool         keep every MaxPool a POOL layer (no pooling in the CONV output stage)\n";
 
 typedef struct compile_args {
     const char *model, *arch, *out;
+    int no_fused_pool;
     odpu_pipeline_options o;
 } compile_args;
 
@@ -43,7 +45,9 @@ static int parse_args(int argc, char **argv, compile_args *a)
             printf("%s%s", compile_usage, quant_args_help);
             return -1;
         }
-        if (dest) {
+        if (!strcmp(argv[i], "--no-fused-pool")) {
+            a->no_fused_pool = 1;
+        } else if (dest) {
             if (++i == argc)
                 return usage_error("-o and --arch need a file name");
             *dest = argv[i];
@@ -96,7 +100,7 @@ static odpu_status compile_model(const compile_args *a, const odpu_pipeline *p, 
     st = meta_text(p, how, &meta, err);
     if (st != ODPU_OK)
         return st;
-    odpu_compile_options co = {&arch, meta};
+    odpu_compile_options co = {.arch = &arch, .meta = meta, .no_fused_pool = a->no_fused_pool};
     odpu_model model;
     memset(&model, 0, sizeof model);
     st = odpu_compile(&p->quant, &co, &model, err);

@@ -126,6 +126,7 @@ static cc_layer *new_layer(cc_ctx *cx, cc_kind kind, int lnode, const char *name
     L->name = name;
     L->op = op;
     L->out = -1;
+    L->fused_win[0] = L->fused_win[1] = 1;
     return L;
 }
 
@@ -267,7 +268,8 @@ static odpu_status plan_layers(cc_ctx *cx, odpu_err *err)
         case CC_CONV: st = cc_plan_conv(cx, L, err); break;
         case CC_POOL: st = cc_plan_pool(cx, L, err); break;
         case CC_ADD: st = cc_plan_add(cx, L, err); break;
-        case CC_CONCAT: break;
+        case CC_CONCAT:
+        case CC_FUSED: break;
         }
     }
     return st;
@@ -339,7 +341,7 @@ static void layer_info(const cc_ctx *cx, const cc_layer *L, odpu_layer_info *li)
     snprintf(li->op, sizeof li->op, "%s", L->op);
     const odpu_lnode *ln = L->lnode >= 0 ? &cx->lg->nodes[L->lnode] : NULL;
     int in = L->n_in ? L->in[0] : ln ? ln->in[0] : -1, out = L->out >= 0 ? L->out : ln ? ln->out : -1;
-    if (L->folded) { /* the table shows the layer, not its folded form */
+    if (L->folded || L->fused) { /* the table shows the graph node, not its folded or fused form */
         in = ln->in[0];
         out = ln->out;
     }
@@ -451,6 +453,8 @@ odpu_status odpu_compile(const odpu_graph *g, const odpu_compile_options *opt, o
         st = build_layers(&cx, err);
     if (st == ODPU_OK)
         st = cc_fold_inputs(&cx, err);
+    if (st == ODPU_OK && !opt->no_fused_pool)
+        st = cc_fuse_pools(&cx, err);
     if (st == ODPU_OK)
         st = plan_layers(&cx, err);
     if (st == ODPU_OK)

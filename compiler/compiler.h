@@ -11,6 +11,7 @@
 typedef struct odpu_compile_options {
     const odpu_arch *arch;
     const char *meta;     /* extra "key=value\n" lines for the model's META (preprocessing, labels) */
+    int no_fused_pool;    /* 1: keep every MaxPool a POOL layer (docs/compiler.md, "Fused pooling") */
 } odpu_compile_options;
 
 /* g must be canonical and quantized (every activation and CONV weight has q). The result

@@ -29,8 +29,7 @@ static uint64_t conv_steps(const cc_ctx *cx, int taps, int in_c, int out_c, uint
     return (uint64_t)taps * ceil_div((uint64_t)in_c, cx->R) * ceil_div((uint64_t)out_c, cx->C) * pixels;
 }
 
-/* The one layer that reads tensor t, or NULL if none or several do. */
-static cc_layer *sole_reader(cc_ctx *cx, int t)
+cc_layer *cc_sole_reader(cc_ctx *cx, int t)
 {
     cc_layer *found = NULL;
     for (int l = 0; l < cx->n_layers; l++) {
@@ -45,7 +44,7 @@ static cc_layer *sole_reader(cc_ctx *cx, int t)
     return found;
 }
 
-static int is_output(const cc_ctx *cx, int t)
+int cc_is_output(const cc_ctx *cx, int t)
 {
     for (int i = 0; i < cx->lg->n_outputs; i++)
         if (cx->lg->outputs[i] == t)
@@ -53,13 +52,12 @@ static int is_output(const cc_ctx *cx, int t)
     return 0;
 }
 
-/* Does t own its region alone (not written in place into a Concat, nothing nested in it)? */
-static int owns_region(const cc_ctx *cx, int t)
+int cc_owns_region(const cc_ctx *cx, int t)
 {
     if (cx->tensors[t].parent >= 0)
         return 0;
-    for (int u = 0; u < cx->n_tensors; u++)
-        if (cx->tensors[u].parent == t)
+    for (int u = 0; u < cx->n_tensors; u++) /* other views of t's own bytes do not count */
+        if (cx->tensors[u].parent == t && cx->tensors[u].alias == CC_ALIAS_NONE)
             return 0;
     return 1;
 }
@@ -70,8 +68,8 @@ static int foldable(const cc_ctx *cx, const cc_layer *L, int t)
     const cc_convdef *cv = &L->conv;
     const odpu_gtensor *gt = &cx->lg->g->tensors[t];
     return L->kind == CC_CONV && L->n_in == 1 && L->lnode >= 0 && !L->own_w && cv->groups == 1 &&
-           cv->win.dil[0] == 1 && cv->win.dil[1] == 1 && gt->q.zero_point == L->in_zp && !is_output(cx, t) &&
-           owns_region(cx, t);
+           cv->win.dil[0] == 1 && cv->win.dil[1] == 1 && gt->q.zero_point == L->in_zp && !cc_is_output(cx, t) &&
+           cc_owns_region(cx, t);
 }
 
 /* The widening (output pixels per instruction pixel) with the fewest array steps; 0 when the
@@ -123,8 +121,7 @@ static odpu_status fold_weights(cc_layer *L, int wide, int folded_c, odpu_err *e
     return ODPU_OK;
 }
 
-/* A new tensor viewing parent's bytes. */
-static int new_alias(cc_ctx *cx, int parent, cc_alias kind, odpu_lshape shape, uint32_t ps, odpu_err *err)
+int cc_new_alias(cc_ctx *cx, int parent, cc_alias kind, odpu_lshape shape, uint32_t ps, odpu_err *err)
 {
     int a = cc_new_tensor(cx, err);
     if (a < 0)
@@ -152,13 +149,13 @@ static odpu_status fold_layer(cc_ctx *cx, cc_layer *L, int t_in, int wide, odpu_
     in->fold = (cc_fold){kh, w->stride[0], {w->pad_lo[0], w->pad_hi[0], w->pad_lo[1], w->pad_hi[1]}};
     uint32_t pixel_bytes = (uint32_t)(kh * cv.in_c);
     odpu_lshape ins = {os.h, os.w / wide, folded_c};
-    int a_in = new_alias(cx, t_in, CC_ALIAS_FOLDED_IN, ins, (uint32_t)(wide * w->stride[1]) * pixel_bytes, err);
+    int a_in = cc_new_alias(cx, t_in, CC_ALIAS_FOLDED_IN, ins, (uint32_t)(wide * w->stride[1]) * pixel_bytes, err);
     if (a_in < 0)
         return ODPU_E_NOMEM;
     int out = L->out;
     if (wide > 1) {
         odpu_lshape outs = {os.h, os.w / wide, wide * os.c};
-        out = new_alias(cx, L->out, CC_ALIAS_WIDE_OUT, outs, (uint32_t)wide, err);
+        out = cc_new_alias(cx, L->out, CC_ALIAS_WIDE_OUT, outs, (uint32_t)wide, err);
         if (out < 0)
             return ODPU_E_NOMEM;
     }
@@ -178,7 +175,7 @@ odpu_status cc_fold_inputs(cc_ctx *cx, odpu_err *err)
 {
     for (int i = 0; i < cx->lg->n_inputs; i++) {
         int t = cx->lg->inputs[i];
-        cc_layer *L = sole_reader(cx, t);
+        cc_layer *L = cc_sole_reader(cx, t);
         if (!L || !foldable(cx, L, t))
             continue;
         int wide = best_wide(cx, L);

@@ -32,7 +32,9 @@ enum {
     CC_POOL_KERNEL_MAX = 256,
     CC_DIM_MAX = 1023,      /* CONV/POOL in_h, in_w, out_h, out_w: 10 bits */
     CC_CHANNELS_MAX = 65535,/* CONV in_c, out_c, POOL c: 16 bits */
+    CC_GROUPS_MAX = 16383,  /* CONV groups: 14 bits */
     CC_LEN_MAX = (1 << 20) - 1, /* ELEW len, LOAD len: 20 bits */
+    CC_FUSED_POOL_MAX = 4,  /* CONV pool_h, pool_w: 2-bit fields, value - 1 */
 };
 
 typedef enum cc_kind {
@@ -40,6 +42,7 @@ typedef enum cc_kind {
     CC_POOL,    /* max / average / global average pooling, and copies (max pool 1x1) */
     CC_ADD,
     CC_CONCAT,  /* no instructions: its inputs were written in place */
+    CC_FUSED,   /* no instructions: a max pool computed by the convolution before it (fuse.c) */
 } cc_kind;
 
 typedef struct cc_range {
@@ -133,6 +136,9 @@ typedef struct cc_layer {
     cc_map_plan mp;
     int folded;              /* the first convolution rewritten by fold.c (in/out are aliases) */
     int fold_wide;           /* output pixels it computes per instruction pixel */
+    int fused_win[2];        /* CC_CONV: fused max pool window (rows, cols of its instruction grid);
+                                1 x 1 without; its out tensor is then the pooled map */
+    int fused;               /* changed by fuse.c: the table shows the graph node's shapes */
     int8_t *own_w;           /* weights / params this layer synthesized (GAP as CONV, fold.c) */
     odpu_chan_params *own_p;
     /* For the layer table. */
@@ -204,6 +210,18 @@ int cc_conv_mode(int in_c, int groups);
 /* fold.c: fold the first convolution's window into channels where that keeps more of the
  * array busy (docs/compiler.md, "First-layer folding"). Between build and plan. */
 odpu_status cc_fold_inputs(cc_ctx *cx, odpu_err *err);
+
+/* fold.c helpers that fuse.c shares: the one layer reading tensor t (NULL if none or several),
+ * whether t is a model output, whether t owns its DDR region alone (no Concat nesting), and a new
+ * tensor viewing parent's bytes (-1 when out of memory). */
+cc_layer *cc_sole_reader(cc_ctx *cx, int t);
+int cc_is_output(const cc_ctx *cx, int t);
+int cc_owns_region(const cc_ctx *cx, int t);
+int cc_new_alias(cc_ctx *cx, int parent, cc_alias kind, odpu_lshape shape, uint32_t ps, odpu_err *err);
+
+/* fuse.c: max pools computed in the output stage of the convolution before them (docs/compiler.md,
+ * "Fused pooling"). After cc_fold_inputs, before planning. */
+odpu_status cc_fuse_pools(cc_ctx *cx, odpu_err *err);
 
 /* memplan.c: bytes of the DDR region a root tensor needs (folded inputs are larger). */
 uint64_t cc_tensor_bytes(const cc_tensor *t);

@@ -317,10 +317,14 @@ static odpu_status conv_step(sched *sc, const cc_layer *L, int s, int o, int q)
         .pad_left = (uint32_t)ax.pad_lo, .stride_h = (uint32_t)ay.stride, .stride_w = (uint32_t)ax.stride,
         .dil_h = (uint32_t)ay.dil, .dil_w = (uint32_t)ax.dil, .pool_h = 1, .pool_w = 1, .pad_right = (uint32_t)ax.pad_hi,
         .act_min = L->act_min, .act_max = L->act_max};
-    if (q == p->n_parts - 1) {
+    if (q == p->n_parts - 1) { /* the part with the output stage: it pools, if the layer does */
+        st.op.u.conv.pool_h = (uint32_t)L->fused_win[0];
+        st.op.u.conv.pool_w = (uint32_t)L->fused_win[1];
         st.obuf = 1;
         st.save = 1;
-        st.sv = save_box(&sc->cx->tensors[L->out].view, rb.lo, cb.lo, t->o0, rb.hi - rb.lo, cb.hi - cb.lo, out_c);
+        int ph = L->fused_win[0], pw = L->fused_win[1]; /* the pooled tile when the pool is fused */
+        st.sv = save_box(&sc->cx->tensors[L->out].view, rb.lo / ph, cb.lo / pw, t->o0, (rb.hi - rb.lo) / ph,
+                         (cb.hi - cb.lo) / pw, out_c);
     }
     return put_step(sc, &st);
 }
@@ -474,7 +478,8 @@ odpu_status cc_schedule(cc_ctx *cx, odpu_err *err)
         case CC_CONV: st = gen_conv(&sc, &cx->layers[l]); break;
         case CC_POOL: st = gen_pool(&sc, &cx->layers[l]); break;
         case CC_ADD: st = gen_add(&sc, &cx->layers[l]); break;
-        case CC_CONCAT: break;
+        case CC_CONCAT:
+        case CC_FUSED: break;
         }
         /* A layer's last compute and save come before the next layer's loads, which may read
          * what they write. */

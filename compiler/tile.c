@@ -79,6 +79,7 @@ typedef enum family {
 typedef struct geom {
     int H, W, Cin, Cout, OH, OW, G, Cg, Mg;
     int k[2], s[2], d[2];
+    int pool[2]; /* fused max pool: output tiles are whole windows; OBUF holds the pooled tile */
 } geom;
 
 typedef struct cfg {
@@ -121,7 +122,9 @@ static int max_out(const cc_ctx *cx, const geom *g, const cfg *c, const inst *in
     if (g->s[a] > CC_CONV_STRIDE_MAX)
         limit = 1; /* a stride the field cannot hold: one output per tile, stride unused */
     limit = min_i(limit, (int)cx->slot_words[ODPU_BUF_ABUF] / (ob * c->ot[other]));
-    limit = min_i(limit, (int)cx->slot_words[ODPU_BUF_OBUF] / (ceil_div(in->out_c, (int)cx->R) * c->ot[other]));
+    int pooled_other = c->ot[other] / g->pool[other];
+    limit = min_i(limit, (int)cx->slot_words[ODPU_BUF_OBUF] / (ceil_div(in->out_c, (int)cx->R) * pooled_other) *
+                             g->pool[a]);
     int in_rows = min_i((int)cx->slot_words[ODPU_BUF_IBUF] / (icb * other_in), CC_DIM_MAX);
     if (other_in > CC_DIM_MAX)
         return 0;
@@ -132,12 +135,12 @@ static int max_out(const cc_ctx *cx, const geom *g, const cfg *c, const inst *in
         if (g->s[a] <= CC_CONV_STRIDE_MAX)
             limit = min_i(limit, (in_rows - fixed) / g->s[a] + 1);
     }
-    return max_i(limit, 0);
+    return max_i(limit / g->pool[a] * g->pool[a], 0); /* whole pooling windows */
 }
 
 static int fits_fixed(const cc_ctx *cx, const inst *in, const cfg *c)
 {
-    if (in->in_c > CC_CHANNELS_MAX || in->out_c > CC_CHANNELS_MAX)
+    if (in->in_c > CC_CHANNELS_MAX || in->out_c > CC_CHANNELS_MAX || in->groups > CC_GROUPS_MAX)
         return 0;
     uint32_t ww = cc_weight_words(cx, in->in_c, in->out_c, in->groups, c->kp[0], c->kp[1]);
     return ww <= cx->slot_words[ODPU_BUF_WBUF] &&
@@ -197,7 +200,7 @@ static double conv_cost(const cc_ctx *cx, const geom *g, cfg *c)
         traffic t = loads_for(g, c, &in, S, w_all, p_all, (cc_order)order);
         double bytes = t.in_loads * in_bytes + (w_all ? in.n_oc * I : t.w_loads) * ww * cx->word_bytes[ODPU_BUF_WBUF] +
                        (p_all ? in.n_oc : t.p_loads) * ob * cx->word_bytes[ODPU_BUF_PBUF] +
-                       (double)g->OH * g->OW * g->Cout;
+                       (double)g->OH * g->OW * g->Cout / (g->pool[0] * g->pool[1]);
         double transfers = t.in_loads + t.w_loads + t.p_loads + saves;
         double ddr = bytes / a->ddr_bytes_per_cycle + transfers * a->ddr_latency_cycles;
         double compute = convs * per_conv;
@@ -216,14 +219,14 @@ static void try_widths(const cc_ctx *cx, const geom *g, cfg c, cfg *best)
     inst in = inst_of(g, &c);
     if (!fits_fixed(cx, &in, &c))
         return;
-    int tried = 0;
-    for (int n_w = 1; n_w <= g->OW && tried < MAX_WIDTH_TRIES; n_w++) {
-        c.ot[1] = ceil_div(g->OW, n_w);
-        if (n_w > 1 && c.ot[1] == ceil_div(g->OW, n_w - 1))
+    int tried = 0, windows = g->OW / g->pool[1]; /* widths count whole pooling windows */
+    for (int n_w = 1; n_w <= windows && tried < MAX_WIDTH_TRIES; n_w++) {
+        c.ot[1] = ceil_div(windows, n_w) * g->pool[1];
+        if (n_w > 1 && c.ot[1] == ceil_div(windows, n_w - 1) * g->pool[1])
             continue;
         if (c.ot[1] > CC_DIM_MAX || (g->s[1] > CC_CONV_STRIDE_MAX && c.ot[1] > 1))
             continue;
-        c.ot[0] = 1;
+        c.ot[0] = g->pool[0];
         if (max_out(cx, g, &c, &in, 1) < c.ot[1])
             continue; /* even one output row of this width does not fit */
         c.ot[0] = max_out(cx, g, &c, &in, 0);
@@ -301,17 +304,19 @@ static void search_conv(const cc_ctx *cx, const geom *g, cfg *best)
     }
 }
 
-static cc_range *bands(int total, int size, int *n, odpu_err *err)
+/* Balanced bands of at most size over [0, total), in whole units (pooling windows; 1 without):
+ * total and size are multiples of unit. */
+static cc_range *bands(int total, int size, int unit, int *n, odpu_err *err)
 {
-    int count = ceil_div(total, size), bal = ceil_div(total, count);
-    count = ceil_div(total, bal);
+    int units = total / unit, count = ceil_div(units, size / unit), bal = ceil_div(units, count);
+    count = ceil_div(units, bal);
     cc_range *r = calloc((size_t)count, sizeof *r);
     if (!r) {
         odpu_fail(err, ODPU_E_NOMEM, "out of memory for the tile plan");
         return NULL;
     }
     for (int i = 0; i < count; i++)
-        r[i] = (cc_range){i * bal, min_i(total, (i + 1) * bal)};
+        r[i] = (cc_range){i * bal * unit, min_i(units, (i + 1) * bal) * unit};
     *n = count;
     return r;
 }
@@ -398,9 +403,10 @@ odpu_status cc_plan_conv(cc_ctx *cx, cc_layer *L, odpu_err *err)
 {
     const odpu_lshape is = cx->tensors[L->in[0]].shape, os = cx->tensors[L->out].shape;
     const cc_convdef *cv = &L->conv;
-    geom g = {is.h, is.w, is.c, os.c, os.h, os.w, cv->groups, is.c / cv->groups, os.c / cv->groups,
-              {cv->win.k[0], cv->win.k[1]}, {cv->win.stride[0], cv->win.stride[1]},
-              {cv->win.dil[0], cv->win.dil[1]}};
+    /* With a fused pool the out tensor is the pooled map: the CONV computes the windows' pixels. */
+    geom g = {is.h, is.w, is.c, os.c, os.h * L->fused_win[0], os.w * L->fused_win[1], cv->groups, is.c / cv->groups,
+              os.c / cv->groups, {cv->win.k[0], cv->win.k[1]}, {cv->win.stride[0], cv->win.stride[1]},
+              {cv->win.dil[0], cv->win.dil[1]}, {L->fused_win[0], L->fused_win[1]}};
     odpu_status st = conv_limits(L, &g, err);
     if (st != ODPU_OK)
         return st;
@@ -416,7 +422,8 @@ odpu_status cc_plan_conv(cc_ctx *cx, cc_layer *L, odpu_err *err)
                          cx->slot_words[ODPU_BUF_ABUF]);
     cc_conv_plan *p = &L->cp;
     p->order = best.order;
-    if (!(p->rows = bands(g.OH, best.ot[0], &p->n_rows, err)) || !(p->cols = bands(g.OW, best.ot[1], &p->n_cols, err)))
+    if (!(p->rows = bands(g.OH, best.ot[0], g.pool[0], &p->n_rows, err)) ||
+        !(p->cols = bands(g.OW, best.ot[1], g.pool[1], &p->n_cols, err)))
         return ODPU_E_NOMEM;
     if ((st = build_octiles(&g, &best, p, err)) != ODPU_OK || (st = build_parts(&g, &best, p, err)) != ODPU_OK)
         return st;
@@ -424,10 +431,13 @@ odpu_status cc_plan_conv(cc_ctx *cx, cc_layer *L, odpu_err *err)
         return st;
     char text[CC_PLAN_TEXT];
     conv_plan_text(&g, &best, p, text, sizeof text);
+    char fused[32] = "";
+    if (L->fused_win[0] * L->fused_win[1] > 1)
+        snprintf(fused, sizeof fused, ", max pool %dx%d", L->fused_win[0], L->fused_win[1]);
     if (L->folded) /* fold.c rewrote the layer: say how, then the plan of its folded form */
-        snprintf(L->plan, sizeof L->plan, "folded %dpx: %.*s", L->fold_wide, CC_PLAN_TEXT - 16, text);
+        snprintf(L->plan, sizeof L->plan, "folded %dpx: %.*s%s", L->fold_wide, CC_PLAN_TEXT - 48, text, fused);
     else
-        snprintf(L->plan, sizeof L->plan, "%s", text);
+        snprintf(L->plan, sizeof L->plan, "%.*s%s", CC_PLAN_TEXT - 32, text, fused);
     return ODPU_OK;
 }
 
@@ -575,7 +585,8 @@ odpu_status cc_plan_pool(cc_ctx *cx, cc_layer *L, odpu_err *err)
     free(seg);
     if (!p->rows || !p->cols)
         return ODPU_E_NOMEM;
-    snprintf(L->plan, sizeof L->plan, "rows %dx%d, cols %dx%d, channels %dx%d", p->n_rows,
+    snprintf(L->plan, sizeof L->plan, "%srows %dx%d, cols %dx%d, channels %dx%d",
+             L->fused ? "lane merge of a fused pool: " : "", p->n_rows,
              p->rows[0].hi - p->rows[0].lo, p->n_cols, p->cols[0].hi - p->cols[0].lo, ceil_div(is.c, best_ch),
              best_ch);
     return ODPU_OK;
@@ -610,9 +621,10 @@ odpu_status cc_plan_add(cc_ctx *cx, cc_layer *L, odpu_err *err)
                          cx->slot_words[ODPU_BUF_IBUF]);
     cc_map_plan *p = &L->mp;
     p->ch_t = best_ch;
-    if (!(p->rows = bands(s.h, best_oh, &p->n_rows, err)) || !(p->cols = bands(s.w, best_ow, &p->n_cols, err)))
+    if (!(p->rows = bands(s.h, best_oh, 1, &p->n_rows, err)) || !(p->cols = bands(s.w, best_ow, 1, &p->n_cols, err)))
         return ODPU_E_NOMEM;
-    snprintf(L->plan, sizeof L->plan, "rows %dx%d, cols %dx%d, channels %dx%d", p->n_rows,
+    snprintf(L->plan, sizeof L->plan, "%srows %dx%d, cols %dx%d, channels %dx%d",
+             L->fused ? "lane merge of a fused pool: " : "", p->n_rows,
              p->rows[0].hi - p->rows[0].lo, p->n_cols, p->cols[0].hi - p->cols[0].lo, ceil_div(s.c, best_ch),
              best_ch);
     return ODPU_OK;

@@ -632,6 +632,113 @@ START_TEST(first_layer_folding)
 }
 END_TEST
 
+/* Count of instructions of one opcode in a model's stream, and of CONVs with a fused pool. */
+static size_t count_ops(const odpu_model *m, odpu_opcode op, size_t *pooled)
+{
+    size_t n = 0;
+    *pooled = 0;
+    for (size_t i = 0; i < m->n_insns; i++) {
+        odpu_insn insn;
+        odpu_err err;
+        ck_assert_msg(odpu_insn_decode(m->insns + i * ODPU_INSN_BYTES, &insn, &err) == ODPU_OK, "%s", err.msg);
+        if (insn.opcode != op)
+            continue;
+        n++;
+        if (op == ODPU_OP_CONV && insn.u.conv.pool_h * insn.u.conv.pool_w > 1)
+            (*pooled)++;
+    }
+    return n;
+}
+
+/* Compiles t for arch with and without fused pooling; both must equal the INT8 executor. Returns
+ * the POOL instructions of each form and the pooled CONVs of the fused one. */
+static void check_fused(const tg *t, const char *arch_name, size_t pools[2], size_t *pooled_convs)
+{
+    odpu_arch a;
+    load_arch(arch_name, &a);
+    for (int off = 0; off < 2; off++) {
+        odpu_compile_options opt = {.arch = &a, .meta = "name=test", .no_fused_pool = off};
+        odpu_model m;
+        odpu_err err;
+        ck_assert_msg(odpu_compile(&t->g, &opt, &m, &err) == ODPU_OK, "%s", err.msg);
+        size_t pooled;
+        pools[off] = count_ops(&m, ODPU_OP_POOL, &pooled);
+        count_ops(&m, ODPU_OP_CONV, &pooled);
+        if (!off)
+            *pooled_convs = pooled;
+        else
+            ck_assert_uint_eq(pooled, 0);
+        run_and_compare(t, &a, &m, 2);
+        odpu_model_free(&m);
+    }
+}
+
+/* Fused pooling (compiler/fuse.c): a max pool with window = stride after a convolution becomes the
+ * CONV's pool fields; the floor-mode 3x3 pool drops rows and columns the CONV then skips; a pool
+ * that is not window = stride, or whose input is also read elsewhere, stays a POOL. */
+START_TEST(fused_pooling)
+{
+    tg t;
+    tg_init(&t, 77);
+    int x = input(&t, 6, 20, 23);
+    int y = conv(&t, x, (conv_spec){.out_c = 12, .kh = 3, .kw = 3, .pad = 1, .act = ODPU_ACT_RELU});
+    y = pool(&t, y, (pool_spec){.op = ODPU_NODE_MAXPOOL, .k = 2, .stride = 2}); /* 10 x 11 */
+    y = conv(&t, y, (conv_spec){.out_c = 20, .kh = 3, .kw = 3, .pad = 1});
+    int z = pool(&t, y, (pool_spec){.op = ODPU_NODE_MAXPOOL, .k = 3, .stride = 3}); /* 3 x 3, drops 1 and 2 */
+    int side = conv(&t, z, (conv_spec){.out_c = 7, .kh = 1, .kw = 1});
+    int kept = pool(&t, side, (pool_spec){.op = ODPU_NODE_MAXPOOL, .k = 2, .stride = 1}); /* overlapping */
+    output(&t, kept);
+    output(&t, pool(&t, side, (pool_spec){.op = ODPU_NODE_MAXPOOL, .k = 3, .stride = 3})); /* side read twice */
+    odpu_arch a;
+    load_arch("tiny", &a);
+    odpu_model m;
+    compile_ok(&t, &a, &m);
+    ck_assert_str_eq(m.layers[1].op, "MaxPool");
+    ck_assert_msg(strstr(m.layers[1].plan, "fused into"), "plan '%s'", m.layers[1].plan);
+    ck_assert_uint_eq(m.layers[1].n_insns, 0);
+    ck_assert_uint_eq(m.layers[1].out_h, 10); /* the table keeps the graph's shapes */
+    ck_assert_msg(strstr(m.layers[0].plan, "max pool 2x2"), "plan '%s'", m.layers[0].plan);
+    ck_assert_msg(strstr(m.layers[2].plan, "max pool 3x3"), "plan '%s'", m.layers[2].plan);
+    ck_assert_ptr_null(strstr(m.layers[5].plan, "fused"));
+    ck_assert_ptr_null(strstr(m.layers[6].plan, "fused"));
+    odpu_model_free(&m);
+    size_t pools[2], pooled;
+    check_fused(&t, "tiny", pools, &pooled);
+    ck_assert_uint_gt(pooled, 0);
+    ck_assert_uint_lt(pools[0], pools[1]);
+    check_fused(&t, "b512", pools, &pooled);
+    ck_assert_uint_gt(pooled, 0);
+    odpu_graph_free(&t.g);
+}
+END_TEST
+
+/* A folded first convolution computing 2 output pixels per instruction pixel, then a 4x4 pool:
+ * the CONV pools 4x2 of its grid, a 1x2 POOL merges the lane groups. */
+START_TEST(fused_pooling_after_folding)
+{
+    tg t;
+    tg_init(&t, 78);
+    int x = input(&t, 1, 16, 24);
+    int y = conv(&t, x, (conv_spec){.out_c = 4, .kh = 3, .kw = 3, .pad = 1, .act = ODPU_ACT_RELU});
+    y = pool(&t, y, (pool_spec){.op = ODPU_NODE_MAXPOOL, .k = 4, .stride = 4});
+    output(&t, conv(&t, y, (conv_spec){.out_c = 5, .kh = 1, .kw = 1}));
+    odpu_arch a;
+    load_arch("tiny", &a);
+    odpu_model m;
+    compile_ok(&t, &a, &m);
+    ck_assert_msg(strstr(m.layers[0].plan, "folded 2px") && strstr(m.layers[0].plan, "max pool 4x2"), "plan '%s'",
+                  m.layers[0].plan);
+    ck_assert_msg(strstr(m.layers[1].plan, "lane merge"), "plan '%s'", m.layers[1].plan);
+    ck_assert_uint_eq(m.layers[1].in_h, 16); /* graph shapes in the table */
+    ck_assert_uint_eq(m.layers[1].out_w, 6);
+    odpu_model_free(&m);
+    size_t pools[2], pooled;
+    check_fused(&t, "tiny", pools, &pooled);
+    ck_assert_uint_gt(pooled, 0);
+    odpu_graph_free(&t.g);
+}
+END_TEST
+
 /* Token queues of depth 1 and 2: the token pass must move pushes (or add NOPs) so that no queue
  * ever holds more than it can, and the result must not change. */
 START_TEST(shallow_token_queues)
@@ -967,6 +1074,8 @@ static Suite *compiler_suite(void)
     tcase_add_test(tc, strides_and_dilations_beyond_fields);
     tcase_add_test(tc, inputs_in_place_and_several);
     tcase_add_test(tc, first_layer_folding);
+    tcase_add_test(tc, fused_pooling);
+    tcase_add_test(tc, fused_pooling_after_folding);
     tcase_add_test(tc, shallow_token_queues);
     tcase_add_test(tc, random_layers_on_a_starved_arch);
     suite_add_tcase(s, tc);
