@@ -23,7 +23,13 @@ expect 2 "usage: opendpu info" -- "$CLI" info
 expect 0 "instructions for tiny" -- "$CLI" compile models/mnist_cnn/mnist_cnn.onnx --arch arch/tiny.yaml \
   --calib fashion-mnist:train@20 -o "$tmp/mnist.odpu"
 expect 0 "Conv +28x28x1 +26x26x25 +152.1k +225 .*rows [0-9]+x[0-9]+, oc" -- "$CLI" info "$tmp/mnist.odpu"
-expect 0 "MaxPool +26x26x25 +13x13x25" -- "$CLI" info "$tmp/mnist.odpu"
+expect 0 "MaxPool +26x26x25 +13x13x25 .*fused into" -- "$CLI" info "$tmp/mnist.odpu"
+expect 0 "maxpool 2x2" -- "$CLI" disasm "$tmp/mnist.odpu"
+# --no-fused-pool keeps the pool a POOL layer of its own.
+expect 0 "instructions for tiny" -- "$CLI" compile models/mnist_cnn/mnist_cnn.onnx --arch arch/tiny.yaml \
+  --calib fashion-mnist:train@20 --no-fused-pool -o "$tmp/mnist_nofuse.odpu"
+expect 0 "MaxPool +26x26x25 +13x13x25 .*rows" -- "$CLI" info "$tmp/mnist_nofuse.odpu"
+if "$CLI" disasm "$tmp/mnist_nofuse.odpu" | grep -q "maxpool"; then bad "--no-fused-pool still pools in a CONV"; else ok; fi
 expect 0 "total +2245.0k +70241" -- "$CLI" info "$tmp/mnist.odpu"
 expect 0 "valid" -- "$CLI" validate "$tmp/mnist.odpu" --arch arch/tiny.yaml
 
