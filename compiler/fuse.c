@@ -3,8 +3,9 @@
  * that CONV's pool_h x pool_w fields (docs/isa.md, CONV): the output stage keeps the maximum of
  * each window in OBUF, so only the pooled map goes to DDR, and no POOL instruction runs.
  * A folded first convolution (fold.c) holds `wide` adjacent output pixels in lane groups of one
- * instruction pixel; its fused window covers kw / wide instruction columns, and a 1 x wide max
- * pool over the pooled map, seen as `wide` pixels per pixel, merges the lane groups.
+ * instruction pixel; its fused window covers kw / wide instruction columns, and the lane groups
+ * are max-merged after it: by a POOL on chip when each group is whole activation words, else by
+ * a 1 x wide max pool over the pooled map seen as `wide` pixels per pixel in DDR.
  * docs/compiler.md, "Fused pooling". */
 #include <stdio.h>
 
@@ -56,8 +57,9 @@ static int conv_takes(cc_ctx *cx, const cc_layer *C, const cc_layer *P, int win[
     return win[0] <= CC_FUSED_POOL_MAX && win[1] <= CC_FUSED_POOL_MAX;
 }
 
-/* Folded C: it writes the pooled map with its lane groups side by side (a new tensor seen
- * through a wide alias), and P becomes the 1 x wide max pool that merges them. */
+/* Folded C whose lane groups share activation words (channels not a multiple of R): it writes
+ * the pooled map with its lane groups side by side (a new tensor seen through a wide alias),
+ * and P becomes the 1 x wide max pool that merges them through DDR. */
 static odpu_status fuse_wide(cc_ctx *cx, cc_layer *C, cc_layer *P, odpu_err *err)
 {
     int wide = C->fold_wide;
@@ -84,13 +86,16 @@ static odpu_status fuse(cc_ctx *cx, cc_layer *C, cc_layer *P, const int win[2], 
     /* max and the clamps commute (both monotonic): clamping once to the narrower range is exact */
     C->act_min = C->act_min > P->act_min ? C->act_min : P->act_min;
     C->act_max = C->act_max < P->act_max ? C->act_max : P->act_max;
-    if (C->folded && C->fold_wide > 1)
-        return fuse_wide(cx, C, P, err); /* cc_plan_pool names it a lane merge */
+    int wide = C->folded ? C->fold_wide : 1;
+    int channels = cx->tensors[P->out].shape.c;
+    if (wide > 1 && channels % (int)cx->R)
+        return fuse_wide(cx, C, P, err); /* lane groups share words: merged through DDR (cc_plan_pool) */
     C->out = P->out;
+    C->lane_merge = wide > 1 ? wide : 0; /* lane groups are whole words: a POOL merges them on chip */
     P->kind = CC_FUSED;
     P->n_in = 0;
     P->out = -1;
-    snprintf(P->plan, sizeof P->plan, "fused into '%.60s'", C->name);
+    snprintf(P->plan, sizeof P->plan, "fused into '%.60s'%s", C->name, wide > 1 ? ", lanes merged on chip" : "");
     return ODPU_OK;
 }
 

@@ -138,6 +138,9 @@ typedef struct cc_layer {
     int fold_wide;           /* output pixels it computes per instruction pixel */
     int fused_win[2];        /* CC_CONV: fused max pool window (rows, cols of its instruction grid);
                                 1 x 1 without; its out tensor is then the pooled map */
+    int lane_merge;          /* CC_CONV: its `lane_merge` lane groups (a folded layer's adjacent
+                                pixels) are max-merged on chip by a POOL after each fused-pool
+                                tile; 0 without */
     int fused;               /* changed by fuse.c: the table shows the graph node's shapes */
     int8_t *own_w;           /* weights / params this layer synthesized (GAP as CONV, fold.c) */
     odpu_chan_params *own_p;

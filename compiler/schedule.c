@@ -26,6 +26,8 @@ typedef struct step {
     blob b[CC_STEP_BLOBS];
     int n_b;
     odpu_insn op;   /* buffer addresses relative to the slots of its blobs and its OBUF slot */
+    int post;       /* a POOL after op within its OBUF slot (addresses relative to the slot) */
+    odpu_insn post_op;
     int obuf;       /* writes an OBUF tile */
     int save;
     odpu_insn sv;   /* buf_addr relative to the OBUF slot */
@@ -100,6 +102,11 @@ static odpu_status emit_pending(sched *sc)
     }
     patch_op(&sc->pend.op, sc->pend_base, obase);
     odpu_status st = emit(sc, &sc->pend.op);
+    if (st == ODPU_OK && sc->pend.post) {
+        sc->pend.post_op.u.pool.src_addr += obase;
+        sc->pend.post_op.u.pool.dst_addr += obase;
+        st = emit(sc, &sc->pend.post_op);
+    }
     if (st == ODPU_OK && sc->pend.save) {
         sc->pend.sv.u.save.buf_addr += obase;
         st = emit(sc, &sc->pend.sv);
@@ -282,6 +289,24 @@ static void conv_blobs(const sched *sc, const cc_layer *L, int o, int q, step *s
     }
 }
 
+/* The POOL that max-merges a folded layer's lane groups (cc_layer.lane_merge) in the OBUF slot:
+ * group j's channel blocks are words [j * blocks * pixels, +blocks * pixels) of the pooled tile,
+ * so the tile is `groups` rows of blocks * pixels words, pooled over the rows into one row that is
+ * the merged tile (docs/compiler.md, "Fused pooling"). Returns where the merged tile starts. */
+static uint32_t lane_merge(const sched *sc, const cc_layer *L, int pixels, step *st)
+{
+    uint32_t groups = (uint32_t)L->lane_merge;
+    uint32_t blocks = (uint32_t)L->conv.out_c / groups / sc->cx->R; /* whole words: fuse.c checked */
+    uint32_t row = blocks * (uint32_t)pixels, merged_at = groups * row;
+    st->post = 1;
+    st->post_op = (odpu_insn){.opcode = ODPU_OP_POOL};
+    st->post_op.u.pool = (odpu_pool){.mode = ODPU_POOL_MAX, .src_buf = ODPU_BUF_OBUF, .src_addr = 0, .in_h = groups,
+                                     .dst_addr = merged_at, .in_w = row, .c = sc->cx->R, .kh = groups, .kw = 1,
+                                     .out_h = 1, .out_w = row, .stride_h = 1, .stride_w = 1,
+                                     .act_min = INT8_MIN, .act_max = INT8_MAX};
+    return merged_at;
+}
+
 static odpu_status conv_step(sched *sc, const cc_layer *L, int s, int o, int q)
 {
     const cc_conv_plan *p = &L->cp;
@@ -318,13 +343,16 @@ static odpu_status conv_step(sched *sc, const cc_layer *L, int s, int o, int q)
         .dil_h = (uint32_t)ay.dil, .dil_w = (uint32_t)ax.dil, .pool_h = 1, .pool_w = 1, .pad_right = (uint32_t)ax.pad_hi,
         .act_min = L->act_min, .act_max = L->act_max};
     if (q == p->n_parts - 1) { /* the part with the output stage: it pools, if the layer does */
-        st.op.u.conv.pool_h = (uint32_t)L->fused_win[0];
-        st.op.u.conv.pool_w = (uint32_t)L->fused_win[1];
+        int ph = L->fused_win[0], pw = L->fused_win[1]; /* the pooled tile when the pool is fused */
+        int rows = (rb.hi - rb.lo) / ph, cols = (cb.hi - cb.lo) / pw;
+        st.op.u.conv.pool_h = (uint32_t)ph;
+        st.op.u.conv.pool_w = (uint32_t)pw;
         st.obuf = 1;
         st.save = 1;
-        int ph = L->fused_win[0], pw = L->fused_win[1]; /* the pooled tile when the pool is fused */
-        st.sv = save_box(&sc->cx->tensors[L->out].view, rb.lo / ph, cb.lo / pw, t->o0, (rb.hi - rb.lo) / ph,
-                         (cb.hi - cb.lo) / pw, out_c);
+        uint32_t save_from = L->lane_merge ? lane_merge(sc, L, rows * cols, &st) : 0;
+        st.sv = save_box(&sc->cx->tensors[L->out].view, rb.lo / ph, cb.lo / pw, t->o0,
+                         rows, cols, L->lane_merge ? out_c / L->lane_merge : out_c);
+        st.sv.u.save.buf_addr = save_from;
     }
     return put_step(sc, &st);
 }

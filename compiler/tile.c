@@ -80,6 +80,7 @@ typedef struct geom {
     int H, W, Cin, Cout, OH, OW, G, Cg, Mg;
     int k[2], s[2], d[2];
     int pool[2]; /* fused max pool: output tiles are whole windows; OBUF holds the pooled tile */
+    int merge;   /* lane groups merged on chip (cc_layer.lane_merge): OBUF also holds the merged tile */
 } geom;
 
 typedef struct cfg {
@@ -122,9 +123,12 @@ static int max_out(const cc_ctx *cx, const geom *g, const cfg *c, const inst *in
     if (g->s[a] > CC_CONV_STRIDE_MAX)
         limit = 1; /* a stride the field cannot hold: one output per tile, stride unused */
     limit = min_i(limit, (int)cx->slot_words[ODPU_BUF_ABUF] / (ob * c->ot[other]));
-    int pooled_other = c->ot[other] / g->pool[other];
-    limit = min_i(limit, (int)cx->slot_words[ODPU_BUF_OBUF] / (ceil_div(in->out_c, (int)cx->R) * pooled_other) *
+    int pooled_other = c->ot[other] / g->pool[other], act_blocks = ceil_div(in->out_c, (int)cx->R);
+    int merged_blocks = g->merge ? act_blocks / g->merge : 0; /* the merged tile beside the pooled one */
+    limit = min_i(limit, (int)cx->slot_words[ODPU_BUF_OBUF] / ((act_blocks + merged_blocks) * pooled_other) *
                              g->pool[a]);
+    if (g->merge) /* the merging POOL sees the tile as one row of merged_blocks x pixels words */
+        limit = min_i(limit, CC_DIM_MAX / (merged_blocks * pooled_other) * g->pool[a]);
     int in_rows = min_i((int)cx->slot_words[ODPU_BUF_IBUF] / (icb * other_in), CC_DIM_MAX);
     if (other_in > CC_DIM_MAX)
         return 0;
@@ -404,9 +408,10 @@ odpu_status cc_plan_conv(cc_ctx *cx, cc_layer *L, odpu_err *err)
     const odpu_lshape is = cx->tensors[L->in[0]].shape, os = cx->tensors[L->out].shape;
     const cc_convdef *cv = &L->conv;
     /* With a fused pool the out tensor is the pooled map: the CONV computes the windows' pixels. */
-    geom g = {is.h, is.w, is.c, os.c, os.h * L->fused_win[0], os.w * L->fused_win[1], cv->groups, is.c / cv->groups,
-              os.c / cv->groups, {cv->win.k[0], cv->win.k[1]}, {cv->win.stride[0], cv->win.stride[1]},
-              {cv->win.dil[0], cv->win.dil[1]}, {L->fused_win[0], L->fused_win[1]}};
+    geom g = {is.h, is.w, is.c, cv->out_c, os.h * L->fused_win[0], os.w * L->fused_win[1], cv->groups,
+              is.c / cv->groups, cv->out_c / cv->groups, {cv->win.k[0], cv->win.k[1]},
+              {cv->win.stride[0], cv->win.stride[1]}, {cv->win.dil[0], cv->win.dil[1]},
+              {L->fused_win[0], L->fused_win[1]}, L->lane_merge};
     odpu_status st = conv_limits(L, &g, err);
     if (st != ODPU_OK)
         return st;

@@ -712,23 +712,26 @@ START_TEST(fused_pooling)
 }
 END_TEST
 
-/* A folded first convolution computing 2 output pixels per instruction pixel, then a 4x4 pool:
- * the CONV pools 4x2 of its grid, a 1x2 POOL merges the lane groups. */
-START_TEST(fused_pooling_after_folding)
+/* A folded first convolution computing `wide` output pixels per instruction pixel, then a 4x4
+ * pool: the CONV pools 4 x 4/wide of its grid; its lane groups are merged by a POOL in OBUF when
+ * each group is whole words (out_c a multiple of R = 4 on tiny), else by a 1 x wide POOL layer. */
+static void check_fold_pool(int out_c, int wide, const char *merge_plan, int merge_layer)
 {
     tg t;
-    tg_init(&t, 78);
+    tg_init(&t, 78 + (uint64_t)out_c);
     int x = input(&t, 1, 16, 24);
-    int y = conv(&t, x, (conv_spec){.out_c = 4, .kh = 3, .kw = 3, .pad = 1, .act = ODPU_ACT_RELU});
+    int y = conv(&t, x, (conv_spec){.out_c = out_c, .kh = 3, .kw = 3, .pad = 1, .act = ODPU_ACT_RELU});
     y = pool(&t, y, (pool_spec){.op = ODPU_NODE_MAXPOOL, .k = 4, .stride = 4});
     output(&t, conv(&t, y, (conv_spec){.out_c = 5, .kh = 1, .kw = 1}));
     odpu_arch a;
     load_arch("tiny", &a);
     odpu_model m;
     compile_ok(&t, &a, &m);
-    ck_assert_msg(strstr(m.layers[0].plan, "folded 2px") && strstr(m.layers[0].plan, "max pool 4x2"), "plan '%s'",
+    char want[32];
+    snprintf(want, sizeof want, "max pool 4x%d", 4 / wide);
+    ck_assert_msg(strstr(m.layers[0].plan, "folded") && strstr(m.layers[0].plan, want), "plan '%s'",
                   m.layers[0].plan);
-    ck_assert_msg(strstr(m.layers[1].plan, "lane merge"), "plan '%s'", m.layers[1].plan);
+    ck_assert_msg(strstr(m.layers[merge_layer].plan, merge_plan), "plan '%s'", m.layers[merge_layer].plan);
     ck_assert_uint_eq(m.layers[1].in_h, 16); /* graph shapes in the table */
     ck_assert_uint_eq(m.layers[1].out_w, 6);
     odpu_model_free(&m);
@@ -736,6 +739,12 @@ START_TEST(fused_pooling_after_folding)
     check_fused(&t, "tiny", pools, &pooled);
     ck_assert_uint_gt(pooled, 0);
     odpu_graph_free(&t.g);
+}
+
+START_TEST(fused_pooling_after_folding)
+{
+    check_fold_pool(4, 2, "lanes merged on chip", 1);
+    check_fold_pool(2, 4, "lane merge of a fused pool", 1);
 }
 END_TEST
 
