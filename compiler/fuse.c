@@ -80,6 +80,11 @@ static odpu_status fuse_wide(cc_ctx *cx, cc_layer *C, cc_layer *P, odpu_err *err
 
 static odpu_status fuse(cc_ctx *cx, cc_layer *C, cc_layer *P, const int win[2], odpu_err *err)
 {
+    /* A floor-mode pool drops the last rows and columns: the CONV no longer computes them, and
+     * its MACs (utilization counts useful work) are those of the outputs it does compute. */
+    const odpu_lshape full = cx->tensors[P->in[0]].shape, pooled = cx->tensors[P->out].shape;
+    uint64_t used = (uint64_t)pooled.h * P->pool.win.k[0] * pooled.w * P->pool.win.k[1];
+    C->macs = C->macs * used / ((uint64_t)full.h * full.w);
     C->fused_win[0] = win[0];
     C->fused_win[1] = win[1];
     C->fused = P->fused = 1;

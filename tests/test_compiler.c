@@ -699,6 +699,7 @@ START_TEST(fused_pooling)
     ck_assert_uint_eq(m.layers[1].out_h, 10); /* the table keeps the graph's shapes */
     ck_assert_msg(strstr(m.layers[0].plan, "max pool 2x2"), "plan '%s'", m.layers[0].plan);
     ck_assert_msg(strstr(m.layers[2].plan, "max pool 3x3"), "plan '%s'", m.layers[2].plan);
+    ck_assert_uint_eq(m.layers[2].macs, (uint64_t)9 * 9 * 20 * 12 * 3 * 3); /* the 9x9 outputs the pool reads */
     ck_assert_ptr_null(strstr(m.layers[5].plan, "fused"));
     ck_assert_ptr_null(strstr(m.layers[6].plan, "fused"));
     odpu_model_free(&m);
