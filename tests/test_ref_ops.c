@@ -32,6 +32,7 @@ enum {
     MOVE_CASES = 100,       /* LOAD/SAVE cases per arch */
     MAX_CASE_MACS = 300000, /* keeps the naive loops (and sanitizer builds) fast */
     MAX_ATTEMPTS = 100000,  /* shape draws before giving up on fitting the buffers */
+    FUSED_POOL_MAX = 4,     /* CONV pool_h, pool_w: 2-bit fields, value - 1 */
     DESC_MAX = 800,
     DDR_SLACK = 64,         /* random bytes after the last region of an image */
     PARAM_BYTES = 16,       /* one PBUF entry (docs/isa.md section 2) ... */
@@ -427,6 +428,7 @@ typedef struct conv_case {
     int leaky, pot, in_zp, out_zp, act_min, act_max;
     value_kind values;
     uint32_t split; /* 0: one CONV; else CONV 1 takes input channels [0, split), CONV 2 the rest */
+    uint32_t ph, pw; /* fused max pool window (1 x 1: none); out_h, out_w are its multiples */
 } conv_case;
 
 typedef struct chan_prm {
@@ -506,6 +508,23 @@ static int conv_fits(const harness *h, const conv_case *k)
            cdiv(k->out_c, h->R) * pix_out <= depth(h, ODPU_BUF_OBUF);
 }
 
+/* A third of the cases pool their output (docs/isa.md, CONV fused max pooling): windows of 1..4
+ * per axis, the output cut to whole windows (which keeps the window rule). */
+static void gen_fused_pool(test_rng *r, conv_case *k)
+{
+    k->ph = k->pw = 1;
+    if (!chance(r, 33))
+        return;
+    k->ph = (uint32_t)rr(r, 1, FUSED_POOL_MAX);
+    k->pw = (uint32_t)rr(r, 1, FUSED_POOL_MAX);
+    if (k->out_h < k->ph)
+        k->ph = k->out_h;
+    if (k->out_w < k->pw)
+        k->pw = k->out_w;
+    k->out_h -= k->out_h % k->ph;
+    k->out_w -= k->out_w % k->pw;
+}
+
 static void gen_conv_case(test_rng *r, const harness *h, odpu_conv_mode mode, int want_split, conv_case *k)
 {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -523,6 +542,7 @@ static void gen_conv_case(test_rng *r, const harness *h, odpu_conv_mode mode, in
         k->in_zp = small ? rr(r, -SMALL_VALUE, SMALL_VALUE) : rr(r, ACT_MIN, ACT_MAX);
         k->out_zp = small ? rr(r, -SMALL_VALUE, SMALL_VALUE) : rr(r, ACT_MIN, ACT_MAX);
         random_act(r, k->out_zp, &k->act_min, &k->act_max);
+        gen_fused_pool(r, k);
         return;
     }
     ck_abort_msg("no CONV shape fits arch %s after %d attempts", h->arch_name, MAX_ATTEMPTS);
@@ -534,10 +554,10 @@ static void describe_conv(const conv_case *k, int index, uint64_t seed, const ch
     snprintf(out, DESC_MAX,
              "CONV case %d (seed 0x%llx, arch %s): %s in %ux%ux%u (CxHxW) out %ux%ux%u k %ux%u "
              "stride %u,%u dil %u,%u pad t%u b%u l%u r%u groups %u split %u leaky %d pot %d "
-             "in_zp %d out_zp %d act [%d, %d]%s",
+             "in_zp %d out_zp %d act [%d, %d] pool %ux%u%s",
              index, (unsigned long long)seed, arch, modes[k->mode], k->in_c, k->in_h, k->in_w, k->out_c,
              k->out_h, k->out_w, k->kh, k->kw, k->sh, k->sw, k->dh, k->dw, k->pt, k->pb, k->pl, k->pr,
-             k->groups, k->split, k->leaky, k->pot, k->in_zp, k->out_zp, k->act_min, k->act_max,
+             k->groups, k->split, k->leaky, k->pot, k->in_zp, k->out_zp, k->act_min, k->act_max, k->ph, k->pw,
              k->values == VALUES_EXTREME ? " extreme values" : k->values == VALUES_SMALL ? " small values" : "");
 }
 
@@ -611,6 +631,23 @@ static void naive_conv(const conv_case *k, const int8_t *in, const int8_t *w, co
             }
 }
 
+/* The fused pool: out[o][py][px] = max over the ph x pw window of the CONV output (CHW). */
+static void naive_max_pool(const conv_case *k, const int8_t *full, int8_t *out)
+{
+    uint32_t oh = k->out_h / k->ph, ow = k->out_w / k->pw;
+    for (uint32_t o = 0; o < k->out_c; o++)
+        for (uint32_t py = 0; py < oh; py++)
+            for (uint32_t px = 0; px < ow; px++) {
+                int8_t m = INT8_MIN;
+                for (uint32_t y = py * k->ph; y < (py + 1) * k->ph; y++)
+                    for (uint32_t x = px * k->pw; x < (px + 1) * k->pw; x++) {
+                        int8_t v = full[((size_t)o * k->out_h + y) * k->out_w + x];
+                        m = v > m ? v : m;
+                    }
+                out[((size_t)o * oh + py) * ow + px] = m;
+            }
+}
+
 /* Weight tile bytes for input channels [c0, c0 + cn) of each group (docs/isa.md section
  * 2); `bytes` holds words * R * C random bytes, which the layout says must not matter. */
 static void pack_weights(const harness *h, const conv_case *k, const int8_t *w, uint32_t c0,
@@ -660,7 +697,7 @@ static void place_conv(test_rng *r, const harness *h, const conv_case *k, conv_a
     uint32_t w_words[2] = {conv_weight_words(h, k, k->split ? c1 : conv_cg(k)), k->split ? conv_weight_words(h, k, c2) : 0};
     size_t tiles = k->split ? 2 : 1;
     uint32_t p_words = cdiv(k->out_c, h->C), acc_words = cdiv(k->out_c, h->C) * pix_out;
-    uint32_t out_words = cdiv(k->out_c, h->R) * pix_out;
+    uint32_t out_words = cdiv(k->out_c, h->R) * (k->out_h / k->ph) * (k->out_w / k->pw);
     ck_assert(place_tiles(r, depth(h, ODPU_BUF_IBUF), tiles, in_words, a->ibuf));
     ck_assert(place_tiles(r, depth(h, ODPU_BUF_WBUF), tiles, w_words, a->wbuf));
     ck_assert(place_tiles(r, depth(h, ODPU_BUF_PBUF), 1, &p_words, &a->pbuf));
@@ -701,7 +738,8 @@ static odpu_insn conv_insn(const conv_case *k, const conv_addrs *a, int part, ui
     c->stride_w = k->sw;
     c->dil_h = k->dh;
     c->dil_w = k->dw;
-    c->pool_h = c->pool_w = 1;
+    c->pool_h = c->acc_out ? k->ph : 1; /* pooling belongs to the output stage */
+    c->pool_w = c->acc_out ? k->pw : 1;
     c->act_min = k->act_min;
     c->act_max = k->act_max;
     return insn;
@@ -735,7 +773,8 @@ static void build_conv_case(test_rng *r, const harness *h, const conv_case *k, t
      * OBUF padding lanes (written 0). */
     uint32_t c_save = chance(r, 25) ? round_up(k->out_c, h->R) : k->out_c;
     uint32_t out_extra = (uint32_t)rr(r, 0, 4), out_off = (uint32_t)rr(r, 0, (int)out_extra);
-    tc->out = layout_view(r, &cursor, c_save, k->out_h, k->out_w, c_save + out_extra, out_off);
+    uint32_t oh = k->out_h / k->ph, ow = k->out_w / k->pw; /* what OBUF holds */
+    tc->out = layout_view(r, &cursor, c_save, oh, ow, c_save + out_extra, out_off);
     case_alloc_image(tc, r, cursor + (size_t)rr(r, 0, DDR_SLACK));
 
     put_tensor(tc->image, &vin, in);
@@ -748,10 +787,13 @@ static void build_conv_case(test_rng *r, const harness *h, const conv_case *k, t
     pack_params(h, k, p, tc->image + p_at);
     case_snapshot(tc);
 
-    int8_t *out = xmalloc((size_t)c_save * k->out_h * k->out_w);
-    memset(out, 0, (size_t)c_save * k->out_h * k->out_w); /* padding lanes read back as 0 */
-    naive_conv(k, in, w, p, out);
+    int8_t *full = xmalloc((size_t)k->out_c * k->out_h * k->out_w);
+    int8_t *out = xmalloc((size_t)c_save * oh * ow);
+    memset(out, 0, (size_t)c_save * oh * ow); /* padding lanes read back as 0 */
+    naive_conv(k, in, w, p, full);
+    naive_max_pool(k, full, out);
     put_tensor(tc->expect, &tc->out, out);
+    free(full);
 
     odpu_stream *s = &tc->stream;
     append(s, load_act(ODPU_BUF_IBUF, k->split ? &vin1 : &vin, a.ibuf[0]), 0);
