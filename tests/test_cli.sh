@@ -30,7 +30,7 @@ expect 0 "instructions for tiny" -- "$CLI" compile models/mnist_cnn/mnist_cnn.on
   --calib fashion-mnist:train@20 --no-fused-pool -o "$tmp/mnist_nofuse.odpu"
 expect 0 "MaxPool +26x26x25 +13x13x25 .*rows" -- "$CLI" info "$tmp/mnist_nofuse.odpu"
 if "$CLI" disasm "$tmp/mnist_nofuse.odpu" | grep -q "maxpool"; then bad "--no-fused-pool still pools in a CONV"; else ok; fi
-expect 0 "total +2245.0k +70241" -- "$CLI" info "$tmp/mnist.odpu"
+expect 0 "total +1942.6k +70241" -- "$CLI" info "$tmp/mnist.odpu"
 expect 0 "valid" -- "$CLI" validate "$tmp/mnist.odpu" --arch arch/tiny.yaml
 
 # The same demo on the larger configs (buffers and word sizes change with the arch).
