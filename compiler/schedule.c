@@ -54,13 +54,20 @@ typedef struct sched {
 
 /* ---- Emitting ----------------------------------------------------------------------------- */
 
+/* DDR bytes an activation LOAD reads: overlapping pixels (pixel_stride < c, a folded input) are
+ * fetched once per row span (docs/rtl.md, odpu_load), others pixel by pixel. */
+static uint64_t box_read_bytes(const odpu_load *l)
+{
+    uint64_t row = l->pixel_stride < l->c ? (uint64_t)(l->w - 1) * l->pixel_stride + l->c : (uint64_t)l->w * l->c;
+    return (uint64_t)l->h * row;
+}
+
 static odpu_status emit(sched *sc, const odpu_insn *i)
 {
     cc_layer *L = &sc->cx->layers[sc->layer];
     const uint32_t *wb = sc->cx->word_bytes;
     if (i->opcode == ODPU_OP_LOAD)
-        L->ddr_read += i->u.load.len ? (uint64_t)i->u.load.len * wb[i->u.load.buf]
-                                     : (uint64_t)i->u.load.h * i->u.load.w * i->u.load.c;
+        L->ddr_read += i->u.load.len ? (uint64_t)i->u.load.len * wb[i->u.load.buf] : box_read_bytes(&i->u.load);
     else if (i->opcode == ODPU_OP_SAVE)
         L->ddr_written += (uint64_t)i->u.save.h * i->u.save.w * i->u.save.c;
     return cc_prog_append(&sc->cx->prog, i, sc->layer, sc->err);
