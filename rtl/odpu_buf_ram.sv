@@ -81,7 +81,17 @@ module odpu_buf_ram #(
   end else begin : g_rone
     assign rd_bank_q = '0;
   end
-  assign rd_data_o = bank_rdata[rd_bank_q*WordBits +: WordBits];
+  // A mux with constant bank slices: a variable part-select (bank_rdata[rd_bank_q*WordBits
+  // +: WordBits]) is a shifter over Banks * WordBits bits, which Yosys builds as a full
+  // barrel shifter (17 stages of 128 Kbit for the b4096 WBUF) before it can optimize it.
+  always_comb begin
+    rd_data_o = bank_rdata[0 +: WordBits];
+    for (int b = 1; b < Banks; b++) begin
+      if (rd_bank_q == BankBits'(b)) begin
+        rd_data_o = bank_rdata[b*WordBits +: WordBits];
+      end
+    end
+  end
 
 `ifndef SYNTHESIS
   // A config the banking cannot represent is refused at the start of simulation.

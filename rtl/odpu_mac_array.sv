@@ -40,17 +40,31 @@ module odpu_mac_array #(
   logic [Cols*32-1:0] a_q;
 
   // Spreading happens once per pass, so it lives in an enabled register process (no
-  // per-cycle cost in simulation).
+  // per-cycle cost in simulation). The source lane (l - off) mod R is the same for every
+  // column, so each column's Rows weights are rotated by off lanes in LaneBits stages of
+  // constant rotations (a log shifter: LaneBits 2:1 multiplexers per weight bit instead of a
+  // Rows:1 multiplexer per weight bit, and part-selects Yosys sees as constants); depthwise
+  // picks one weight per column, the same for all its lanes.
   always_ff @(posedge clk_i) begin
     if (wld_i) begin
       for (int j = 0; j < Cols; j++) begin
+        logic [Rows*8-1:0] rot, prev;
+        logic [7:0]        tapw;
+        rot = wraw_i[j*Rows*8 +: Rows*8];
+        tapw = rot[32'(xf_tap_i)*8 +: 8];
+        for (int s = 0; s < LaneBits; s++) begin
+          if (xf_off_i[s] && (1 << s) < Rows) begin
+            prev = rot;
+            for (int l = 0; l < Rows; l++) begin
+              rot[l*8 +: 8] = prev[((l - (1 << s)) & (Rows - 1))*8 +: 8];
+            end
+          end
+        end
         for (int l = 0; l < Rows; l++) begin
-          logic [LaneBits-1:0] src;
-          logic                en;
-          src = xf_dw_i ? xf_tap_i : LaneBits'(32'(l) - 32'(xf_off_i));
+          logic en;
           en = xf_col_en_i[j] && (xf_dw_i ? (LaneBits'(l) == xf_col_lane_i[j*LaneBits +: LaneBits])
                                           : xf_lane_en_i[l]);
-          shadow_q[(j*Rows + l)*8 +: 8] <= en ? wraw_i[(j*Rows + 32'(src))*8 +: 8] : 8'd0;
+          shadow_q[(j*Rows + l)*8 +: 8] <= !en ? 8'd0 : xf_dw_i ? tapw : rot[l*8 +: 8];
         end
       end
     end

@@ -4,10 +4,12 @@
 #   rtl/synth/resources.sh OUT.md ARCH...     e.g. rtl/synth/resources.sh docs/resources.md b1024 b4096
 #
 # For every arch: `synth_xilinx -family xcup` of odpu_top with that arch's generated include
-# (build/gen/ARCH/odpu_arch_params.vh, made by `make gen`), then the cell counts of `stat`
-# grouped into LUTs, flip-flops, DSP48E2, block RAM (in BRAM36 equivalents) and UltraRAM, next
-# to the budgets of the two boards the project targets. Yosys's numbers are pre-place-and-route
-# estimates: Vivado usually packs LUTs tighter and may map memories differently.
+# (build/gen/ARCH/odpu_arch_params.vh, made by `make gen`), keeping the module hierarchy, so
+# each module and parameterization is synthesized once however often it is instantiated (the
+# 1024 odpu_mac_pair of b4096 are one module), and `stat` multiplies the counts out. From it:
+# LUTs, flip-flops, DSP48E2, block RAM and UltraRAM next to the budgets of the two boards the
+# project targets, where the DSPs go, and which buffer got which memory. Logs and the full
+# `stat` go to build/synth/ARCH.{log,stat}. Yosys's numbers are pre-place-and-route estimates.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,62 +18,180 @@ shift
 [ $# -ge 1 ] || { echo "resources.sh: name at least one arch" >&2; exit 2; }
 command -v yosys >/dev/null || { echo "resources.sh: yosys is not installed (make deps)" >&2; exit 1; }
 
-# Device budgets (AMD product tables): XCZU7EV on the ZCU104, XCK26 on the KV260.
-zcu104="230400 460800 1728 312 96"
-kv260="117120 234240 1248 144 64"
+# Device budgets (AMD Zynq UltraScale+ product tables): LUT FF DSP48E2 BRAM36 URAM288.
+zcu104="230400 460800 1728 312 96"  # XCZU7EV on the ZCU104
+kv260="117120 234240 1248 144 64"   # XCK26 on the KV260
+
+# Six-input LUTs a LUT-RAM or SRL cell occupies (UltraScale+ SLICEM): a RAM32M16/RAM64M8 is a
+# whole SLICEM (8 LUTs), RAM32M/RAM64M half of one, the single-bit RAMs one per 64 bits.
+lutram_luts='RAM32M16 8 RAM64M8 8 RAM32M 4 RAM64M 4 RAM32X1D 2 RAM64X1D 2 RAM128X1D 4
+RAM256X1D 8 RAM32X1S 1 RAM64X1S 1 RAM128X1S 2 RAM256X1S 4 RAM512X1S 8 SRL16E 1 SRLC32E 1'
+
+# The flags every arch is synthesized with. -uram lets large memories go to URAM288;
+# -widemux 5 uses MUXF7/F8 for wide multiplexers as Vivado does; -noiopad because the engine
+# is an IP block behind the processing system's AXI ports, not a chip with pins.
+synth_cmd="synth_xilinx -family xcup -top odpu_top -uram -widemux 5 -noiopad"
 
 logdir=build/synth
 mkdir -p "$logdir"
-rows=""
-for arch in "$@"; do
-    inc=build/gen/$arch
-    [ -f "$inc/odpu_arch_params.vh" ] || { echo "resources.sh: $inc/odpu_arch_params.vh missing (make gen)" >&2; exit 1; }
-    log=$logdir/$arch.log
-    echo "resources.sh: synthesizing $arch (log: $log)" >&2
+
+param() {  # param ARCH NAME: a localparam int of the arch's generated include
+    awk -v n="$2" '$1 == "localparam" && $3 == n {gsub(";", "", $5); print $5; exit}' \
+        "build/gen/$1/odpu_arch_params.vh"
+}
+
+# summarize ARCH SECONDS: the per-arch facts as "key value" lines, from the stat and the log.
+summarize() {
+    local arch=$1 secs=$2 facts=$logdir/$1.cells
+    awk -f rtl/synth/cells.awk "$logdir/$arch.stat" > "$facts"
+    awk -v luts="$lutram_luts" '
+        BEGIN { n = split(luts, a, /[ \n]+/); for (i = 1; i < n; i += 2) w[a[i]] = a[i + 1] }
+        $1 != "total" { next }
+        $2 ~ /^LUT[1-6]$/ { lut += $3 }
+        $2 in w { lutram += $3 * w[$2] }
+        $2 ~ /^FD[RSCP]E$/ { ff += $3 }
+        $2 == "CARRY8" { carry += $3 }
+        $2 == "DSP48E2" { dsp += $3 }
+        $2 == "RAMB36E2" { b36 += $3 }
+        $2 == "RAMB18E2" { b18 += $3 }
+        $2 == "URAM288" { uram += $3 }
+        END {
+            printf "lut %d\nlutram %d\nff %d\ncarry %d\ndsp %d\n", lut, lutram, ff, carry, dsp
+            printf "bram %g\nuram %d\n", b36 + b18 / 2, uram
+        }' "$facts"
+    echo "secs $secs"
+}
+
+# synth ARCH: synthesize one arch into build/synth/ARCH.{log,stat,secs}.
+synth() {
+    local arch=$1 inc=build/gen/$1 start
     start=$(date +%s)
-    # -uram lets Yosys map large memories to URAM288 (UltraScale+ only); -widemux keeps
-    # wide multiplexers in MUXF7/F8 as Vivado would.
-    yosys -q -l "$log" -p "read_verilog -sv -I$inc rtl/*.sv; synth_xilinx -family xcup -top odpu_top -uram -widemux 5; tee -o $logdir/$arch.stat stat" >/dev/null
-    secs=$(( $(date +%s) - start ))
-    # Cells from the last stat: "     NAME    COUNT".
-    read -r lut ff dsp bram36 uram lutram <<<"$(awk '
-        $1 ~ /^LUT[1-6]$/ {lut += $2}
-        $1 ~ /^FD[RSCP]E$/ {ff += $2}
-        $1 == "DSP48E2" {dsp += $2}
-        $1 == "RAMB36E2" {b36 += $2}
-        $1 == "RAMB18E2" {b18 += $2}
-        $1 == "URAM288" {uram += $2}
-        $1 ~ /^(RAM(16|32|64|128|256|512)[XM]|SRL(C)?(16|32)E)/ {lutram += $2}
-        END {printf "%d %d %d %.1f %d %d\n", lut, ff, dsp, b36 + b18 / 2, uram, lutram}' "$logdir/$arch.stat")"
-    macs=$(awk '/localparam int Macs =/ {gsub(";", "", $5); print $5}' "$inc/odpu_arch_params.vh")
-    dsp_per_mac=$(awk -v d="$dsp" -v m="$macs" 'BEGIN {printf "%.2f", d / m}')
-    rows+="| $arch | $macs | $lut | $lutram | $ff | $dsp | $dsp_per_mac | $bram36 | $uram | ${secs} s |"$'\n'
+    yosys -q -l "$logdir/$arch.log" \
+        -p "read_verilog -sv -I$inc rtl/*.sv; $synth_cmd; tee -q -o $logdir/$arch.stat stat -top odpu_top" \
+        >/dev/null 2>"$logdir/$arch.err" || { cat "$logdir/$arch.err" >&2; return 1; }
+    echo $(( $(date +%s) - start )) > "$logdir/$arch.secs"
+}
+
+for arch in "$@"; do
+    [ -f "build/gen/$arch/odpu_arch_params.vh" ] ||
+        { echo "resources.sh: build/gen/$arch/odpu_arch_params.vh missing (make gen)" >&2; exit 1; }
+done
+# The archs are synthesized in parallel (one Yosys process each: Yosys is single-threaded).
+# RESOURCES_REUSE=1 only rewrites OUT.md from the logs of an earlier run.
+if [ "${RESOURCES_REUSE:-0}" != 1 ]; then
+    pids=()
+    for arch in "$@"; do
+        echo "resources.sh: synthesizing $arch (log: $logdir/$arch.log)" >&2
+        rm -f "$logdir/$arch.secs"
+        synth "$arch" & pids+=($!)
+    done
+    failed=0
+    for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+    [ $failed = 0 ] || { echo "resources.sh: synthesis failed" >&2; exit 1; }
+fi
+
+version=$(yosys -V | awk '{print $2}')
+declare -A fact
+archs=()
+for arch in "$@"; do
+    [ -f "$logdir/$arch.secs" ] || { echo "resources.sh: no finished run of $arch in $logdir" >&2; exit 1; }
+    secs=$(cat "$logdir/$arch.secs")
+    # Yosys's own CPU time (the wall time depends on what else the machine runs).
+    cpu=$(awk '/^End of script/ {for (i = 1; i < NF; i++) if ($i == "user") {v = $(i + 1); sub(/s,?$/, "", v)}} END {printf "%.0f", v}' "$logdir/$arch.log")
+    while read -r key value; do fact[$arch.$key]=$value; done < <(summarize "$arch" "$secs")
+    fact[$arch.cpu]=$cpu
+    fact[$arch.macs]=$(param "$arch" Macs)
+    archs+=("$arch")
+    echo "resources.sh: $arch took ${secs} s (${cpu} s CPU)" >&2
 done
 
-pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
+pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; }
+
+# dsp_rows ARCH: "| module | instances | DSP48E2 each | total |" for every module with DSPs.
+dsp_rows() {
+    awk '$1 == "module" && $4 == "DSP48E2" && $3 > 0 {
+            name = $2; sub(/^.*\\/, "", name)
+            printf "| %s | %d | %d | %d |\n", name, $3, $5, $3 * $5
+         }' "$logdir/$1.cells" | sort -t'|' -k5 -rn
+}
+
+# buffer_rows ARCH: per buffer, its shape and the memory cells of its odpu_buf_ram. The
+# derived module of each parameterization is found by its parameters in the log.
+buffer_rows() {
+    local arch=$1 b name depth bytes banks mod
+    for b in Ibuf Obuf Wbuf Pbuf Abuf; do
+        name=$(echo "$b" | tr '[:lower:]' '[:upper:]')
+        depth=$(param "$arch" "${b}Depth"); bytes=$(param "$arch" "${b}WordBytes")
+        banks=$(param "$arch" "${b}Banks")
+        mod=$(awk -v d="$depth" -v w="$bytes" -v k="$banks" '
+            /Parameter \\Depth = / { pd = $NF }
+            /Parameter \\WordBytes = / { pw = $NF }
+            /Parameter \\Banks = / { pk = $NF }
+            /Generating RTLIL representation for module .*odpu_buf_ram/ {
+                if (pd == d && pw == w && pk == k) { m = $NF; gsub(/[`'"'"'.]/, "", m); print m; exit }
+            }' "$logdir/$arch.log")
+        awk -v m="$mod" -v luts="$lutram_luts" -v n="$name" -v d="$depth" -v w="$bytes" -v k="$banks" '
+            BEGIN { c = split(luts, a, /[ \n]+/); for (i = 1; i < c; i += 2) wt[a[i]] = a[i + 1] }
+            $1 == "module" && $2 == m {
+                if ($4 == "RAMB36E2") b36 += $5
+                if ($4 == "RAMB18E2") b18 += $5
+                if ($4 == "URAM288") u += $5
+                if ($4 in wt) lr += $5 * wt[$4]
+                if ($4 ~ /^FD[RSCP]E$/) ff += $5
+            }
+            END {
+                printf "| %s | %d KiB | %d x %d bits, %d banks of %d words | %g | %d | %d | %d |\n",
+                    n, d * w / 1024, d, w * 8, k, d / k, b36 + b18 / 2, u, lr, ff
+            }' "$logdir/$arch.cells"
+    done
+}
+
 {
     echo "# FPGA resources (Yosys estimate)"
     echo
-    echo "Generated by \`make resources\` (rtl/synth/resources.sh): Yosys $(yosys -V | awk '{print $2}')"
-    echo "\`synth_xilinx -family xcup -uram\` of \`odpu_top\` for each arch. Counts are Yosys's cells"
-    echo "before place and route; LUT-RAM/SRL cells are listed apart from logic LUTs; block RAM is in"
-    echo "BRAM36 equivalents (two RAMB18E2 = one). Logs: build/synth/ARCH.log."
+    echo "Generated by \`make resources\` (rtl/synth/resources.sh) with Yosys $version:"
+    echo "\`read_verilog -sv\` of rtl/*.sv with the arch's include, then \`$synth_cmd\`"
+    echo "(hierarchy kept), \`stat -top odpu_top\`. Full logs: build/synth/ARCH.{log,stat}."
     echo
-    echo "| arch | MACs | LUT | LUT-RAM/SRL | FF | DSP48E2 | DSP/MAC | BRAM36 | URAM | synth time |"
-    echo "|------|------|-----|-------------|----|---------|---------|--------|------|------------|"
-    printf "%s" "$rows"
+    echo "| arch | MACs | LUT (logic) | LUT as RAM/SRL | FF | CARRY8 | DSP48E2 | DSP per MAC | BRAM36 | URAM288 | synth time (CPU) |"
+    echo "|------|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|"
+    for a in "${archs[@]}"; do
+        dpm=$(awk -v d="${fact[$a.dsp]}" -v m="${fact[$a.macs]}" 'BEGIN {printf "%.3f", d / m}')
+        echo "| $a | ${fact[$a.macs]} | ${fact[$a.lut]} | ${fact[$a.lutram]} | ${fact[$a.ff]} | ${fact[$a.carry]} | ${fact[$a.dsp]} | $dpm | ${fact[$a.bram]} | ${fact[$a.uram]} | ${fact[$a.secs]} s (${fact[$a.cpu]} s) |"
+    done
     echo
-    echo "Budgets: ZCU104 (XCZU7EV) $(echo $zcu104 | awk '{printf "%d LUT, %d FF, %d DSP, %d BRAM36, %d URAM", $1, $2, $3, $4, $5}');"
-    echo "KV260 (XCK26) $(echo $kv260 | awk '{printf "%d LUT, %d FF, %d DSP, %d BRAM36, %d URAM", $1, $2, $3, $4, $5}')."
+    echo "\"LUT as RAM/SRL\" is the six-input LUTs that LUT-RAM and shift-register cells occupy"
+    echo "(a RAM32M16 is 8). BRAM36 counts two RAMB18E2 as one."
     echo
-    echo "| arch | board | LUT | FF | DSP | BRAM36 | URAM |"
-    echo "|------|-------|-----|----|-----|--------|------|"
-    while read -r arch _ lut lutram ff dsp _ bram36 uram _; do
-        for board in "ZCU104:$zcu104" "KV260:$kv260"; do
-            name=${board%%:*}
-            read -r blut bff bdsp bbram buram <<<"${board#*:}"
-            echo "| $arch | $name | $(pct $((lut + lutram)) $blut) | $(pct $ff $bff) | $(pct $dsp $bdsp) | $(pct $bram36 $bbram) | $(pct $uram $buram) |"
-        done
-    done < <(printf "%s" "$rows" | tr -d '|' )
+    echo "## Against the boards"
+    echo
+    read -r zl zf zd zb zu <<<"$zcu104"
+    read -r kl kf kd kb ku <<<"$kv260"
+    echo "Budgets: ZCU104 (XCZU7EV) $zl LUT, $zf FF, $zd DSP48E2, $zb BRAM36, $zu URAM288;"
+    echo "KV260 (XCK26) $kl LUT, $kf FF, $kd DSP48E2, $kb BRAM36, $ku URAM288."
+    echo
+    echo "| arch | board | LUT (logic + RAM) | FF | DSP48E2 | BRAM36 | URAM288 |"
+    echo "|------|-------|-----:|-----:|-----:|-----:|-----:|"
+    for a in "${archs[@]}"; do
+        luts=$(( ${fact[$a.lut]} + ${fact[$a.lutram]} ))
+        echo "| $a | ZCU104 | $(pct $luts $zl) | $(pct "${fact[$a.ff]}" $zf) | $(pct "${fact[$a.dsp]}" $zd) | $(pct "${fact[$a.bram]}" $zb) | $(pct "${fact[$a.uram]}" $zu) |"
+        echo "| $a | KV260 | $(pct $luts $kl) | $(pct "${fact[$a.ff]}" $kf) | $(pct "${fact[$a.dsp]}" $kd) | $(pct "${fact[$a.bram]}" $kb) | $(pct "${fact[$a.uram]}" $ku) |"
+    done
+    for a in "${archs[@]}"; do
+        echo
+        echo "## $a: where the DSP48E2 and the memories go"
+        echo
+        echo "| module | instances | DSP48E2 each | DSP48E2 |"
+        echo "|--------|-----:|-----:|-----:|"
+        dsp_rows "$a"
+        echo
+        echo "| buffer | size | words x width, banks | BRAM36 | URAM288 | LUT as RAM | FF |"
+        echo "|--------|-----:|------|-----:|-----:|-----:|-----:|"
+        buffer_rows "$a"
+    done
+    if [ -f rtl/synth/resources_notes.md ]; then
+        echo
+        cat rtl/synth/resources_notes.md
+    fi
 } > "$out"
 echo "resources.sh: wrote $out" >&2
