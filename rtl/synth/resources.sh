@@ -140,10 +140,41 @@ buffer_rows() {
                 if ($4 ~ /^FD[RSCP]E$/) ff += $5
             }
             END {
-                printf "| %s | %d KiB | %d x %d bits, %d banks of %d words | %g | %d | %d | %d |\n",
-                    n, d * w / 1024, d, w * 8, k, d / k, b36 + b18 / 2, u, lr, ff
+                printf "| %s | %d KiB | %d x %d bits, %d bank%s of %d words | %g | %d | %d | %d |\n",
+                    n, d * w / 1024, d, w * 8, k, (k == 1 ? "" : "s"), d / k, b36 + b18 / 2, u, lr, ff
             }' "$logdir/$arch.cells"
     done
+}
+
+# notes: what the numbers mean; the same for every run (the numbers are in the tables).
+notes() {
+    cat <<'EOF'
+
+## Reading these numbers
+
+* **Pre-place-and-route estimates.** Yosys maps to UltraScale+ cells with its own rules
+  (ABC for LUTs, `memory_libmap` for memories); Vivado on the same RTL would differ. It
+  usually needs fewer LUTs: it optimizes across module boundaries (here the hierarchy is
+  kept, so a constant on a module port, e.g. compute's all-ones write strobes, is not
+  propagated into the module), and it packs two small functions into one LUT6 (LUT6_2),
+  which Yosys counts as two cells. Flip-flop and DSP counts are close to what Vivado
+  reports; block RAM can differ where Vivado picks another aspect ratio or cascades.
+  Nothing here checks timing (the 300 MHz of the b configs) or routability.
+* **Hierarchical synthesis.** `synth_xilinx` of Yosys 0.23 does not flatten unless asked,
+  and every distinct module/parameterization is synthesized once (`odpu_mac_pair` once
+  for all its instances); `stat -top odpu_top` multiplies each module's cells by its
+  instance count. The DSP tables are that product per module; they add up to the total.
+* **DSP48E2.** `odpu_mac_pair` holds two INT8 MACs in one DSP48E2 (AMD WP486 packing), so
+  the array is exactly MACs / 2 DSPs; the output stage (`odpu_srdhm`, two per lane of
+  `Rows` lanes, two 27 x 18 products each) adds 4 per lane; the rest are address and
+  footprint multipliers of the control path that Yosys also puts in DSPs. "DSP per MAC"
+  divides the whole total by the array's MACs, so it is above 0.5 by the non-array part.
+* **Memories.** Each buffer bank is one simple-dual-port memory with byte enables; with
+  byte enables a BRAM36 or URAM288 holds 64 data bits per word, so a bank needs at least
+  WordBits / 64 of them side by side however shallow it is. Yosys's cost model sends big
+  banks to URAM288 (`-uram`), medium ones to BRAM36 and shallow ones to LUT-RAM
+  (RAM32M16, one byte per cell because of the byte enables).
+EOF
 }
 
 {
@@ -189,9 +220,29 @@ buffer_rows() {
         echo "|--------|-----:|------|-----:|-----:|-----:|-----:|"
         buffer_rows "$a"
     done
-    if [ -f rtl/synth/resources_notes.md ]; then
-        echo
-        cat rtl/synth/resources_notes.md
-    fi
+    echo
+    echo "## Does it fit"
+    echo
+    for a in "${archs[@]}"; do
+        for board in "ZCU104:$zcu104" "KV260:$kv260"; do
+            read -r bl bf bd bb bu <<<"${board#*:}"
+            over=$(awk -v l=$(( ${fact[$a.lut]} + ${fact[$a.lutram]} )) -v f="${fact[$a.ff]}" \
+                       -v d="${fact[$a.dsp]}" -v b="${fact[$a.bram]}" -v u="${fact[$a.uram]}" \
+                       -v bl="$bl" -v bf="$bf" -v bd="$bd" -v bb="$bb" -v bu="$bu" 'BEGIN {
+                s = ""
+                if (l > bl) s = s sprintf(", LUT %d of %d", l, bl)
+                if (f > bf) s = s sprintf(", FF %d of %d", f, bf)
+                if (d > bd) s = s sprintf(", DSP48E2 %d of %d", d, bd)
+                if (b > bb) s = s sprintf(", BRAM36 %g of %d", b, bb)
+                if (u > bu) s = s sprintf(", URAM288 %d of %d", u, bu)
+                print substr(s, 3) }')
+            if [ -z "$over" ]; then
+                echo "* $a on the ${board%%:*}: every count is within the device (before place and route)."
+            else
+                echo "* $a on the ${board%%:*}: **does not fit**: $over."
+            fi
+        done
+    done
+    notes
 } > "$out"
 echo "resources.sh: wrote $out" >&2
