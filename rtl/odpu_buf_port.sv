@@ -25,9 +25,6 @@ module odpu_buf_port #(
   output logic [NRd-1:0]           rd_rvalid_o,  // to the client served last cycle
   output logic [WordBits-1:0]      rd_rdata_o    // shared by all readers
 );
-  localparam int WrIdxBits = (NWr > 1) ? $clog2(NWr) : 1;
-  localparam int RdIdxBits = (NRd > 1) ? $clog2(NRd) : 1;
-
   logic [NWr-1:0] wr_gnt;
   logic [NRd-1:0] rd_gnt, rd_gnt_q;
 
@@ -40,22 +37,29 @@ module odpu_buf_port #(
   assign wr_ready_o = wr_gnt;
   assign rd_ready_o = rd_gnt;
 
-  // Port multiplexers: the index of the granted client (grants are one-hot or zero; with
-  // no grant the port is disabled and the selected client does not matter).
-  logic [WrIdxBits-1:0] wr_sel;
-  logic [RdIdxBits-1:0] rd_sel;
+  // Port multiplexers over the granted client (grants are one-hot or zero; with no grant
+  // the port is disabled and what it sees does not matter). A loop over constant slices
+  // rather than a part-select at a variable index, which Yosys builds as a barrel shifter
+  // over all NWr * WordBits bits.
+  logic [AddrBits-1:0]  wr_addr, rd_addr;
+  logic [WordBits-1:0]  wr_data;
+  logic [WordBytes-1:0] wr_strb;
 
   always_comb begin
-    wr_sel = '0;
-    for (int i = 0; i < NWr; i++) begin
+    wr_addr = wr_addr_i[0 +: AddrBits];
+    wr_data = wr_data_i[0 +: WordBits];
+    wr_strb = wr_strb_i[0 +: WordBytes];
+    for (int i = 1; i < NWr; i++) begin
       if (wr_gnt[i]) begin
-        wr_sel = WrIdxBits'(i);
+        wr_addr = wr_addr_i[i*AddrBits +: AddrBits];
+        wr_data = wr_data_i[i*WordBits +: WordBits];
+        wr_strb = wr_strb_i[i*WordBytes +: WordBytes];
       end
     end
-    rd_sel = '0;
-    for (int i = 0; i < NRd; i++) begin
+    rd_addr = rd_addr_i[0 +: AddrBits];
+    for (int i = 1; i < NRd; i++) begin
       if (rd_gnt[i]) begin
-        rd_sel = RdIdxBits'(i);
+        rd_addr = rd_addr_i[i*AddrBits +: AddrBits];
       end
     end
   end
@@ -63,11 +67,11 @@ module odpu_buf_port #(
   odpu_buf_ram #(.Depth(Depth), .WordBytes(WordBytes), .Banks(Banks)) u_ram (
     .clk_i,
     .wr_en_i   (|wr_gnt),
-    .wr_addr_i (wr_addr_i[wr_sel*AddrBits +: AddrBits]),
-    .wr_data_i (wr_data_i[wr_sel*WordBits +: WordBits]),
-    .wr_strb_i (wr_strb_i[wr_sel*WordBytes +: WordBytes]),
+    .wr_addr_i (wr_addr),
+    .wr_data_i (wr_data),
+    .wr_strb_i (wr_strb),
     .rd_en_i   (|rd_gnt),
-    .rd_addr_i (rd_addr_i[rd_sel*AddrBits +: AddrBits]),
+    .rd_addr_i (rd_addr),
     .rd_data_o (rd_rdata_o)
   );
 

@@ -398,25 +398,46 @@ module odpu_conv_unit #(
   assign out_fire = out_valid_o && out_ready_i;
   assign oq_pop = out_fire && (k_q + 1 == obuf_words);
   assign out_addr_o = $clog2(ObufDepth)'(obuf_base + kp_q + prow_q + pcol_q);
-  assign out_mask_o = col_valid[k_q*Rows +: Rows];
+  // Word k_q's Rows accumulators, channel masks and parameter entries, picked from the
+  // OutWords groups by a loop over constant slices: a variable part-select such as
+  // o_acc[(k_q*Rows + l)*32 +: 32] would be a barrel shifter over all of o_acc per lane.
+  localparam int EntryBits = ParamEntryBytes * 8;
+  logic [Rows*32-1:0]        k_acc;
+  logic [Rows*EntryBits-1:0] k_params;
+  logic [Rows-1:0]           k_mask;
+  always_comb begin
+    k_acc = o_acc[0 +: Rows*32];
+    k_params = params_q[0 +: Rows*EntryBits];
+    k_mask = col_valid[0 +: Rows];
+    for (int k = 1; k < OutWords; k++) begin
+      if (k_q == 32'(k)) begin
+        k_acc = o_acc[k*Rows*32 +: Rows*32];
+        k_params = params_q[k*Rows*EntryBits +: Rows*EntryBits];
+        k_mask = col_valid[k*Rows +: Rows];
+      end
+    end
+  end
+
+  assign out_mask_o = k_mask;
   assign out_word_o = WordIdxBits'(k_q);
   assign out_first_h_o = fx_q == '0;
   assign out_last_h_o = fx_q + 3'd1 == pool_w;
   assign out_first_v_o = fy_q == '0;
 
   for (genvar l = 0; l < Rows; l++) begin : g_item
-    logic [31:0]        idx;
     logic signed [31:0] x, shift32;
-    assign idx = k_q * Rows + l;
-    assign x = o_acc[idx*32 +: 32];
+    assign x = k_acc[l*32 +: 32];
     // LeakyReLU is MBQM1 by leaky_mult with shift 0, for a negative accumulator only.
     assign out_x_o[l*32 +: 32] = x;
     assign out_apply1_o[l] = f_leaky && x[31];
-    assign out_m1_o[l*32 +: 32] = params_q[idx*ParamEntryBytes*8 + 96 +: 32];
-    assign out_m2_o[l*32 +: 32] = params_q[idx*ParamEntryBytes*8 + 32 +: 32];
+    assign out_m1_o[l*32 +: 32] = k_params[l*EntryBits + 96 +: 32];
+    assign out_m2_o[l*32 +: 32] = k_params[l*EntryBits + 32 +: 32];
     // PBUF is data no rule checks: its shift is used clamped to [-31, 31].
-    assign shift32 = params_q[idx*ParamEntryBytes*8 + 64 +: 32];
+    assign shift32 = k_params[l*EntryBits + 64 +: 32];
     assign out_s2_o[l*6 +: 6] = shift32 > 31 ? 6'sd31 : shift32 < -31 ? -6'sd31 : 6'(shift32);
+    // The entry's bias started the accumulation (bias_vec); it is not needed here.
+    logic unused_bias;
+    assign unused_bias = ^k_params[l*EntryBits +: 32];
   end
 
   always_ff @(posedge clk_i) begin
