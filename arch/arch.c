@@ -75,7 +75,7 @@ typedef struct key_spec {
 
 typedef enum key_id {
     K_NAME,
-    K_ARRAY, K_ROWS, K_COLS,
+    K_ARRAY, K_ROWS, K_COLS, K_WEIGHT_LOAD,
     K_BUFFERS,
     K_IBUF, K_IBUF_KIB, K_IBUF_BANKS,
     K_OBUF, K_OBUF_KIB, K_OBUF_BANKS,
@@ -109,6 +109,7 @@ static const key_spec schema[K_COUNT] = {
     [K_ARRAY] = SCHEMA_SECTION(-1, "array"),
     [K_ROWS] = SCHEMA_UINT(K_ARRAY, "rows", RULE_POW2, 1, ROWS_MAX),
     [K_COLS] = SCHEMA_UINT(K_ARRAY, "cols", RULE_POW2, 1, COLS_MAX),
+    [K_WEIGHT_LOAD] = SCHEMA_UINT(K_ARRAY, "weight_load_cycles", RULE_POW2, 1, COLS_MAX),
     [K_BUFFERS] = SCHEMA_SECTION(-1, "buffers"),
     SCHEMA_BUFFER(K_IBUF, "ibuf"),
     SCHEMA_BUFFER(K_OBUF, "obuf"),
@@ -548,6 +549,28 @@ static odpu_status check_buffer(parse_ctx *c, odpu_buf_id b, odpu_arch_buffer *o
     return ODPU_OK;
 }
 
+/* A WBUF word (a pass's rows x cols weights) moves into the array in weight_load_cycles
+ * pieces of whole columns through a port of word / weight_load_cycles bytes, and the LOAD
+ * engine writes whole AXI beats into one piece (docs/arch.md, "Weight loading"). */
+static odpu_status check_weight_load(parse_ctx *c)
+{
+    uint32_t rows = c->vals[K_ROWS].value, cols = c->vals[K_COLS].value;
+    uint32_t cycles = c->vals[K_WEIGHT_LOAD].value;
+    uint32_t beat_bytes = c->vals[K_AXI_DATA_BITS].value / 8;
+    char detail[160];
+    if (cycles > cols) {
+        snprintf(detail, sizeof detail, "is more than array.cols (%u): a piece is whole columns", cols);
+        return value_error(c, K_WEIGHT_LOAD, detail);
+    }
+    if (rows * (cols / cycles) < beat_bytes) {
+        snprintf(detail, sizeof detail,
+                 "makes the WBUF port %u bytes, narrower than an AXI beat (%u bytes)",
+                 rows * (cols / cycles), beat_bytes);
+        return value_error(c, K_WEIGHT_LOAD, detail);
+    }
+    return ODPU_OK;
+}
+
 static odpu_status check_values(parse_ctx *c, odpu_arch *a)
 {
     odpu_status st = check_missing(c);
@@ -562,6 +585,8 @@ static odpu_status check_values(parse_ctx *c, odpu_arch *a)
     }
     for (int b = 0; b < ODPU_BUF_COUNT && st == ODPU_OK; b++)
         st = check_buffer(c, (odpu_buf_id)b, &a->buf[b]);
+    if (st == ODPU_OK)
+        st = check_weight_load(c);
     return st;
 }
 
@@ -570,6 +595,7 @@ static void fill_arch(const parse_ctx *c, odpu_arch *a)
     memcpy(a->name, c->name, sizeof a->name);
     a->rows = c->vals[K_ROWS].value;
     a->cols = c->vals[K_COLS].value;
+    a->weight_load_cycles = c->vals[K_WEIGHT_LOAD].value;
     a->axi_data_bits = c->vals[K_AXI_DATA_BITS].value;
     a->ddr_bytes_per_cycle = c->vals[K_DDR_BYTES].value;
     a->ddr_latency_cycles = c->vals[K_DDR_LATENCY].value;
@@ -628,8 +654,8 @@ odpu_status odpu_arch_load(const char *path, odpu_arch *out, odpu_err *err)
 }
 
 /* Canonical text of the values that decide which streams are valid and what they compute.
- * The name, banks, AXI width, DDR model, clock and instruction queue depth only change
- * speed, so recompiling is never needed for them (docs/arch.md, "Fingerprint"). The format
+ * The name, banks, weight load cycles, AXI width, DDR model, clock and instruction queue
+ * depth only change speed, so recompiling is never needed for them (docs/arch.md, "Fingerprint"). The format
  * is part of the model-file contract: changing it invalidates every compiled model. */
 uint64_t odpu_arch_fingerprint(const odpu_arch *arch)
 {

@@ -22,6 +22,7 @@ typedef struct odpu_arch {
     char name[ODPU_ARCH_NAME_MAX];
     uint32_t rows;                              /* input-channel parallelism (ICP) */
     uint32_t cols;                              /* output-channel parallelism (OCP) */
+    uint32_t weight_load_cycles;                /* cycles to move a WBUF word into the array */
     odpu_arch_buffer buf[ODPU_BUF_COUNT];       /* indexed by odpu_buf_id */
     uint32_t axi_data_bits;                     /* AXI4 master data width */
     uint32_t ddr_bytes_per_cycle;               /* DDR model: sustained bandwidth */
@@ -42,7 +43,8 @@ odpu_status odpu_arch_parse(const char *text, size_t len, const char *source_nam
 
 /* FNV-1a 64 over the canonical form of every value that changes which instruction streams
  * are valid or what they compute (ISA version, rows, cols, buffer depths, queue depths).
- * Performance-only values (banks, AXI width, DDR model, clock) are excluded. */
+ * Performance-only values (banks, weight load cycles, AXI width, DDR model, clock) are
+ * excluded. */
 uint64_t odpu_arch_fingerprint(const odpu_arch *arch);
 
 /* Multiply-accumulate units (rows * cols) and peak ops per clock (2 * MACs). */

@@ -14,7 +14,8 @@
     X(ROWS, a->rows, "input-channel parallelism (ICP)")                        \
     X(COLS, a->cols, "output-channel parallelism (OCP)")                       \
     X(MACS, odpu_arch_macs(a), "multiply-accumulate units (rows * cols)")     \
-    X(OPS_PER_CLOCK, 2 * odpu_arch_macs(a), "peak ops per clock (2 per MAC)")
+    X(OPS_PER_CLOCK, 2 * odpu_arch_macs(a), "peak ops per clock (2 per MAC)")   \
+    X(WEIGHT_LOAD_CYCLES, a->weight_load_cycles, "cycles to move a WBUF word into the array")
 
 #define ARCH_BUFFER_VALUES(X)                                                  \
     X(KIB, kib, "capacity in KiB")                                             \
@@ -28,7 +29,11 @@
     X(DDR_LATENCY, a->ddr_latency_cycles, "DDR model: read latency in cycles") \
     X(CLOCK_MHZ, a->clock_mhz, "engine clock in MHz")                         \
     X(INSN_DEPTH, a->insn_queue_depth, "instructions queued per engine")      \
-    X(DEP_DEPTH, a->dep_queue_depth, "tokens per dependency queue")
+    X(DEP_DEPTH, a->dep_queue_depth, "tokens per dependency queue")           \
+    X(WBUF_PORT_BYTES, odpu_arch_macs(a) / a->weight_load_cycles,             \
+      "WBUF port width in bytes: a word is weight_load_cycles pieces")        \
+    X(WBUF_PORT_DEPTH, a->buf[ODPU_BUF_WBUF].depth_words * a->weight_load_cycles, \
+      "WBUF depth in port-wide pieces")
 
 enum { PARAM_NAME_MAX = 48, PARAM_COUNT_MAX = 64 };
 

@@ -45,14 +45,14 @@ module odpu_bufs (
   // WBUF: writers ld; readers cp
   input  logic                      ld_wbuf_wr_valid_i,
   output logic                      ld_wbuf_wr_ready_o,
-  input  logic [$clog2(WbufDepth)-1:0]  ld_wbuf_wr_addr_i,
-  input  logic [WbufWordBytes*8-1:0]  ld_wbuf_wr_data_i,
-  input  logic [WbufWordBytes-1:0]  ld_wbuf_wr_strb_i,
+  input  logic [$clog2(WbufPortDepth)-1:0]  ld_wbuf_wr_addr_i,
+  input  logic [WbufPortBytes*8-1:0]  ld_wbuf_wr_data_i,
+  input  logic [WbufPortBytes-1:0]  ld_wbuf_wr_strb_i,
   input  logic                      cp_wbuf_rd_valid_i,
   output logic                      cp_wbuf_rd_ready_o,
-  input  logic [$clog2(WbufDepth)-1:0]  cp_wbuf_rd_addr_i,
+  input  logic [$clog2(WbufPortDepth)-1:0]  cp_wbuf_rd_addr_i,
   output logic                      cp_wbuf_rd_rvalid_o,
-  output logic [WbufWordBytes*8-1:0]  cp_wbuf_rd_rdata_o,
+  output logic [WbufPortBytes*8-1:0]  cp_wbuf_rd_rdata_o,
   // PBUF: writers ld; readers cp
   input  logic                      ld_pbuf_wr_valid_i,
   output logic                      ld_pbuf_wr_ready_o,
@@ -117,10 +117,11 @@ module odpu_bufs (
   assign cp_obuf_rd_rdata_o = obuf_rdata;
   assign st_obuf_rd_rdata_o = obuf_rdata;
 
-  // WBUF: index i of each packed client vector is the i-th client listed above.
-  logic [WbufWordBytes*8-1:0]wbuf_rdata;
+  // WBUF: addressed in port-wide pieces, weight_load_cycles of them per weight word
+  // (docs/rtl.md, "Weight loading"), so the RAM is that much narrower and deeper.
+  logic [WbufPortBytes*8-1:0]wbuf_rdata;
   odpu_buf_port #(
-    .Depth(WbufDepth), .WordBytes(WbufWordBytes), .Banks(WbufBanks), .NWr(1), .NRd(1)
+    .Depth(WbufPortDepth), .WordBytes(WbufPortBytes), .Banks(WbufBanks), .NWr(1), .NRd(1)
   ) u_wbuf (
     .clk_i, .rst_ni,
     .wr_valid_i  (ld_wbuf_wr_valid_i),

@@ -34,9 +34,9 @@ module odpu_compute (
   // WBUF read
   output logic                         cp_wbuf_rd_valid_o,
   input  logic                         cp_wbuf_rd_ready_i,
-  output logic [$clog2(WbufDepth)-1:0] cp_wbuf_rd_addr_o,
+  output logic [$clog2(WbufPortDepth)-1:0] cp_wbuf_rd_addr_o,
   input  logic                         cp_wbuf_rd_rvalid_i,
-  input  logic [WbufWordBytes*8-1:0]   cp_wbuf_rd_rdata_i,
+  input  logic [WbufPortBytes*8-1:0]   cp_wbuf_rd_rdata_i,
   // PBUF read
   output logic                         cp_pbuf_rd_valid_o,
   input  logic                         cp_pbuf_rd_ready_i,

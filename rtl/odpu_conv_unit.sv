@@ -36,9 +36,9 @@ module odpu_conv_unit #(
   // WBUF read
   output logic                         wbuf_rd_valid_o,
   input  logic                         wbuf_rd_ready_i,
-  output logic [$clog2(WbufDepth)-1:0] wbuf_rd_addr_o,
+  output logic [$clog2(WbufPortDepth)-1:0] wbuf_rd_addr_o,  // a port-wide piece
   input  logic                         wbuf_rd_rvalid_i,
-  input  logic [WbufWordBytes*8-1:0]   wbuf_rd_rdata_i,
+  input  logic [WbufPortBytes*8-1:0]   wbuf_rd_rdata_i,
   // PBUF read
   output logic                         pbuf_rd_valid_o,
   input  logic                         pbuf_rd_ready_i,
@@ -148,20 +148,27 @@ module odpu_conv_unit #(
     end
   end
 
-  // ---- Weight loads: one WBUF read per pass into the array's shadow register
-  logic                     shadow_valid_q, act_valid_q, wld_pend_q;
+  // ---- Weight loads: a pass's WBUF word goes into the array's shadow register in
+  // WeightLoadCycles reads of one port-wide piece each (pieces A*WeightLoadCycles + p); the
+  // sequencer's request is taken with the last piece. The shadow is refilled only after its
+  // weights moved on (swap), so a pass of at least WeightLoadCycles steps hides the load.
+  localparam int PieceBits = WeightLoadCycles > 1 ? $clog2(WeightLoadCycles) : 1;
+  logic                     shadow_valid_q, act_valid_q, last_pend_q;
+  logic [PieceBits-1:0]     piece_q, rpiece_q;
   logic                     xf_dw_q;
   logic [LaneBits-1:0]      xf_off_q, xf_tap_q;
   logic [Rows-1:0]          xf_lane_en_q;
   logic [Cols-1:0]          xf_col_en_q;
   logic [Cols*LaneBits-1:0] xf_col_lane_q;
-  logic                     shadow_free, wld_fire, swap, pop, pop_pass_end;
+  logic                     piece_last, shadow_free, wld_fire, swap, pop, pop_pass_end;
 
-  assign shadow_free = !shadow_valid_q && !wld_pend_q;
+  assign piece_last = 32'(piece_q) == WeightLoadCycles - 1;
+  assign shadow_free = !shadow_valid_q && !last_pend_q;
   assign wbuf_rd_valid_o = wld_valid && shadow_free;
-  assign wbuf_rd_addr_o = $clog2(WbufDepth)'(wld_addr);
-  assign wld_ready = wbuf_rd_ready_i && shadow_free;
-  assign wld_fire = wbuf_rd_valid_o && wbuf_rd_ready_i;
+  assign wbuf_rd_addr_o = $clog2(WbufPortDepth)'((wld_addr << $clog2(WeightLoadCycles)) +
+                                                 32'(piece_q));
+  assign wld_ready = wbuf_rd_ready_i && shadow_free && piece_last;
+  assign wld_fire = wbuf_rd_valid_o && wbuf_rd_ready_i;  // one piece
   // The active weights belong to the pass of the token at the X FIFO head; they move on
   // with the pass's last token.
   assign swap = shadow_valid_q && (!act_valid_q || pop_pass_end);
@@ -170,14 +177,18 @@ module odpu_conv_unit #(
     if (!rst_ni || clear_i) begin
       shadow_valid_q <= 1'b0;
       act_valid_q <= 1'b0;
-      wld_pend_q <= 1'b0;
+      last_pend_q <= 1'b0;
+      piece_q <= '0;
     end else begin
       if (wld_fire) begin
-        wld_pend_q <= 1'b1;
-      end else if (wbuf_rd_rvalid_i) begin
-        wld_pend_q <= 1'b0;
+        piece_q <= piece_last ? '0 : piece_q + 1'b1;
       end
-      if (wbuf_rd_rvalid_i) begin
+      if (wld_fire && piece_last) begin
+        last_pend_q <= 1'b1;
+      end else if (wbuf_rd_rvalid_i) begin
+        last_pend_q <= 1'b0;
+      end
+      if (wbuf_rd_rvalid_i && 32'(rpiece_q) == WeightLoadCycles - 1) begin
         shadow_valid_q <= 1'b1;
       end else if (swap) begin
         shadow_valid_q <= 1'b0;
@@ -192,6 +203,7 @@ module odpu_conv_unit #(
 
   always_ff @(posedge clk_i) begin
     if (wld_fire) begin
+      rpiece_q <= piece_q;
       xf_dw_q <= wld_dw;
       xf_off_q <= wld_off;
       xf_tap_q <= wld_tap;
@@ -309,9 +321,10 @@ module odpu_conv_unit #(
   assign aq_pop = pop && !h_use_bias;
   assign a_start = h_use_bias ? bias_vec : aq_head;
 
-  odpu_mac_array #(.LaneBits(LaneBits)) u_array (
+  odpu_mac_array #(.LaneBits(LaneBits), .PieceBits(PieceBits)) u_array (
     .clk_i,
     .wld_i         (wbuf_rd_rvalid_i),
+    .wpiece_i      (rpiece_q),
     .wraw_i        (wbuf_rd_rdata_i),
     .xf_dw_i       (xf_dw_q),
     .xf_off_i      (xf_off_q),
@@ -486,8 +499,8 @@ module odpu_conv_unit #(
 
   assign pipe_idle = !tok_valid && !i_done_q && !a_done_q && !x_pend_q && !a_pend_q &&
                      xq_count == '0 && aq_count == '0 && !p1_valid_q && wq_count == '0 &&
-                     oq_count == '0 && out_idle_i && in_flight_q == '0 && !wld_pend_q &&
-                     !shadow_valid_q;
+                     oq_count == '0 && out_idle_i && in_flight_q == '0 && !last_pend_q &&
+                     piece_q == '0 && !shadow_valid_q;
   assign idle_o = pipe_idle;
 
   logic unused_conv;

@@ -33,9 +33,9 @@ module odpu_load (
   output logic [ObufWordBytes-1:0]      ld_obuf_wr_strb_o,
   output logic                          ld_wbuf_wr_valid_o,
   input  logic                          ld_wbuf_wr_ready_i,
-  output logic [$clog2(WbufDepth)-1:0]  ld_wbuf_wr_addr_o,
-  output logic [WbufWordBytes*8-1:0]    ld_wbuf_wr_data_o,
-  output logic [WbufWordBytes-1:0]      ld_wbuf_wr_strb_o,
+  output logic [$clog2(WbufPortDepth)-1:0] ld_wbuf_wr_addr_o,  // a port-wide piece of a word
+  output logic [WbufPortBytes*8-1:0]    ld_wbuf_wr_data_o,
+  output logic [WbufPortBytes-1:0]      ld_wbuf_wr_strb_o,
   output logic                          ld_pbuf_wr_valid_o,
   input  logic                          ld_pbuf_wr_ready_i,
   output logic [$clog2(PbufDepth)-1:0]  ld_pbuf_wr_addr_o,
@@ -53,6 +53,7 @@ module odpu_load (
   localparam int DescDepth  = 64;
   localparam int DescBits   = BeatShift + BeatShift + 1;
   localparam int WbufGroups = WbufWordBytes / BeatBytes;  // beat pieces per WBUF word
+  localparam int WbufPortGroups = WbufPortBytes / BeatBytes;  // of them per WBUF port piece
   localparam int PbufGroups = PbufWordBytes / BeatBytes;
   localparam int GrpBits    = $clog2(WbufGroups > PbufGroups ? WbufGroups : PbufGroups) + 1;
   localparam int BufAddrBits = LoadBufAddrWidth;
@@ -346,13 +347,18 @@ module odpu_load (
   assign ld_obuf_wr_data_o  = out_data_q[ObufWordBytes*8-1:0];
   assign ld_obuf_wr_strb_o  = '1;
   assign ld_wbuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufWbuf);
-  assign ld_wbuf_wr_addr_o  = out_addr_q[$clog2(WbufDepth)-1:0];
-  assign ld_wbuf_wr_data_o  = {WbufGroups{out_data_q[BeatBytes*8-1:0]}};
+  // Beat group g of WBUF word A is group g mod P of port piece A * weight_load_cycles +
+  // g div P (P groups per piece; both powers of two).
+  assign ld_wbuf_wr_addr_o  = $clog2(WbufPortDepth)'(
+      (32'(out_addr_q[$clog2(WbufDepth)-1:0]) << $clog2(WeightLoadCycles)) +
+      (32'(out_grp_q) >> $clog2(WbufPortGroups)));
+  assign ld_wbuf_wr_data_o  = {WbufPortGroups{out_data_q[BeatBytes*8-1:0]}};
   assign ld_pbuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufPbuf);
   assign ld_pbuf_wr_addr_o  = out_addr_q[$clog2(PbufDepth)-1:0];
   assign ld_pbuf_wr_data_o  = {PbufGroups{out_data_q[BeatBytes*8-1:0]}};
-  for (genvar g = 0; g < WbufGroups; g++) begin : g_wstrb
-    assign ld_wbuf_wr_strb_o[g*BeatBytes +: BeatBytes] = {BeatBytes{out_grp_q == GrpBits'(g)}};
+  for (genvar g = 0; g < WbufPortGroups; g++) begin : g_wstrb
+    assign ld_wbuf_wr_strb_o[g*BeatBytes +: BeatBytes] =
+        {BeatBytes{(out_grp_q & GrpBits'(WbufPortGroups - 1)) == GrpBits'(g)}};
   end
   for (genvar g = 0; g < PbufGroups; g++) begin : g_pstrb
     assign ld_pbuf_wr_strb_o[g*BeatBytes +: BeatBytes] = {BeatBytes{out_grp_q == GrpBits'(g)}};

@@ -3,9 +3,11 @@
 // IBUF word shared by all columns and W' the pass's weights. Columns 2k and 2k+1 share x[r]
 // in one odpu_mac_pair (one DSP48E2 per two MACs).
 //
-// Weights are double-buffered: a WBUF word is spread into the shadow register (wld_i) while
-// the pairs' weight registers serve the current pass; swap_i loads the pairs from the
-// shadow between two steps. Spreading, once per pass (docs/isa.md section 2 layouts):
+// Weights are double-buffered: a WBUF word is spread into the shadow register while the
+// pairs' weight registers serve the current pass; swap_i loads the pairs from the shadow
+// between two steps. The word arrives in WeightLoadCycles pieces (wld_i with wpiece_i), piece
+// p holding columns p*PC .. p*PC+PC-1 (PC = Cols / WeightLoadCycles), so WBUF can be that
+// much narrower (docs/rtl.md, "Weight loading"). Spreading (docs/isa.md section 2 layouts):
 //   standard / grouped: W'[j][l] = W[j][(l - off) mod R] if col_en[j] and lane_en[l]
 //     (input lane l carries input channel c' = cb*R + ((l - off) mod R) of the column's group);
 //   depthwise: W'[j][l] = W[j][tap] if col_en[j] and l = col_lane[j]
@@ -14,12 +16,14 @@
 `include "odpu_arch_params.vh"
 
 module odpu_mac_array #(
-  parameter int LaneBits = Rows > 1 ? $clog2(Rows) : 1  // bits of a lane index
+  parameter int LaneBits = Rows > 1 ? $clog2(Rows) : 1,  // bits of a lane index
+  parameter int PieceBits = WeightLoadCycles > 1 ? $clog2(WeightLoadCycles) : 1
 ) (
   input  logic                       clk_i,
-  // Shadow weight load (the WBUF read data of a pass) and its spreading
+  // Shadow weight load (a piece of the WBUF word of a pass) and its spreading
   input  logic                       wld_i,
-  input  logic [WbufWordBytes*8-1:0] wraw_i,
+  input  logic [PieceBits-1:0]       wpiece_i,
+  input  logic [WbufPortBytes*8-1:0] wraw_i,
   input  logic                       xf_dw_i,
   input  logic [LaneBits-1:0]        xf_off_i,
   input  logic [LaneBits-1:0]        xf_tap_i,
@@ -35,6 +39,7 @@ module odpu_mac_array #(
 );
   localparam int WBits = Cols * Rows * 8;
   localparam int Pairs = Cols / 2;
+  localparam int PieceCols = Cols / WeightLoadCycles;
 
   logic [WBits-1:0]   shadow_q;
   logic [Cols*32-1:0] a_q;
@@ -50,7 +55,8 @@ module odpu_mac_array #(
       for (int j = 0; j < Cols; j++) begin
         logic [Rows*8-1:0] rot, prev;
         logic [7:0]        tapw;
-        rot = wraw_i[j*Rows*8 +: Rows*8];
+        // Column j is column j mod PieceCols of piece j div PieceCols: constant slices.
+        rot = wraw_i[(j % PieceCols)*Rows*8 +: Rows*8];
         tapw = rot[32'(xf_tap_i)*8 +: 8];
         for (int s = 0; s < LaneBits; s++) begin
           if (xf_off_i[s] && (1 << s) < Rows) begin
@@ -64,7 +70,9 @@ module odpu_mac_array #(
           logic en;
           en = xf_col_en_i[j] && (xf_dw_i ? (LaneBits'(l) == xf_col_lane_i[j*LaneBits +: LaneBits])
                                           : xf_lane_en_i[l]);
-          shadow_q[(j*Rows + l)*8 +: 8] <= !en ? 8'd0 : xf_dw_i ? tapw : rot[l*8 +: 8];
+          if (32'(wpiece_i) == j / PieceCols) begin
+            shadow_q[(j*Rows + l)*8 +: 8] <= !en ? 8'd0 : xf_dw_i ? tapw : rot[l*8 +: 8];
+          end
         end
       end
     end

@@ -66,12 +66,13 @@ module odpu_top (
 );
   localparam int IbufAddrBits = $clog2(IbufDepth);
   localparam int ObufAddrBits = $clog2(ObufDepth);
-  localparam int WbufAddrBits = $clog2(WbufDepth);
+  // WBUF's port is one piece of a weight word wide (weight_load_cycles pieces a word).
+  localparam int WbufAddrBits = $clog2(WbufPortDepth);
   localparam int PbufAddrBits = $clog2(PbufDepth);
   localparam int AbufAddrBits = $clog2(AbufDepth);
   localparam int IbufWordBits = IbufWordBytes * 8;
   localparam int ObufWordBits = ObufWordBytes * 8;
-  localparam int WbufWordBits = WbufWordBytes * 8;
+  localparam int WbufWordBits = WbufPortBytes * 8;
   localparam int PbufWordBits = PbufWordBytes * 8;
   localparam int AbufWordBits = AbufWordBytes * 8;
   localparam int BeatBytes    = AxiDataBits / 8;
@@ -293,7 +294,7 @@ module odpu_top (
   logic ld_wbuf_wr_ready;
   logic [WbufAddrBits-1:0] ld_wbuf_wr_addr;
   logic [WbufWordBits-1:0] ld_wbuf_wr_data;
-  logic [WbufWordBytes-1:0] ld_wbuf_wr_strb;
+  logic [WbufPortBytes-1:0] ld_wbuf_wr_strb;
   logic ld_pbuf_wr_valid;
   logic ld_pbuf_wr_ready;
   logic [PbufAddrBits-1:0] ld_pbuf_wr_addr;

@@ -93,6 +93,7 @@ static void cfg_tiny(cfg *c)
     static const char *const kv[][2] = {
         {"name", "tiny"},
         {"array.rows", "4"},           {"array.cols", "8"},
+        {"array.weight_load_cycles", "2"},
         {"buffers.ibuf.kib", "16"},    {"buffers.ibuf.banks", "2"},
         {"buffers.obuf.kib", "16"},    {"buffers.obuf.banks", "2"},
         {"buffers.wbuf.kib", "16"},    {"buffers.wbuf.banks", "2"},
@@ -225,6 +226,7 @@ START_TEST(test_shipped_configs)
         ck_assert_str_eq(a.name, shipped[i]);
         ck_assert_uint_eq(a.rows, yaml_number(text, NULL, "rows:"));
         ck_assert_uint_eq(a.cols, yaml_number(text, NULL, "cols:"));
+        ck_assert_uint_eq(a.weight_load_cycles, yaml_number(text, NULL, "weight_load_cycles:"));
         ck_assert_uint_eq(a.axi_data_bits, yaml_number(text, NULL, "data_bits:"));
         ck_assert_uint_eq(a.ddr_bytes_per_cycle, yaml_number(text, NULL, "bytes_per_cycle:"));
         ck_assert_uint_eq(a.ddr_latency_cycles, yaml_number(text, NULL, "latency_cycles:"));
@@ -329,7 +331,7 @@ START_TEST(test_fingerprint_ignores_layout)
         "    wbuf: {kib: 16, banks: 2}\n"
         "    obuf: {kib: 16, banks: 2}\n"
         "    ibuf: {kib: 16, banks: 2}\n"
-        "array: {cols: 8, rows: 4}\n"
+        "array: {cols: 8, weight_load_cycles: 2, rows: 4}\n"
         "name: 'tiny-renamed'\n"
         "...\n";
     odpu_arch a;
@@ -347,6 +349,7 @@ START_TEST(test_fingerprint_semantics)
         {"name", "other"},         {"clock_mhz", "100"},           {"buffers.ibuf.banks", "1"},
         {"buffers.abuf.banks", "4"}, {"axi.data_bits", "128"},     {"ddr.bytes_per_cycle", "16"},
         {"ddr.latency_cycles", "0"}, {"queues.insn_depth", "16"},
+        {"array.weight_load_cycles", "1"},
     };
     static const char *const differ[][2] = {
         {"array.rows", "8"},       {"array.cols", "16"},           {"buffers.ibuf.kib", "32"},
@@ -530,6 +533,7 @@ START_TEST(test_err_not_integer)
     cfg_tiny(&c);
     cfg_set(&c, "array.rows", NULL);
     cfg_set(&c, "array.cols", NULL);
+    cfg_set(&c, "array.weight_load_cycles", NULL);
     cfg_set(&c, "array", "4");
     expect_fail_at(&c, "array", "array", "expected a mapping, got a scalar");
 }
@@ -576,6 +580,8 @@ START_TEST(test_err_ranges)
         {"array.rows", "512", "512 is not a power of two in [1, 256]"},
         {"array.cols", "12", "12 is not a power of two in [1, 1024]"},
         {"array.cols", "2048", "2048 is not a power of two in [1, 1024]"},
+        {"array.weight_load_cycles", "3", "3 is not a power of two in [1, 1024]"},
+        {"array.weight_load_cycles", "0", "0 is not a power of two in [1, 1024]"},
         {"buffers.ibuf.kib", "0", "0 is not in [1, 65536]"},
         {"buffers.obuf.kib", "65537", "65537 is not in [1, 65536]"},
         {"buffers.wbuf.banks", "3", "3 is not a power of two in [1, 64]"},
@@ -597,7 +603,7 @@ START_TEST(test_err_ranges)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         expect_bad_value(bad[i].path, bad[i].value, bad[i].detail);
     static const char *const good[][2] = {
-        {"axi.data_bits", "32"}, {"axi.data_bits", "512"}, {"ddr.bytes_per_cycle", "1024"},
+        {"axi.data_bits", "32"}, {"axi.data_bits", "128"}, {"ddr.bytes_per_cycle", "1024"},
         {"ddr.latency_cycles", "0"}, {"ddr.latency_cycles", "100000"}, {"clock_mhz", "1"},
         {"clock_mhz", "2000"}, {"queues.insn_depth", "1024"}, {"queues.dep_depth", "255"},
         {"buffers.pbuf.banks", "16"},
@@ -619,6 +625,33 @@ START_TEST(test_err_cols_multiple_of_rows)
     expect_fail_at(&c, "array.cols", "array.cols", "8 is not a multiple of array.rows (16)");
     /* cols == rows is a multiple. */
     cfg_set(&c, "array.rows", "8");
+    fingerprint_of(&c);
+}
+END_TEST
+
+/* A WBUF word enters the array in pieces of whole columns, each at least an AXI beat. */
+START_TEST(test_err_weight_load)
+{
+    cfg c;
+    cfg_tiny(&c);
+    cfg_set(&c, "array.weight_load_cycles", "16");
+    expect_fail_at(&c, "array.weight_load_cycles", "array.weight_load_cycles",
+                   "16 is more than array.cols (8): a piece is whole columns");
+    cfg_set(&c, "array.weight_load_cycles", "8"); /* one column (4 bytes) a cycle */
+    cfg_set(&c, "axi.data_bits", "32");
+    fingerprint_of(&c);
+    /* tiny's 32-byte WBUF word in 2 pieces is a 16-byte port: too narrow for 256-bit beats. */
+    cfg_tiny(&c);
+    cfg_set(&c, "axi.data_bits", "256");
+    expect_fail_at(&c, "array.weight_load_cycles", "array.weight_load_cycles",
+                   "2 makes the WBUF port 16 bytes, narrower than an AXI beat (32 bytes)");
+    cfg_set(&c, "array.weight_load_cycles", "1");
+    fingerprint_of(&c);
+    /* The widest AXI port with a WBUF piece exactly one beat wide. */
+    cfg_tiny(&c);
+    cfg_set(&c, "array.rows", "8");
+    cfg_set(&c, "array.cols", "16");
+    cfg_set(&c, "axi.data_bits", "512");
     fingerprint_of(&c);
 }
 END_TEST
@@ -1062,6 +1095,7 @@ static Suite *arch_suite(void)
     tcase_add_test(err, test_err_name);
     tcase_add_test(err, test_err_ranges);
     tcase_add_test(err, test_err_cols_multiple_of_rows);
+    tcase_add_test(err, test_err_weight_load);
     tcase_add_test(err, test_err_whole_words);
     tcase_add_test(err, test_err_too_deep);
     tcase_add_test(err, test_err_io);

@@ -15,6 +15,7 @@ module tb_compute;
   localparam int IW = IbufWordBytes * 8;
   localparam int OW = ObufWordBytes * 8;
   localparam int WW = WbufWordBytes * 8;
+  localparam int WPW = WbufPortBytes * 8;  // WBUF is read in port-wide pieces of a word
   localparam int PW = PbufWordBytes * 8;
   localparam int AW = AbufWordBytes * 8;
   localparam int MaxW = WW > PW ? (WW > AW ? WW : AW) : (PW > AW ? PW : AW);
@@ -47,8 +48,8 @@ module tb_compute;
   logic [OW-1:0] obuf_rd, obuf_wd;
   logic [ObufWordBytes-1:0] obuf_ws;
   logic wbuf_rv, wbuf_rr, wbuf_rvalid;
-  logic [$clog2(WbufDepth)-1:0] wbuf_ra;
-  logic [WW-1:0] wbuf_rd;
+  logic [$clog2(WbufPortDepth)-1:0] wbuf_ra;
+  logic [WPW-1:0] wbuf_rd;
   logic pbuf_rv, pbuf_rr, pbuf_rvalid;
   logic [$clog2(PbufDepth)-1:0] pbuf_ra;
   logic [PW-1:0] pbuf_rd;
@@ -101,7 +102,8 @@ module tb_compute;
     abuf_rvalid <= abuf_rv && abuf_rr;
     if (ibuf_rv && ibuf_rr) ibuf_rd <= ibuf[ibuf_ra];
     if (obuf_rv && obuf_rr) obuf_rd <= obuf[obuf_ra];
-    if (wbuf_rv && wbuf_rr) wbuf_rd <= wbuf[wbuf_ra];
+    if (wbuf_rv && wbuf_rr)
+      wbuf_rd <= wbuf[32'(wbuf_ra) / WeightLoadCycles][32'(wbuf_ra) % WeightLoadCycles * WPW +: WPW];
     if (pbuf_rv && pbuf_rr) pbuf_rd <= pbuf[pbuf_ra];
     if (abuf_rv && abuf_rr) abuf_rd <= abuf[abuf_ra];
     if (obuf_wv && obuf_wr) obuf[obuf_wa] <= (obuf[obuf_wa] & ~obuf_wmask) | (obuf_wd & obuf_wmask);

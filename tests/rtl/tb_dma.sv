@@ -28,7 +28,7 @@ module tb_dma;
   localparam longint FetchLo = DdrBytes - 8192;
   localparam int IbufAB = $clog2(IbufDepth);
   localparam int ObufAB = $clog2(ObufDepth);
-  localparam int WbufAB = $clog2(WbufDepth);
+  localparam int WbufAB = $clog2(WbufPortDepth);  // WBUF's ports address port-wide pieces
   localparam int PbufAB = $clog2(PbufDepth);
   localparam int AbufAB = $clog2(AbufDepth);
   // OBUF words at or above CpLo belong to the compute-port traffic generator only.
@@ -83,11 +83,11 @@ module tb_dma;
   logic [PbufAB-1:0] ld_pbuf_wr_addr;
   logic [IbufWordBytes*8-1:0] ld_ibuf_wr_data;
   logic [ObufWordBytes*8-1:0] ld_obuf_wr_data;
-  logic [WbufWordBytes*8-1:0] ld_wbuf_wr_data;
+  logic [WbufPortBytes*8-1:0] ld_wbuf_wr_data;
   logic [PbufWordBytes*8-1:0] ld_pbuf_wr_data;
   logic [IbufWordBytes-1:0] ld_ibuf_wr_strb;
   logic [ObufWordBytes-1:0] ld_obuf_wr_strb;
-  logic [WbufWordBytes-1:0] ld_wbuf_wr_strb;
+  logic [WbufPortBytes-1:0] ld_wbuf_wr_strb;
   logic [PbufWordBytes-1:0] ld_pbuf_wr_strb;
   logic st_ibuf_rd_valid, st_ibuf_rd_ready, st_ibuf_rd_rvalid;
   logic st_obuf_rd_valid, st_obuf_rd_ready, st_obuf_rd_rvalid;
@@ -110,7 +110,7 @@ module tb_dma;
   logic [ObufWordBytes-1:0] cp_obuf_wr_strb;
   logic cp_wbuf_rd_valid, cp_wbuf_rd_ready, cp_wbuf_rd_rvalid;
   logic [WbufAB-1:0] cp_wbuf_rd_addr;
-  logic [WbufWordBytes*8-1:0] cp_wbuf_rd_rdata;
+  logic [WbufPortBytes*8-1:0] cp_wbuf_rd_rdata;
   logic cp_pbuf_rd_valid, cp_pbuf_rd_ready, cp_pbuf_rd_rvalid;
   logic [PbufAB-1:0] cp_pbuf_rd_addr;
   logic [PbufWordBytes*8-1:0] cp_pbuf_rd_rdata;
@@ -669,10 +669,11 @@ module tb_dma;
     end
   endtask
 
-  // Reads back every word of a buffer through its compute read port.
+  // Reads back every word of a buffer through its compute read port (for WBUF every
+  // port-wide piece: piece k is bytes (k mod W)*P .. of word k div W).
   task automatic check_buf(int buf_id);
     int depth = buf_id == BufIbuf ? IbufDepth : buf_id == BufObuf ? ObufDepth :
-                buf_id == BufWbuf ? WbufDepth : PbufDepth;
+                buf_id == BufWbuf ? WbufPortDepth : PbufDepth;
     int bad = 0;
     // Word a is requested after edge a, read at edge a+1, and seen after edge a+2.
     for (int a = 0; a < depth + 2; a++) begin
@@ -703,12 +704,14 @@ module tb_dma;
               if (bad <= 3) $display("ERROR: OBUF word %0d byte %0d = %02x, expected %02x", k,
                                      i, cp_obuf_rd_rdata[i*8 +: 8], sh_obuf[k][i]);
             end
-          BufWbuf: for (int i = 0; i < WbufWordBytes; i++)
-            if (cp_wbuf_rd_rdata[i*8 +: 8] != sh_wbuf[k][i]) begin
+          BufWbuf: for (int i = 0; i < WbufPortBytes; i++) begin
+            int w = k / WeightLoadCycles, j = k % WeightLoadCycles * WbufPortBytes + i;
+            if (cp_wbuf_rd_rdata[i*8 +: 8] != sh_wbuf[w][j]) begin
               bad++;
-              if (bad <= 3) $display("ERROR: WBUF word %0d byte %0d = %02x, expected %02x", k,
-                                     i, cp_wbuf_rd_rdata[i*8 +: 8], sh_wbuf[k][i]);
+              if (bad <= 3) $display("ERROR: WBUF word %0d byte %0d = %02x, expected %02x", w,
+                                     j, cp_wbuf_rd_rdata[i*8 +: 8], sh_wbuf[w][j]);
             end
+          end
           default: for (int i = 0; i < PbufWordBytes; i++)
             if (cp_pbuf_rd_rdata[i*8 +: 8] != sh_pbuf[k][i]) begin
               bad++;
