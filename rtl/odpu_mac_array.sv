@@ -45,18 +45,31 @@ module odpu_mac_array #(
   logic [Cols*32-1:0] a_q;
 
   // Spreading happens once per pass, so it lives in an enabled register process (no
-  // per-cycle cost in simulation). The source lane (l - off) mod R is the same for every
-  // column, so each column's Rows weights are rotated by off lanes in LaneBits stages of
-  // constant rotations (a log shifter: LaneBits 2:1 multiplexers per weight bit instead of a
-  // Rows:1 multiplexer per weight bit, and part-selects Yosys sees as constants); depthwise
-  // picks one weight per column, the same for all its lanes.
+  // per-cycle cost in simulation). One spreader per column of a piece serves the piece's
+  // columns of every piece (their enables and depthwise lanes picked by the piece index), so
+  // its logic is Cols / WeightLoadCycles columns wide and the shadow columns only differ in
+  // their write enables. The source lane (l - off) mod R is the same for every column, so each
+  // column's Rows weights are rotated by off lanes in LaneBits stages of constant rotations
+  // (a log shifter: LaneBits 2:1 multiplexers per weight bit instead of a Rows:1 multiplexer
+  // per weight bit, and part-selects Yosys sees as constants); depthwise picks one weight per
+  // column, the same for all its lanes.
   always_ff @(posedge clk_i) begin
     if (wld_i) begin
-      for (int j = 0; j < Cols; j++) begin
-        logic [Rows*8-1:0] rot, prev;
-        logic [7:0]        tapw;
-        // Column j is column j mod PieceCols of piece j div PieceCols: constant slices.
-        rot = wraw_i[(j % PieceCols)*Rows*8 +: Rows*8];
+      for (int c = 0; c < PieceCols; c++) begin
+        logic [Rows*8-1:0]   rot, prev, col;
+        logic [7:0]          tapw;
+        logic                col_en;
+        logic [LaneBits-1:0] col_lane;
+        // Piece column c is array column p * PieceCols + c of piece p.
+        col_en = xf_col_en_i[c];
+        col_lane = xf_col_lane_i[c*LaneBits +: LaneBits];
+        for (int p = 1; p < WeightLoadCycles; p++) begin
+          if (32'(wpiece_i) == p) begin
+            col_en = xf_col_en_i[p*PieceCols + c];
+            col_lane = xf_col_lane_i[(p*PieceCols + c)*LaneBits +: LaneBits];
+          end
+        end
+        rot = wraw_i[c*Rows*8 +: Rows*8];
         tapw = rot[32'(xf_tap_i)*8 +: 8];
         for (int s = 0; s < LaneBits; s++) begin
           if (xf_off_i[s] && (1 << s) < Rows) begin
@@ -68,10 +81,12 @@ module odpu_mac_array #(
         end
         for (int l = 0; l < Rows; l++) begin
           logic en;
-          en = xf_col_en_i[j] && (xf_dw_i ? (LaneBits'(l) == xf_col_lane_i[j*LaneBits +: LaneBits])
-                                          : xf_lane_en_i[l]);
-          if (32'(wpiece_i) == j / PieceCols) begin
-            shadow_q[(j*Rows + l)*8 +: 8] <= !en ? 8'd0 : xf_dw_i ? tapw : rot[l*8 +: 8];
+          en = col_en && (xf_dw_i ? (LaneBits'(l) == col_lane) : xf_lane_en_i[l]);
+          col[l*8 +: 8] = !en ? 8'd0 : xf_dw_i ? tapw : rot[l*8 +: 8];
+        end
+        for (int p = 0; p < WeightLoadCycles; p++) begin
+          if (32'(wpiece_i) == p) begin
+            shadow_q[(p*PieceCols + c)*Rows*8 +: Rows*8] <= col;
           end
         end
       end
@@ -101,15 +116,18 @@ module odpu_mac_array #(
     end
   end
 
-  // Column sums: Rows products of at most 2^14 each plus the start value, mod 2^32.
+  // Column sums: Rows products of magnitude at most 2^14 each, added in ProdSumBits (enough
+  // for Rows of them, so the narrow adders never wrap and Yosys builds them that narrow),
+  // then the start value, mod 2^32.
+  localparam int ProdSumBits = 16 + LaneBits + 1;
   for (genvar j = 0; j < Cols; j++) begin : g_col
     always_comb begin
-      logic [31:0] s;
-      s = a_q[j*32 +: 32];
+      logic signed [ProdSumBits-1:0] ps;
+      ps = '0;
       for (int r = 0; r < Rows; r++) begin
-        s = s + 32'(prod[j][r]);
+        ps = ps + ProdSumBits'(prod[j][r]);
       end
-      sum_o[j*32 +: 32] = s;
+      sum_o[j*32 +: 32] = a_q[j*32 +: 32] + 32'(ps);
     end
   end
 

@@ -50,7 +50,7 @@ summarize() {
         $2 ~ /^LUT[1-6]$/ { lut += $3 }
         $2 in w { lutram += $3 * w[$2] }
         $2 ~ /^FD[RSCP]E$/ { ff += $3 }
-        $2 == "CARRY8" { carry += $3 }
+        $2 ~ /^CARRY[48]$/ { carry += $3 }
         $2 == "DSP48E2" { dsp += $3 }
         $2 == "RAMB36E2" { b36 += $3 }
         $2 == "RAMB18E2" { b18 += $3 }
@@ -107,12 +107,30 @@ done
 
 pct() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f %%", 100 * a / b}'; }
 
+# The source module of a Yosys module name: "$paramod\NAME\P=V..." or "$paramod$HASH\NAME".
+module_name_awk='function module_name(n,   a) {
+    if (n ~ /^\$paramod\\/) { split(n, a, "\\"); return a[2] }
+    sub(/^.*\\/, "", n); return n
+}'
+
 # dsp_rows ARCH: "| module | instances | DSP48E2 each | total |" for every module with DSPs.
 dsp_rows() {
-    awk '$1 == "module" && $4 == "DSP48E2" && $3 > 0 {
-            name = $2; sub(/^.*\\/, "", name)
-            printf "| %s | %d | %d | %d |\n", name, $3, $5, $3 * $5
+    awk "$module_name_awk"'
+         $1 == "module" && $4 == "DSP48E2" && $3 > 0 {
+            printf "| %s | %d | %d | %d |\n", module_name($2), $3, $5, $3 * $5
          }' "$logdir/$1.cells" | sort -t'|' -k5 -rn
+}
+
+# lut_rows ARCH: the modules with the most LUTs (all parameterizations and instances of a
+# source module together): "| module | LUT | share | FF |", largest first.
+lut_rows() {
+    awk "$module_name_awk"'
+         $1 == "total" && $2 ~ /^LUT[1-6]$/ { all += $3 }
+         $1 == "module" && $4 ~ /^LUT[1-6]$/ { lut[module_name($2)] += $3 * $5 }
+         $1 == "module" && $4 ~ /^FD[RSCP]E$/ { ff[module_name($2)] += $3 * $5 }
+         END {
+            for (m in lut) printf "| %s | %d | %.1f %% | %d |\n", m, lut[m], 100 * lut[m] / all, ff[m]
+         }' "$logdir/$1.cells" | sort -t'|' -k3 -rn | head -12
 }
 
 # buffer_rows ARCH: per buffer, its shape and the memory cells of its odpu_buf_ram. The
@@ -184,7 +202,7 @@ EOF
     echo "\`read_verilog -sv\` of rtl/*.sv with the arch's include, then \`$synth_cmd\`"
     echo "(hierarchy kept), \`stat -top odpu_top\`. Full logs: build/synth/ARCH.{log,stat}."
     echo
-    echo "| arch | MACs | LUT (logic) | LUT as RAM/SRL | FF | CARRY8 | DSP48E2 | DSP per MAC | BRAM36 | URAM288 | synth time (CPU) |"
+    echo "| arch | MACs | LUT (logic) | LUT as RAM/SRL | FF | CARRY4/8 | DSP48E2 | DSP per MAC | BRAM36 | URAM288 | synth time (CPU) |"
     echo "|------|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|-----:|"
     for a in "${archs[@]}"; do
         dpm=$(awk -v d="${fact[$a.dsp]}" -v m="${fact[$a.macs]}" 'BEGIN {printf "%.3f", d / m}')
@@ -210,11 +228,15 @@ EOF
     done
     for a in "${archs[@]}"; do
         echo
-        echo "## $a: where the DSP48E2 and the memories go"
+        echo "## $a: where the DSP48E2, the LUTs and the memories go"
         echo
         echo "| module | instances | DSP48E2 each | DSP48E2 |"
         echo "|--------|-----:|-----:|-----:|"
         dsp_rows "$a"
+        echo
+        echo "| module (largest LUT users) | LUT | share | FF |"
+        echo "|--------|-----:|-----:|-----:|"
+        lut_rows "$a"
         echo
         echo "| buffer | size | words x width, banks | BRAM36 | URAM288 | LUT as RAM | FF |"
         echo "|--------|-----:|------|-----:|-----:|-----:|-----:|"
