@@ -117,18 +117,24 @@ module odpu_mac_array #(
   end
 
   // Column sums: Rows products of magnitude at most 2^14 each, added in ProdSumBits (enough
-  // for Rows of them, so the narrow adders never wrap and Yosys builds them that narrow),
-  // then the start value, mod 2^32.
+  // for Rows of them, so the narrow adders never wrap) by a binary tree of odpu_adder
+  // (node i = node 2i + node 2i+1, the products are nodes Rows .. 2 Rows - 1), then the
+  // start value, mod 2^32.
   localparam int ProdSumBits = 16 + LaneBits + 1;
   for (genvar j = 0; j < Cols; j++) begin : g_col
-    always_comb begin
-      logic signed [ProdSumBits-1:0] ps;
-      ps = '0;
-      for (int r = 0; r < Rows; r++) begin
-        ps = ps + ProdSumBits'(prod[j][r]);
-      end
-      sum_o[j*32 +: 32] = a_q[j*32 +: 32] + 32'(ps);
+    // split_var: each node is its own signal for Verilator, so the tree is not a false loop.
+    logic [ProdSumBits-1:0] node [2*Rows] /*verilator split_var*/;
+    for (genvar r = 0; r < Rows; r++) begin : g_leaf
+      assign node[Rows + r] = ProdSumBits'(prod[j][r]);  // sign-extended
     end
+    for (genvar i = 1; i < Rows; i++) begin : g_node
+      odpu_adder #(.Width(ProdSumBits)) u_add (
+        .a_i   (node[2*i]),
+        .b_i   (node[2*i + 1]),
+        .sum_o (node[i])
+      );
+    end
+    assign sum_o[j*32 +: 32] = a_q[j*32 +: 32] + 32'($signed(node[1]));
   end
 
 `ifndef SYNTHESIS
