@@ -133,7 +133,7 @@ lut_rows() {
          }' "$logdir/$1.cells" | sort -t'|' -k3 -rn | head -12
 }
 
-# buffer_rows ARCH: per buffer, its shape and the memory cells of its odpu_buf_ram. The
+# buffer_rows ARCH: per buffer, its RAM's shape and memory cells (odpu_buf_ram). The
 # derived module of each parameterization is found by its parameters in the log.
 buffer_rows() {
     local arch=$1 b name depth bytes banks mod
@@ -141,6 +141,10 @@ buffer_rows() {
         name=$(echo "$b" | tr '[:lower:]' '[:upper:]')
         depth=$(param "$arch" "${b}Depth"); bytes=$(param "$arch" "${b}WordBytes")
         banks=$(param "$arch" "${b}Banks")
+        # WBUF's RAM holds port-wide pieces, WeightLoadCycles per weight word.
+        if [ "$b" = Wbuf ]; then
+            depth=$(param "$arch" WbufPortDepth); bytes=$(param "$arch" WbufPortBytes)
+        fi
         mod=$(awk -v d="$depth" -v w="$bytes" -v k="$banks" '
             /Parameter \\Depth = / { pd = $NF }
             /Parameter \\WordBytes = / { pw = $NF }
@@ -187,11 +191,17 @@ notes() {
   `Rows` lanes, two 27 x 18 products each) adds 4 per lane; the rest are address and
   footprint multipliers of the control path that Yosys also puts in DSPs. "DSP per MAC"
   divides the whole total by the array's MACs, so it is above 0.5 by the non-array part.
-* **Memories.** Each buffer bank is one simple-dual-port memory with byte enables; with
-  byte enables a BRAM36 or URAM288 holds 64 data bits per word, so a bank needs at least
-  WordBits / 64 of them side by side however shallow it is. Yosys's cost model sends big
-  banks to URAM288 (`-uram`), medium ones to BRAM36 and shallow ones to LUT-RAM
-  (RAM32M16, one byte per cell because of the byte enables).
+* **LUTs.** "LUT (logic)" counts LUT1 to LUT6 cells; the MUXF7/F8/F9 and CARRY cells that
+  Yosys also uses sit beside the LUTs in a slice and are not counted. `odpu_adder` is the
+  MAC array's column-sum trees (one instance per tree node), `odpu_srdhm`,
+  `odpu_requant` and `odpu_rdbpot` the output stage's `Rows` lanes.
+* **Memories.** Each buffer bank is one simple-dual-port memory with byte enables, so a
+  bank needs its word width in memory primitives side by side however shallow it is (about
+  64 bits per BRAM36, 64 to 72 per URAM288 as Yosys packs them). Yosys's cost model sends
+  big banks to URAM288 (`-uram`), medium ones to BRAM36 and shallow ones to LUT-RAM
+  (RAM32M16, one byte per cell because of the byte enables). WBUF's RAM holds port-wide
+  pieces of the weight words (`array.weight_load_cycles`, docs/arch.md "Weight loading"),
+  so its shape is the port's, not the word's.
 EOF
 }
 
@@ -238,7 +248,7 @@ EOF
         echo "|--------|-----:|-----:|-----:|"
         lut_rows "$a"
         echo
-        echo "| buffer | size | words x width, banks | BRAM36 | URAM288 | LUT as RAM | FF |"
+        echo "| buffer | size | RAM words x width, banks | BRAM36 | URAM288 | LUT as RAM | FF |"
         echo "|--------|-----:|------|-----:|-----:|-----:|-----:|"
         buffer_rows "$a"
     done
