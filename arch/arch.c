@@ -551,21 +551,21 @@ static odpu_status check_buffer(parse_ctx *c, odpu_buf_id b, odpu_arch_buffer *o
 
 /* A WBUF word (a pass's rows x cols weights) moves into the array in weight_load_cycles
  * pieces of whole columns through a port of word / weight_load_cycles bytes, and the LOAD
- * engine writes whole AXI beats into one piece (docs/arch.md, "Weight loading"). */
-static odpu_status check_weight_load(parse_ctx *c)
+ * engine writes whole AXI beats into one piece (docs/arch.md, "Weight loading"). Called after
+ * check_buffer has derived the WBUF word size. */
+static odpu_status check_weight_load(parse_ctx *c, const odpu_arch *a)
 {
-    uint32_t rows = c->vals[K_ROWS].value, cols = c->vals[K_COLS].value;
-    uint32_t cycles = c->vals[K_WEIGHT_LOAD].value;
+    uint32_t cols = c->vals[K_COLS].value, cycles = c->vals[K_WEIGHT_LOAD].value;
     uint32_t beat_bytes = c->vals[K_AXI_DATA_BITS].value / 8;
     char detail[160];
     if (cycles > cols) {
         snprintf(detail, sizeof detail, "is more than array.cols (%u): a piece is whole columns", cols);
         return value_error(c, K_WEIGHT_LOAD, detail);
     }
-    if (rows * (cols / cycles) < beat_bytes) {
-        snprintf(detail, sizeof detail,
-                 "makes the WBUF port %u bytes, narrower than an AXI beat (%u bytes)",
-                 rows * (cols / cycles), beat_bytes);
+    uint32_t port_bytes = a->buf[ODPU_BUF_WBUF].word_bytes / cycles;
+    if (port_bytes < beat_bytes) {
+        snprintf(detail, sizeof detail, "makes the WBUF port %u bytes, narrower than an AXI beat (%u bytes)",
+                 port_bytes, beat_bytes);
         return value_error(c, K_WEIGHT_LOAD, detail);
     }
     return ODPU_OK;
@@ -586,7 +586,7 @@ static odpu_status check_values(parse_ctx *c, odpu_arch *a)
     for (int b = 0; b < ODPU_BUF_COUNT && st == ODPU_OK; b++)
         st = check_buffer(c, (odpu_buf_id)b, &a->buf[b]);
     if (st == ODPU_OK)
-        st = check_weight_load(c);
+        st = check_weight_load(c, a);
     return st;
 }
 
@@ -655,8 +655,9 @@ odpu_status odpu_arch_load(const char *path, odpu_arch *out, odpu_err *err)
 
 /* Canonical text of the values that decide which streams are valid and what they compute.
  * The name, banks, weight load cycles, AXI width, DDR model, clock and instruction queue
- * depth only change speed, so recompiling is never needed for them (docs/arch.md, "Fingerprint"). The format
- * is part of the model-file contract: changing it invalidates every compiled model. */
+ * depth only change speed, so recompiling is never needed for them (docs/arch.md,
+ * "Fingerprint"). The format is part of the model-file contract: changing it invalidates
+ * every compiled model. */
 uint64_t odpu_arch_fingerprint(const odpu_arch *arch)
 {
     char canon[256];

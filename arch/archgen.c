@@ -30,7 +30,7 @@
     X(CLOCK_MHZ, a->clock_mhz, "engine clock in MHz")                         \
     X(INSN_DEPTH, a->insn_queue_depth, "instructions queued per engine")      \
     X(DEP_DEPTH, a->dep_queue_depth, "tokens per dependency queue")           \
-    X(WBUF_PORT_BYTES, odpu_arch_macs(a) / a->weight_load_cycles,             \
+    X(WBUF_PORT_BYTES, a->buf[ODPU_BUF_WBUF].word_bytes / a->weight_load_cycles, \
       "WBUF port width in bytes: a word is weight_load_cycles pieces")        \
     X(WBUF_PORT_DEPTH, a->buf[ODPU_BUF_WBUF].depth_words * a->weight_load_cycles, \
       "WBUF depth in port-wide pieces")
