@@ -473,28 +473,20 @@ module odpu_check (
 
   // ---- Rule pool (CONV with fused max pooling) ------------------------------------------
   // A pooled CONV (pool_h x pool_w > 1 x 1) needs acc_out and an output tile that the window
-  // divides on both axes. The pool sizes are 1..4, so out / pool is a shift or, for 3, a
-  // multiplication by ceil(2^11 / 3) = 683: floor(x * 683 / 2^11) = floor(x / 3) for every
-  // x < 2^11 (the error x / 6144 stays below 1/3), which covers the 10-bit sizes.
-  localparam int PoolDivBits = 10 + 10;   // a 10-bit size times the 10-bit constant
-  localparam int PoolDiv3Mult = 683;
-  localparam int PoolDiv3Shift = 11;
-  function automatic logic [9:0] pool_div(logic [9:0] x, logic [1:0] p_m1);
-    logic [PoolDivBits-1:0] prod;
-    prod = PoolDivBits'(x) * PoolDivBits'(PoolDiv3Mult);
-    unique case (p_m1)
-      2'd0: pool_div = x;
-      2'd1: pool_div = x >> 1;
-      2'd2: pool_div = 10'(prod >> PoolDiv3Shift);
-      default: pool_div = x >> 2;
-    endcase
-  endfunction
-
+  // divides on both axes (out / pool by odpu_pool_div).
   logic       cv_pooled, bad_pool;
   logic [9:0] cv_pool_oh, cv_pool_ow;   // pooled output tile: out_h / pool_h x out_w / pool_w
   assign cv_pooled  = (cv_ph_m1 != '0) || (cv_pw_m1 != '0);
-  assign cv_pool_oh = pool_div(10'(cv_out_h), 2'(cv_ph_m1));
-  assign cv_pool_ow = pool_div(10'(cv_out_w), 2'(cv_pw_m1));
+  odpu_pool_div u_pool_rows (
+    .x_i    (10'(cv_out_h)),
+    .p_m1_i (cv_ph_m1),
+    .q_o    (cv_pool_oh)
+  );
+  odpu_pool_div u_pool_cols (
+    .x_i    (10'(cv_out_w)),
+    .p_m1_i (cv_pw_m1),
+    .q_o    (cv_pool_ow)
+  );
   assign bad_pool = cv_pooled &&
                     (!cv_acc_out ||
                      (12'(cv_pool_oh) * (12'(cv_ph_m1) + 12'd1) != 12'(cv_out_h)) ||

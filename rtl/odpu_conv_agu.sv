@@ -107,21 +107,6 @@ module odpu_conv_agu #(
   assign f_pool_h    = 3'(insn_i[ConvPoolHLsb +: ConvPoolHWidth]) + 3'(ConvPoolHBias);
   assign f_pool_w    = 3'(insn_i[ConvPoolWLsb +: ConvPoolWWidth]) + 3'(ConvPoolWBias);
 
-  // out / pool for pool sizes 1..4 and a valid (divisible) 10-bit size: a shift, or for 3 a
-  // multiplication by 683 = ceil(2^11 / 3), exact below 2^11.
-  localparam int PoolDiv3Mult = 683;
-  localparam int PoolDiv3Shift = 11;
-  function automatic logic [9:0] pool_div(logic [9:0] x, logic [2:0] p);
-    logic [19:0] prod;
-    prod = 20'(x) * 20'(PoolDiv3Mult);
-    unique case (p)
-      3'd2: pool_div = x >> 1;
-      3'd3: pool_div = 10'(prod >> PoolDiv3Shift);
-      3'd4: pool_div = x >> 2;
-      default: pool_div = x;
-    endcase
-  endfunction
-
   logic is_dw;
   assign is_dw = f_mode == 2'(ConvDepthwise);
 
@@ -227,8 +212,17 @@ module odpu_conv_agu #(
   assign kx_dil_w = 4'(kx_q) * 4'(f_dil_w);
   assign taps_w = 5'(f_kh) * 5'(f_kw);
   assign out_hw = 10'(f_out_h) * 10'(f_out_w);
-  assign pool_rows = pool_div(10'(f_out_h), f_pool_h);
-  assign pool_cols = pool_div(10'(f_out_w), f_pool_w);
+  // The pooled tile (out / pool; the fields hold pool - 1).
+  odpu_pool_div u_pool_rows (
+    .x_i    (10'(f_out_h)),
+    .p_m1_i (insn_i[ConvPoolHLsb +: ConvPoolHWidth]),
+    .q_o    (pool_rows)
+  );
+  odpu_pool_div u_pool_cols (
+    .x_i    (10'(f_out_w)),
+    .p_m1_i (insn_i[ConvPoolWLsb +: ConvPoolWWidth]),
+    .q_o    (pool_cols)
+  );
   assign pool_hw = 20'(pool_rows) * 20'(pool_cols);
   assign in_hw = 10'(f_in_h) * 10'(f_in_w);
   assign stride_in_w = 4'(f_stride_h) * 10'(f_in_w);

@@ -45,7 +45,7 @@ for arch in tiny b512 b1024 b4096; do
   [ -f "$BUILD/gen/$arch/odpu_arch_params.vh" ] || { echo "FAIL: no include for $arch (make gen)"; fail=1; continue; }
   run tb_odpu_regs "$arch" rtl/odpu_regs.sv
   if "$gen" "arch/$arch.yaml" "$VECTORS" "$SEED" "$out/check_vectors-$arch.hex" >"$out/check_vectors-$arch.txt"; then
-    run tb_odpu_check "$arch" rtl/odpu_check.sv
+    run tb_odpu_check "$arch" rtl/odpu_check.sv rtl/odpu_pool_div.sv
   else
     echo "FAIL: gen_check_vectors for $arch"
     fail=1
@@ -59,7 +59,7 @@ done
 # per beat, streams starting mid-beat), an include no shipped arch has but the fetch must
 # handle.
 . tests/rtl/rtl_lib.sh
-CTRL_RTL="rtl/odpu_ctrl.sv rtl/odpu_fetch.sv rtl/odpu_fifo.sv rtl/odpu_check.sv
+CTRL_RTL="rtl/odpu_ctrl.sv rtl/odpu_fetch.sv rtl/odpu_fifo.sv rtl/odpu_check.sv rtl/odpu_pool_div.sv
   rtl/odpu_engine_seq.sv rtl/odpu_watchdog.sv"
 wide_inc="$RTL_OUT/inc_tiny_axi512"
 mkdir -p "$wide_inc"
