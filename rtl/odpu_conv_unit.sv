@@ -76,7 +76,12 @@ module odpu_conv_unit #(
   localparam int AbufAddrBits = $clog2(AbufDepth);
   localparam int XDepth = 4;
   localparam int ADepth = 4;
-  localparam int WDepth = 4;
+  // The MAC array is a pipeline of ArrayLatency steps (odpu_mac_array); the ABUF write FIFO
+  // holds every step in it plus two, so a full pipeline keeps running while the write port
+  // keeps up.
+  localparam int ChainRows = Rows < 8 ? Rows : 8;
+  localparam int ArrayLatency = ChainRows + 2;
+  localparam int WDepth = 1 << $clog2(ArrayLatency + 2);
   // The output stage writes Cols/Rows OBUF words per pixel: its FIFO holds the backlog a
   // chunk's last pass builds up (half a chunk when Cols = 2 Rows) while the next chunk's
   // passes run.
@@ -161,6 +166,7 @@ module odpu_conv_unit #(
   logic [Cols-1:0]          xf_col_en_q;
   logic [Cols*LaneBits-1:0] xf_col_lane_q;
   logic                     piece_last, shadow_free, wld_fire, swap, pop, pop_pass_end;
+  logic [$clog2(ChainRows+1)-1:0] swap_gap_q;  // cycles until the next swap may happen
 
   assign piece_last = 32'(piece_q) == WeightLoadCycles - 1;
   assign shadow_free = !shadow_valid_q && !last_pend_q;
@@ -170,8 +176,9 @@ module odpu_conv_unit #(
   assign wld_ready = wbuf_rd_ready_i && shadow_free && piece_last;
   assign wld_fire = wbuf_rd_valid_o && wbuf_rd_ready_i;  // one piece
   // The active weights belong to the pass of the token at the X FIFO head; they move on
-  // with the pass's last token.
-  assign swap = shadow_valid_q && (!act_valid_q || pop_pass_end);
+  // with the pass's last token, at least ChainRows cycles after the last swap (the array's
+  // DSP chains take new weights one lane per cycle).
+  assign swap = shadow_valid_q && swap_gap_q == '0 && (!act_valid_q || pop_pass_end);
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni || clear_i) begin
@@ -179,7 +186,13 @@ module odpu_conv_unit #(
       act_valid_q <= 1'b0;
       last_pend_q <= 1'b0;
       piece_q <= '0;
+      swap_gap_q <= '0;
     end else begin
+      if (swap) begin
+        swap_gap_q <= $bits(swap_gap_q)'(ChainRows - 1);
+      end else if (swap_gap_q != '0) begin
+        swap_gap_q <= swap_gap_q - 1'b1;
+      end
       if (wld_fire) begin
         piece_q <= piece_last ? '0 : piece_q + 1'b1;
       end
@@ -304,9 +317,14 @@ module odpu_conv_unit #(
   logic [AbufAddrBits-1:0] h_abuf_addr;
   assign {h_x, h_use_bias, h_last_pass, h_pass_end, h_pixel, h_abuf_addr} = xq_head;
 
-  logic                    p1_valid_q, p1_last_q;
-  logic [31:0]             p1_pixel_q;
-  logic [AbufAddrBits-1:0] p1_abuf_addr_q;
+  // The steps in the array: valid and last-pass bits per stage and how many of each.
+  localparam int StepMetaBits = 1 + 32 + AbufAddrBits;  // last_pass, pixel, abuf_addr
+  logic [ArrayLatency-1:0] st_valid_q;
+  logic [StepMetaBits-1:0] st_meta_q [ArrayLatency];
+  logic [CntBits-1:0]      st_count_q, st_last_count_q;
+  logic                    r_valid, r_last;
+  logic [31:0]             r_pixel;
+  logic [AbufAddrBits-1:0] r_abuf_addr;
   logic [AccBits-1:0]      bias_vec, a_start, sum;
 
   for (genvar j = 0; j < Cols; j++) begin : g_bias
@@ -314,15 +332,17 @@ module odpu_conv_unit #(
   end
 
   assign pop = xq_count != '0 && (h_use_bias || aq_count != '0) && act_valid_q &&
-               32'(wq_count) + 32'(p1_valid_q) < WDepth &&
-               (!h_last_pass || 32'(oq_count) + 32'(p1_valid_q && p1_last_q) < ODepth);
+               32'(wq_count) + 32'(st_count_q) < WDepth &&
+               (!h_last_pass || 32'(oq_count) + 32'(st_last_count_q) < ODepth);
   assign pop_pass_end = pop && h_pass_end;
   assign xq_pop = pop;
   assign aq_pop = pop && !h_use_bias;
   assign a_start = h_use_bias ? bias_vec : aq_head;
 
-  odpu_mac_array #(.LaneBits(LaneBits), .PieceBits(PieceBits)) u_array (
+  odpu_mac_array #(.LaneBits(LaneBits), .PieceBits(PieceBits), .ChainRows(ChainRows),
+                   .ArrayLatency(ArrayLatency)) u_array (
     .clk_i,
+    .rst_ni,
     .wld_i         (wbuf_rd_rvalid_i),
     .wpiece_i      (rpiece_q),
     .wraw_i        (wbuf_rd_rdata_i),
@@ -333,7 +353,6 @@ module odpu_conv_unit #(
     .xf_col_en_i   (xf_col_en_q),
     .xf_col_lane_i (xf_col_lane_q),
     .swap_i        (swap),
-    .step_i        (pop),
     .x_i           (h_x),
     .a_i           (a_start),
     .sum_o         (sum)
@@ -341,18 +360,25 @@ module odpu_conv_unit #(
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni || clear_i) begin
-      p1_valid_q <= 1'b0;
+      st_valid_q <= '0;
+      st_count_q <= '0;
+      st_last_count_q <= '0;
     end else begin
-      p1_valid_q <= pop;
+      st_valid_q <= ArrayLatency'({st_valid_q, pop});
+      st_count_q <= st_count_q + CntBits'(pop) - CntBits'(r_valid);
+      st_last_count_q <= st_last_count_q + CntBits'(pop && h_last_pass) -
+                         CntBits'(r_valid && r_last);
     end
   end
+  // The metadata shift register has no reset: only stages with their valid bit are used.
   always_ff @(posedge clk_i) begin
-    if (pop) begin
-      p1_last_q <= h_last_pass;
-      p1_pixel_q <= h_pixel;
-      p1_abuf_addr_q <= h_abuf_addr;
+    st_meta_q[0] <= {h_last_pass, h_pixel, h_abuf_addr};
+    for (int d = 1; d < ArrayLatency; d++) begin
+      st_meta_q[d] <= st_meta_q[d-1];
     end
   end
+  assign r_valid = st_valid_q[ArrayLatency-1];
+  assign {r_last, r_pixel, r_abuf_addr} = st_meta_q[ArrayLatency-1];
 
   // ---- Results: ABUF write-back (padding lanes 0) and, for the last pass, the output stage
   logic [AccBits-1:0] sum_masked;
@@ -365,13 +391,13 @@ module odpu_conv_unit #(
   logic [WEntBits-1:0] wq_head;
   logic [OEntBits-1:0] oq_head;
 
-  assign wq_push = p1_valid_q;
-  assign oq_push = p1_valid_q && p1_last_q;
+  assign wq_push = r_valid;
+  assign oq_push = r_valid && r_last;
 
   odpu_count_fifo #(.Width(WEntBits), .Depth(WDepth)) u_wq (
     .clk_i, .rst_ni, .clear_i,
     .push_i  (wq_push),
-    .wdata_i ({sum_masked, p1_abuf_addr_q}),
+    .wdata_i ({sum_masked, r_abuf_addr}),
     .pop_i   (wq_pop),
     .rdata_o (wq_head),
     .count_o (wq_count[$clog2(WDepth):0])
@@ -386,7 +412,7 @@ module odpu_conv_unit #(
   odpu_count_fifo #(.Width(OEntBits), .Depth(ODepth)) u_oq (
     .clk_i, .rst_ni, .clear_i,
     .push_i  (oq_push),
-    .wdata_i ({sum, p1_pixel_q}),
+    .wdata_i ({sum, r_pixel}),
     .pop_i   (oq_pop),
     .rdata_o (oq_head),
     .count_o (oq_count[$clog2(ODepth):0])
@@ -498,7 +524,7 @@ module odpu_conv_unit #(
   end
 
   assign pipe_idle = !tok_valid && !i_done_q && !a_done_q && !x_pend_q && !a_pend_q &&
-                     xq_count == '0 && aq_count == '0 && !p1_valid_q && wq_count == '0 &&
+                     xq_count == '0 && aq_count == '0 && st_valid_q == '0 && wq_count == '0 &&
                      oq_count == '0 && out_idle_i && in_flight_q == '0 && !last_pend_q &&
                      piece_q == '0 && !shadow_valid_q;
   assign idle_o = pipe_idle;

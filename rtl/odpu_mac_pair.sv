@@ -1,50 +1,100 @@
-// odpu_mac_pair.sv - two INT8 multiplications sharing one activation in one multiplier
-// (AMD WP486 packing): (w_b * 2^18 + w_a) * x fits a 27 x 18 signed DSP48E2 multiply, so a
-// DSP computes two MAC products and the array needs 0.5 DSP per MAC. The packed weight is
-// formed once per pass when it is loaded (the DSP's A register), not per product.
+// odpu_mac_pair.sv - one DSP48E2 of a column-pair chain: two INT8 weights packed into one
+// multiplier operand (AMD WP486: w_b * 2^18 + w_a, formed by the DSP's pre-adder) times a
+// shared activation, plus the product sum of the chain's previous DSP (PCIN) or, for the
+// first DSP, a constant (C). odpu_mac_chain cascades them; docs/rtl.md "MAC array".
+//
+// Registers, as in the DSP48E2 (AREG = DREG = ADREG = BREG = MREG = PREG = 1):
+//   stage (A2, D) <= (w_a, w_b * 2^18)       when stage_i
+//   act   (AD)    <= stage w_b*2^18 + w_a    when act_i   (the weights products use)
+//   x     (B2)    <= x_i                     every cycle
+//   m     (M)     <= act * x                 every cycle
+//   p     (P)     <= m + (First ? Init : pcin_i)   every cycle
+// Synthesis instantiates the primitive (Yosys 0.23 does not fold the post-adder or the
+// cascade into an inferred DSP48E2); simulation and lint use the same behaviour written out.
 `include "odpu_arch_params.vh"
 
-module odpu_mac_pair (
+module odpu_mac_pair #(
+  parameter bit First = 1'b0,          // first of its chain: adds Init instead of pcin_i
+  parameter logic [47:0] Init = '0
+) (
   input  logic               clk_i,
-  input  logic               ld_i,    // load a weight pair (w_a, w_b)
-  input  logic signed [7:0]  wa_i,    // weight of the first column
-  input  logic signed [7:0]  wb_i,    // weight of the second column
-  input  logic               en_i,    // register a new product this cycle
-  input  logic signed [7:0]  x_i,     // shared activation
-  output logic signed [15:0] pa_o,    // x * wa, one cycle after en_i
-  output logic signed [15:0] pb_o     // x * wb, one cycle after en_i
+  input  logic               stage_i,  // take (wa_i, wb_i) into the stage registers
+  input  logic               act_i,    // the stage registers become the active weights
+  input  logic signed [7:0]  wa_i,     // weight of the first column
+  input  logic signed [7:0]  wb_i,     // weight of the second column
+  input  logic signed [7:0]  x_i,      // shared activation
+  input  logic [47:0]        pcin_i,   // P of the previous DSP of the chain
+  output logic [47:0]        p_o,      // P register, to the fabric (the chain's last DSP)
+  output logic [47:0]        pcout_o   // P register on the cascade route to the next DSP
 );
-  // Position of w_b in the packed operand: far enough above w_a * x (|.| <= 2^14, 16 bits
-  // two's complement) that the two products do not overlap, and within the 27-bit port.
+  // Position of w_b in the packed operand: far enough above any chain's sum of w_a * x
+  // products (odpu_mac_chain) and within the 27-bit pre-adder.
   localparam int PackShift = 18;
   localparam int PackBits = 27;
-  localparam int ProdBits = PackBits + 8;
 
-  logic signed [PackBits-1:0] packed_q;
-  logic signed [ProdBits-1:0] prod_q;
+`ifdef SYNTHESIS
+  // OPMODE (UG579): W = C (first) or 0, Z = 0 (first) or PCIN, Y = X = M (the product).
+  localparam logic [8:0] OpMode = First ? 9'b11_000_01_01 : 9'b00_001_01_01;
+  logic [29:0] a_port;
+  logic [26:0] d_port;
+  logic [17:0] b_port;
+  assign a_port = 30'($signed(wa_i));
+  assign d_port = {{(PackBits-PackShift-8){wb_i[7]}}, wb_i, {PackShift{1'b0}}};
+  assign b_port = 18'($signed(x_i));
 
-  // The value w_b * 2^18 + w_a exactly: w_b shifted up plus sign-extended w_a.
+  DSP48E2 #(
+    .AMULTSEL ("AD"),           // multiplier operand: the pre-adder output
+    .PREADDINSEL ("A"),         // pre-adder: D + A
+    .BMULTSEL ("B"),
+    .A_INPUT ("DIRECT"),
+    .B_INPUT ("DIRECT"),
+    .USE_MULT ("MULTIPLY"),
+    .USE_SIMD ("ONE48"),
+    .USE_PATTERN_DETECT ("NO_PATDET"),
+    .AREG (1), .ACASCREG (1), .DREG (1), .ADREG (1),
+    .BREG (1), .BCASCREG (1), .MREG (1), .PREG (1),
+    .CREG (0), .INMODEREG (0), .OPMODEREG (0), .ALUMODEREG (0),
+    .CARRYINREG (0), .CARRYINSELREG (0)
+  ) u_dsp (
+    .CLK (clk_i),
+    .A (a_port), .ACIN (30'd0), .B (b_port), .BCIN (18'd0), .D (d_port),
+    .C (First ? Init : 48'd0), .PCIN (First ? 48'd0 : pcin_i),
+    .CARRYIN (1'b0), .CARRYCASCIN (1'b0), .MULTSIGNIN (1'b0), .CARRYINSEL (3'b000),
+    .INMODE (5'b00100),         // B2, D enabled, add, A2
+    .OPMODE (OpMode),
+    .ALUMODE (4'b0000),         // Z + W + X + Y + CIN
+    .CEA1 (stage_i), .CEA2 (stage_i), .CED (stage_i), .CEAD (act_i),
+    .CEB1 (1'b1), .CEB2 (1'b1), .CEM (1'b1), .CEP (1'b1),
+    .CEC (1'b0), .CECTRL (1'b0), .CEINMODE (1'b0), .CEALUMODE (1'b0), .CECARRYIN (1'b0),
+    .RSTA (1'b0), .RSTB (1'b0), .RSTC (1'b0), .RSTD (1'b0), .RSTM (1'b0), .RSTP (1'b0),
+    .RSTCTRL (1'b0), .RSTINMODE (1'b0), .RSTALUMODE (1'b0), .RSTALLCARRYIN (1'b0),
+    .P (p_o), .PCOUT (pcout_o),
+    .ACOUT (), .BCOUT (), .CARRYCASCOUT (), .CARRYOUT (), .MULTSIGNOUT (),
+    .OVERFLOW (), .UNDERFLOW (), .PATTERNDETECT (), .PATTERNBDETECT (), .XOROUT ()
+  );
+`else
+  logic signed [7:0]          stage_a_q, stage_b_q, x_q;
+  logic signed [PackBits-1:0] act_q;
+  logic signed [47:0]         m_q, p_q;
+
   always_ff @(posedge clk_i) begin
-    if (ld_i) begin
-      packed_q <= {{(PackBits-PackShift-8){wb_i[7]}}, wb_i, {PackShift{1'b0}}} +
-                  {{(PackBits-8){wa_i[7]}}, wa_i};
+    if (stage_i) begin
+      stage_a_q <= wa_i;
+      stage_b_q <= wb_i;
     end
-  end
-
-  // The DSP's M/P register.
-  always_ff @(posedge clk_i) begin
-    if (en_i) begin
-      prod_q <= packed_q * x_i;
+    if (act_i) begin
+      act_q <= {{(PackBits-PackShift-8){stage_b_q[7]}}, stage_b_q, {PackShift{1'b0}}} +
+               PackBits'(stage_a_q);
     end
+    x_q <= x_i;
+    m_q <= 48'(act_q) * 48'(x_q);
+    p_q <= m_q + (First ? Init : pcin_i);
   end
+  assign p_o = p_q;
+  assign pcout_o = p_q;
 
-  // prod = A + B * 2^18 with A = wa*x, B = wb*x. The low 16 bits are A (it fits 16 bits
-  // signed). floor(prod / 2^18) = B - (A < 0), so B is the high part plus A's sign, which
-  // is bit 17 of prod (A mod 2^18 with |A| < 2^17).
-  assign pa_o = prod_q[15:0];
-  assign pb_o = prod_q[PackShift +: 16] + {15'b0, prod_q[PackShift-1]};
-
-  // Bits above the 16-bit B field and bits 16..17 (copies of A's sign) carry no information.
-  logic unused_prod;
-  assign unused_prod = ^{prod_q[ProdBits-1:PackShift+16], prod_q[PackShift-2:16]};
+  // The first DSP of a chain has no cascade input.
+  logic unused_pcin;
+  assign unused_pcin = First && ^pcin_i;
+`endif
 endmodule

@@ -48,5 +48,5 @@ build_tb() {
 
 # The compute engine's RTL files.
 COMPUTE_RTL="rtl/odpu_compute.sv rtl/odpu_conv_unit.sv rtl/odpu_conv_agu.sv rtl/odpu_pool_div.sv rtl/odpu_mac_array.sv rtl/odpu_adder.sv
-  rtl/odpu_mac_pair.sv rtl/odpu_requant.sv rtl/odpu_srdhm.sv rtl/odpu_rdbpot.sv rtl/odpu_out_stage.sv rtl/odpu_pool_merge.sv rtl/odpu_count_fifo.sv
+  rtl/odpu_mac_chain.sv rtl/odpu_mac_pair.sv rtl/odpu_requant.sv rtl/odpu_srdhm.sv rtl/odpu_rdbpot.sv rtl/odpu_out_stage.sv rtl/odpu_pool_merge.sv rtl/odpu_count_fifo.sv
   rtl/odpu_pool_unit.sv rtl/odpu_elew_unit.sv"
