@@ -84,9 +84,9 @@ module odpu_conv_unit #(
   localparam int WDepth = 1 << $clog2(ArrayLatency + 2);
   // The output stage writes Cols/Rows OBUF words per pixel: its FIFO holds the backlog a
   // chunk's last pass builds up (half a chunk when Cols = 2 Rows) while the next chunk's
-  // passes run.
-  localparam int ODepth = 16;
-  localparam int CntBits = 6;             // holds every FIFO depth above
+  // passes run, 16 items besides the steps in the array (32 entries cost the same LUT RAM).
+  localparam int ODepth = 1 << $clog2(16 + ArrayLatency);
+  localparam int CntBits = 7;             // holds every FIFO depth above, plus one bit
   localparam int OutWords = Cols / Rows;  // OBUF words per ABUF word
 
   // ---- Instruction fields used here
