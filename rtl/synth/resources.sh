@@ -6,7 +6,7 @@
 # For every arch: `synth_xilinx -family xcup` of odpu_top with that arch's generated include
 # (build/gen/ARCH/odpu_arch_params.vh, made by `make gen`), keeping the module hierarchy, so
 # each module and parameterization is synthesized once however often it is instantiated (the
-# 1024 odpu_mac_pair of b4096 are one module), and `stat` multiplies the counts out. From it:
+# 1024 odpu_mac_pair of b4096 are two: chain heads and the rest), and `stat` multiplies the counts out. From it:
 # LUTs, flip-flops, DSP48E2, block RAM and UltraRAM next to the budgets of the two boards the
 # project targets, where the DSPs go, and which buffer got which memory. Logs and the full
 # `stat` go to build/synth/ARCH.{log,stat}. Yosys's numbers are pre-place-and-route estimates.
@@ -187,13 +187,16 @@ notes() {
   for all its instances); `stat -top odpu_top` multiplies each module's cells by its
   instance count. The DSP tables are that product per module; they add up to the total.
 * **DSP48E2.** `odpu_mac_pair` holds two INT8 MACs in one DSP48E2 (AMD WP486 packing), so
-  the array is exactly MACs / 2 DSPs; the output stage (`odpu_srdhm`, two per lane of
+  the array is exactly MACs / 2 DSPs. It is instantiated as the primitive, because the
+  column sums run through the DSPs' post-adders and cascade (`odpu_mac_chain`), which Yosys
+  would not infer. It has two rows in the table, one per parameterization: the chains' first
+  DSPs and the others. The output stage (`odpu_srdhm`, two per lane of
   `Rows` lanes, two 27 x 18 products each) adds 4 per lane; the rest are address and
   footprint multipliers of the control path that Yosys also puts in DSPs. "DSP per MAC"
   divides the whole total by the array's MACs, so it is above 0.5 by the non-array part.
 * **LUTs.** "LUT (logic)" counts LUT1 to LUT6 cells; the MUXF7/F8/F9 and CARRY cells that
   Yosys also uses sit beside the LUTs in a slice and are not counted. `odpu_adder` is the
-  MAC array's column-sum trees (one instance per tree node), `odpu_srdhm`,
+  MAC array's column-sum trees over the chain sums (one instance per tree node), `odpu_srdhm`,
   `odpu_requant` and `odpu_rdbpot` the output stage's `Rows` lanes.
 * **Memories.** Each buffer bank is one simple-dual-port memory with byte enables, so a
   bank needs its word width in memory primitives side by side however shallow it is (about
