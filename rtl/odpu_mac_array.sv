@@ -10,9 +10,10 @@
 // DSPs' weight registers serve the current pass; swap_i copies the shadow into the DSPs'
 // stage registers between two steps, and DSP k of each chain activates them k + 1 cycles
 // later, in step with the skewed activations. Swaps must be at least ChainRows cycles apart
-// (the stage registers are busy until the last DSP took them). The word arrives in WeightLoadCycles pieces (wld_i with wpiece_i), piece
-// p holding columns p*PC .. p*PC+PC-1 (PC = Cols / WeightLoadCycles), so WBUF can be that
-// much narrower (docs/rtl.md, "Weight loading"). Spreading (docs/isa.md section 2 layouts):
+// (the stage registers are busy until the last DSP took them). The word arrives in
+// WeightLoadCycles pieces (wld_i with wpiece_i), piece p holding columns p*PC .. p*PC+PC-1
+// (PC = Cols / WeightLoadCycles), so WBUF can be that much narrower (docs/rtl.md, "Weight
+// loading"). Spreading (docs/isa.md section 2 layouts):
 //   standard / grouped: W'[j][l] = W[j][(l - off) mod R] if col_en[j] and lane_en[l]
 //     (input lane l carries input channel c' = cb*R + ((l - off) mod R) of the column's group);
 //   depthwise: W'[j][l] = W[j][tap] if col_en[j] and l = col_lane[j]
