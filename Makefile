@@ -25,7 +25,7 @@ PROTOBUF_C_LIBS := $(shell pkg-config --libs libprotobuf-c 2>/dev/null || echo -
 LIBS := $(YAML_LIBS) $(PROTOBUF_C_LIBS) -lz -lm
 
 # The library: one folder per layer of the blueprint (docs/architecture.md).
-LIB_DIRS := common arch isa ref host data quantizer compiler
+LIB_DIRS := common arch isa ref host data quantizer compiler report
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libodpu.a

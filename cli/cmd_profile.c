@@ -16,6 +16,7 @@
 #include "cli/usage.h"
 #include "host/profile.h"
 #include "host/runtime.h"
+#include "report/timeline.h"
 
 enum {
     EXIT_FAIL = 1,
@@ -31,13 +32,16 @@ enum {
 
 static const char profile_usage[] =
     "usage: opendpu profile MODEL.onnx|MODEL.odpu [--backend sim] [--arch ARCH.yaml] [--trace FILE.fst|.vcd]\n"
-    "                       [calibration options for an .onnx: opendpu eval --help]\n"
-    "  One frame on an engine that counts cycles; per-layer cycles, utilization, DDR bytes, stalls.\n";
+    "                       [--timeline FILE.json] [calibration options for an .onnx: opendpu eval --help]\n"
+    "  One frame on an engine that counts cycles; per-layer cycles, utilization, DDR bytes, stalls.\n"
+    "  --timeline writes when each engine ran which instruction as a Chrome trace (Perfetto,\n"
+    "  chrome://tracing).\n";
 
 typedef struct profile_opts {
     cli_model_options model;
     const char *backend;
-    const char *trace; /* waveform of the frame (sim), NULL for none */
+    const char *trace;    /* waveform of the frame (sim), NULL for none */
+    const char *timeline; /* Chrome trace of the engines' instructions, NULL for none */
 } profile_opts;
 
 typedef struct frame {
@@ -73,6 +77,25 @@ static odpu_status run_frame(cli_engine *e, const cli_model *m, frame *f, odpu_e
         st = odpu_hal_read_stats(e->hal, &f->hal, err);
     if (st == ODPU_OK)
         st = odpu_profile_build(&m->model, ev, n, f->regs.cycles, &f->prof, err);
+    return st;
+}
+
+/* The frame's events (still held by the backend) as a Chrome trace in path. */
+static odpu_status write_timeline(const char *path, cli_engine *e, const cli_model *m, odpu_err *err)
+{
+    const odpu_hal_event *ev = NULL;
+    size_t n = 0;
+    odpu_status st = odpu_hal_events(e->hal, &ev, &n, err);
+    if (st != ODPU_OK)
+        return st;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return odpu_fail(err, ODPU_E_IO, "%s: cannot create the timeline", path);
+    st = odpu_timeline_write(f, &m->model, &m->arch, ev, n, err);
+    if (fclose(f) != 0 && st == ODPU_OK)
+        st = odpu_fail(err, ODPU_E_IO, "%s: write failed", path);
+    if (st != ODPU_OK)
+        odpu_err_prefix(err, "%s: ", path);
     return st;
 }
 
@@ -173,7 +196,7 @@ static int parse_args(int argc, char **argv, profile_opts *o)
             printf("%s%s", profile_usage, quant_args_help);
             return -1;
         }
-        if (!strcmp(a, "--backend") || !strcmp(a, "--arch") || !strcmp(a, "--trace")) {
+        if (!strcmp(a, "--backend") || !strcmp(a, "--arch") || !strcmp(a, "--trace") || !strcmp(a, "--timeline")) {
             if (!v)
                 return cli_usage_error("profile", profile_usage, "%s needs a value", a);
             i++;
@@ -181,6 +204,8 @@ static int parse_args(int argc, char **argv, profile_opts *o)
                 o->backend = v;
             else if (!strcmp(a, "--trace"))
                 o->trace = v;
+            else if (!strcmp(a, "--timeline"))
+                o->timeline = v;
             else
                 o->model.arch_path = v;
         } else if (a[0] == '-') {
@@ -215,6 +240,8 @@ int cmd_profile(int argc, char **argv)
         st = cli_engine_open(&e, &m, o.backend, o.trace, &err);
     if (st == ODPU_OK)
         st = run_frame(&e, &m, &f, &err);
+    if (st == ODPU_OK && o.timeline)
+        st = write_timeline(o.timeline, &e, &m, &err);
     if (st == ODPU_OK) {
         print_frame(&o, &m, &f);
         print_layers(&m, &f);
