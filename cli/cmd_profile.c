@@ -16,6 +16,7 @@
 #include "cli/usage.h"
 #include "host/profile.h"
 #include "host/runtime.h"
+#include "report/table.h"
 #include "report/timeline.h"
 
 enum {
@@ -32,8 +33,11 @@ enum {
 
 static const char profile_usage[] =
     "usage: opendpu profile MODEL.onnx|MODEL.odpu [--backend sim] [--arch ARCH.yaml] [--trace FILE.fst|.vcd]\n"
-    "                       [--timeline FILE.json] [calibration options for an .onnx: opendpu eval --help]\n"
+    "                       [--timeline FILE.json] [--format text|md|csv|json]\n"
+    "                       [calibration options for an .onnx: opendpu eval --help]\n"
     "  One frame on an engine that counts cycles; per-layer cycles, utilization, DDR bytes, stalls.\n"
+    "  --format: text (default) for a terminal; md the frame and layer tables in Markdown; csv the\n"
+    "  layer table; json {\"frame\": [{...}], \"layers\": [{...}, ...]}.\n"
     "  --timeline writes when each engine ran which instruction as a Chrome trace (Perfetto,\n"
     "  chrome://tracing).\n";
 
@@ -42,6 +46,7 @@ typedef struct profile_opts {
     const char *backend;
     const char *trace;    /* waveform of the frame (sim), NULL for none */
     const char *timeline; /* Chrome trace of the engines' instructions, NULL for none */
+    odpu_table_format format;
 } profile_opts;
 
 typedef struct frame {
@@ -152,25 +157,93 @@ static void print_frame(const profile_opts *o, const cli_model *m, const frame *
                (double)cycles / ((double)f->hal.wall_ns / 1e9), (double)f->hal.wall_ns / 1e9);
 }
 
-static void print_layers(const cli_model *m, const frame *f)
+/* A number cell: printf into a scratch buffer of the row. */
+enum { CELL_MAX = 48, LAYER_COLS = 15, FRAME_COLS = 17 };
+typedef char cell_text[CELL_MAX];
+
+static const odpu_table_col layer_cols[LAYER_COLS] = {
+    {"#", ODPU_COL_NUMBER},       {"layer", ODPU_COL_TEXT},     {"op", ODPU_COL_TEXT},
+    {"cycles", ODPU_COL_NUMBER},  {"frame %", ODPU_COL_NUMBER}, {"MACs", ODPU_COL_NUMBER},
+    {"util %", ODPU_COL_NUMBER},  {"DDR rd", ODPU_COL_NUMBER},  {"DDR wr", ODPU_COL_NUMBER},
+    {"load %", ODPU_COL_NUMBER},  {"comp %", ODPU_COL_NUMBER},  {"store %", ODPU_COL_NUMBER},
+    {"dep", ODPU_COL_NUMBER},     {"ddr", ODPU_COL_NUMBER},     {"bound", ODPU_COL_TEXT},
+};
+
+static odpu_status layer_table(const cli_model *m, const frame *f, odpu_table **out, odpu_err *err)
 {
     const odpu_model *md = &m->model;
-    printf("\n%-3s %-26s %-11s %10s %6s %10s %6s %9s %9s %6s %6s %6s %8s %8s  %s\n", "#", "layer", "op", "cycles",
-           "frame", "MACs", "util", "DDR rd", "DDR wr", "load", "comp", "store", "dep", "ddr", "bound");
-    for (size_t l = 0; l < md->n_layers; l++) {
+    odpu_status st = odpu_table_new(layer_cols, LAYER_COLS, out, err);
+    for (size_t l = 0; st == ODPU_OK && l < md->n_layers; l++) {
         const odpu_layer_info *li = &md->layers[l];
         const odpu_layer_profile *lp = &f->prof.layers[l];
-        uint64_t dep = lp->dep_wait[0] + lp->dep_wait[1] + lp->dep_wait[2];
-        uint64_t ddr = lp->ddr_stall[0] + lp->ddr_stall[1] + lp->ddr_stall[2];
-        printf("%-3zu %-26.26s %-11.11s %10" PRIu64 " %5.1f%% %10" PRIu64 " %5.1f%% %9" PRIu64 " %9" PRIu64
-               " %5.0f%% %5.0f%% %5.0f%% %8" PRIu64 " %8" PRIu64 "  %s\n",
-               l, li->name, li->op, lp->cycles, pct(lp->cycles, f->prof.cycles), li->macs,
-               100.0 * odpu_utilization(li->macs, lp->cycles, odpu_arch_macs(&m->arch)), li->ddr_read, li->ddr_written,
-               pct(lp->busy[ODPU_ENGINE_LOAD], lp->cycles), pct(lp->busy[ODPU_ENGINE_COMPUTE], lp->cycles),
-               pct(lp->busy[ODPU_ENGINE_STORE], lp->cycles), dep, ddr, bound_of(lp));
+        cell_text c[LAYER_COLS];
+        snprintf(c[0], CELL_MAX, "%zu", l);
+        snprintf(c[3], CELL_MAX, "%" PRIu64, lp->cycles);
+        snprintf(c[4], CELL_MAX, "%.1f", pct(lp->cycles, f->prof.cycles));
+        snprintf(c[5], CELL_MAX, "%" PRIu64, li->macs);
+        snprintf(c[6], CELL_MAX, "%.1f", 100.0 * odpu_utilization(li->macs, lp->cycles, odpu_arch_macs(&m->arch)));
+        snprintf(c[7], CELL_MAX, "%" PRIu64, li->ddr_read);
+        snprintf(c[8], CELL_MAX, "%" PRIu64, li->ddr_written);
+        for (int e = 0; e < ODPU_PROFILE_ENGINES; e++)
+            snprintf(c[9 + e], CELL_MAX, "%.0f", pct(lp->busy[e], lp->cycles));
+        snprintf(c[12], CELL_MAX, "%" PRIu64, lp->dep_wait[0] + lp->dep_wait[1] + lp->dep_wait[2]);
+        snprintf(c[13], CELL_MAX, "%" PRIu64, lp->ddr_stall[0] + lp->ddr_stall[1] + lp->ddr_stall[2]);
+        const char *cells[LAYER_COLS] = {c[0], li->name, li->op, c[3], c[4], c[5], c[6], c[7],
+                                         c[8], c[9], c[10], c[11], c[12], c[13], bound_of(lp)};
+        st = odpu_table_add_row(*out, cells, err);
     }
-    printf("    %-26s %-11s %10" PRIu64 " %5.1f%%\n", "(after the last layer)", "END", f->prof.tail_cycles,
-           pct(f->prof.tail_cycles, f->prof.cycles));
+    if (st == ODPU_OK) {
+        /* END and the drain after the last layer: only cycles. */
+        cell_text cyc, share;
+        snprintf(cyc, CELL_MAX, "%" PRIu64, f->prof.tail_cycles);
+        snprintf(share, CELL_MAX, "%.1f", pct(f->prof.tail_cycles, f->prof.cycles));
+        const char *cells[LAYER_COLS] = {"-", "(after the last layer)", "END", cyc, share, "-", "-", "-",
+                                         "-", "-", "-", "-", "-", "-", "-"};
+        st = odpu_table_add_row(*out, cells, err);
+    }
+    return st;
+}
+
+static const odpu_table_col frame_cols[FRAME_COLS] = {
+    {"arch", ODPU_COL_TEXT},          {"timing", ODPU_COL_TEXT},         {"clock MHz", ODPU_COL_NUMBER},
+    {"DDR B/cycle", ODPU_COL_NUMBER}, {"DDR latency", ODPU_COL_NUMBER},  {"cycles", ODPU_COL_NUMBER},
+    {"latency ms", ODPU_COL_NUMBER},  {"FPS", ODPU_COL_NUMBER},          {"MACs", ODPU_COL_NUMBER},
+    {"GOPS", ODPU_COL_NUMBER},        {"util %", ODPU_COL_NUMBER},       {"DDR rd", ODPU_COL_NUMBER},
+    {"DDR wr", ODPU_COL_NUMBER},      {"load %", ODPU_COL_NUMBER},       {"comp %", ODPU_COL_NUMBER},
+    {"store %", ODPU_COL_NUMBER},     {"stall dep", ODPU_COL_NUMBER},
+};
+
+/* The frame as a one-row table: what print_frame says, for md and json. */
+static odpu_status frame_table(const cli_model *m, const frame *f, odpu_table **out, odpu_err *err)
+{
+    const odpu_arch *a = &m->arch;
+    uint64_t cycles = f->regs.cycles, macs = total_macs(&m->model);
+    double secs = (double)cycles / (a->clock_mhz * 1e6);
+    cell_text c[FRAME_COLS];
+    snprintf(c[2], CELL_MAX, "%u", a->clock_mhz);
+    snprintf(c[3], CELL_MAX, "%u", a->ddr_bytes_per_cycle);
+    snprintf(c[4], CELL_MAX, "%u", a->ddr_latency_cycles);
+    snprintf(c[5], CELL_MAX, "%" PRIu64, cycles);
+    snprintf(c[6], CELL_MAX, "%.4f", secs * 1e3);
+    snprintf(c[7], CELL_MAX, "%.1f", secs > 0 ? 1.0 / secs : 0.0);
+    snprintf(c[8], CELL_MAX, "%" PRIu64, macs);
+    snprintf(c[9], CELL_MAX, "%.2f", secs > 0 ? 2.0 * (double)macs / secs / 1e9 : 0.0);
+    snprintf(c[10], CELL_MAX, "%.1f", 100.0 * odpu_utilization(macs, cycles, odpu_arch_macs(a)));
+    snprintf(c[11], CELL_MAX, "%" PRIu64, f->hal.ddr_rd_bytes);
+    snprintf(c[12], CELL_MAX, "%" PRIu64, f->hal.ddr_wr_bytes);
+    for (int e = 0; e < ODPU_PROFILE_ENGINES; e++)
+        snprintf(c[13 + e], CELL_MAX, "%.1f", pct(f->prof.busy[e], cycles));
+    snprintf(c[16], CELL_MAX, "%" PRIu64, (uint64_t)f->regs.stall_dep);
+    const char *cells[FRAME_COLS] = {a->name, "simulated", c[2], c[3], c[4], c[5], c[6], c[7], c[8],
+                                     c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16]};
+    odpu_status st = odpu_table_new(frame_cols, FRAME_COLS, out, err);
+    if (st == ODPU_OK)
+        st = odpu_table_add_row(*out, cells, err);
+    return st;
+}
+
+static void print_legend(const cli_model *m)
+{
     printf("\ncycles: the layer's share of the frame (from the previous layer's last retirement to its own);\n"
            "util: its MACs / (cycles x %u); load/comp/store: engine busy share of those cycles (engines overlap\n"
            "layers, so a share can pass 100%%); dep, ddr: cycles its instructions waited for tokens / for DDR;\n"
@@ -179,12 +252,53 @@ static void print_layers(const cli_model *m, const frame *f)
            odpu_arch_macs(&m->arch), 100.0 * BOUND_SHARE);
 }
 
+/* The report in the chosen format: text and md for people, csv and json for tools. */
+static odpu_status print_report(const profile_opts *o, const cli_model *m, const frame *f, odpu_err *err)
+{
+    odpu_table *layers = NULL, *fr = NULL;
+    odpu_status st = layer_table(m, f, &layers, err);
+    if (st == ODPU_OK && (o->format == ODPU_TABLE_MD || o->format == ODPU_TABLE_JSON))
+        st = frame_table(m, f, &fr, err);
+    if (st == ODPU_OK) {
+        switch (o->format) {
+        case ODPU_TABLE_TEXT:
+            print_frame(o, m, f);
+            putchar('\n');
+            st = odpu_table_write(layers, ODPU_TABLE_TEXT, stdout, err);
+            print_legend(m);
+            break;
+        case ODPU_TABLE_MD:
+            printf("%s, SIMULATED timing (cycles at the clock with the DDR model), one frame\n\n", m->desc);
+            st = odpu_table_write(fr, ODPU_TABLE_MD, stdout, err);
+            putchar('\n');
+            if (st == ODPU_OK)
+                st = odpu_table_write(layers, ODPU_TABLE_MD, stdout, err);
+            break;
+        case ODPU_TABLE_CSV:
+            st = odpu_table_write(layers, ODPU_TABLE_CSV, stdout, err);
+            break;
+        case ODPU_TABLE_JSON:
+            fputs("{\"frame\": ", stdout);
+            st = odpu_table_write(fr, ODPU_TABLE_JSON, stdout, err);
+            fputs(", \"layers\": ", stdout);
+            if (st == ODPU_OK)
+                st = odpu_table_write(layers, ODPU_TABLE_JSON, stdout, err);
+            fputs("}\n", stdout);
+            break;
+        }
+    }
+    odpu_table_free(layers);
+    odpu_table_free(fr);
+    return st;
+}
+
 /* Returns 0 on success, -1 after --help, else the exit status. */
 static int parse_args(int argc, char **argv, profile_opts *o)
 {
     memset(o, 0, sizeof *o);
     cli_model_default_options(&o->model);
     o->backend = "sim";
+    o->format = ODPU_TABLE_TEXT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int shared = quant_args_parse("profile", argc, argv, &i, &o->model.quant);
@@ -196,7 +310,8 @@ static int parse_args(int argc, char **argv, profile_opts *o)
             printf("%s%s", profile_usage, quant_args_help);
             return -1;
         }
-        if (!strcmp(a, "--backend") || !strcmp(a, "--arch") || !strcmp(a, "--trace") || !strcmp(a, "--timeline")) {
+        if (!strcmp(a, "--backend") || !strcmp(a, "--arch") || !strcmp(a, "--trace") || !strcmp(a, "--timeline") ||
+            !strcmp(a, "--format")) {
             if (!v)
                 return cli_usage_error("profile", profile_usage, "%s needs a value", a);
             i++;
@@ -206,6 +321,11 @@ static int parse_args(int argc, char **argv, profile_opts *o)
                 o->trace = v;
             else if (!strcmp(a, "--timeline"))
                 o->timeline = v;
+            else if (!strcmp(a, "--format")) {
+                odpu_err ferr;
+                if (odpu_table_format_parse(v, &o->format, &ferr) != ODPU_OK)
+                    return cli_usage_error("profile", profile_usage, "%s", ferr.msg);
+            }
             else
                 o->model.arch_path = v;
         } else if (a[0] == '-') {
@@ -242,10 +362,8 @@ int cmd_profile(int argc, char **argv)
         st = run_frame(&e, &m, &f, &err);
     if (st == ODPU_OK && o.timeline)
         st = write_timeline(o.timeline, &e, &m, &err);
-    if (st == ODPU_OK) {
-        print_frame(&o, &m, &f);
-        print_layers(&m, &f);
-    }
+    if (st == ODPU_OK)
+        st = print_report(&o, &m, &f, &err);
     odpu_profile_free(&f.prof);
     cli_engine_close(&e);
     cli_model_free(&m);

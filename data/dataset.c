@@ -50,15 +50,6 @@ enum {
 
 /* ---- Small helpers ---------------------------------------------------------------------- */
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static int cmp_strings(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -94,7 +85,7 @@ static odpu_status set_class_names(odpu_dataset *ds, const char *const *names, i
         return odpu_fail(err, ODPU_E_NOMEM, "out of memory for %d class names", n);
     ds->n_classes = n;
     for (int i = 0; i < n; i++)
-        if (!(ds->class_names[i] = dup_string(names[i])))
+        if (!(ds->class_names[i] = strdup(names[i])))
             return odpu_fail(err, ODPU_E_NOMEM, "out of memory for class names");
     return ODPU_OK;
 }
@@ -417,7 +408,7 @@ static odpu_status list_dir(const char *dir, entry_kind kind, char ***names, int
             }
             *names = nv;
         }
-        if (!((*names)[*n] = dup_string(e->d_name))) {
+        if (!((*names)[*n] = strdup(e->d_name))) {
             st = odpu_fail(err, ODPU_E_NOMEM, "%s: out of memory listing the folder", dir);
             break;
         }
@@ -616,7 +607,7 @@ odpu_status odpu_dataset_open(const char *spec, odpu_dataset *ds, odpu_err *err)
     if (st == ODPU_OK)
         st = open_base(base, limit, ds, err);
     free(base);
-    if (st == ODPU_OK && !(ds->source = dup_string(spec)))
+    if (st == ODPU_OK && !(ds->source = strdup(spec)))
         st = odpu_fail(err, ODPU_E_NOMEM, "out of memory");
     if (st != ODPU_OK)
         odpu_dataset_free(ds);

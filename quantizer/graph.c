@@ -62,15 +62,6 @@ void odpu_graph_free(odpu_graph *g)
     odpu_graph_init(g);
 }
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Make room for one more element of size elem in *arr (count *n, capacity *cap). */
 static int grow(void **arr, int n, int *cap, size_t elem)
 {
@@ -123,7 +114,7 @@ int odpu_graph_add_tensor(odpu_graph *g, const char *name, int rank, const int64
         odpu_fail(err, ODPU_E_NOMEM, "tensor '%s': out of memory", name);
         return -1;
     }
-    t.name = dup_string(name);
+    t.name = strdup(name);
     if (data) {
         /* malloc(0) may return NULL; a constant with no elements still needs a non-NULL data. */
         t.data = malloc(numel ? (size_t)numel * sizeof(float) : 1);
@@ -208,7 +199,7 @@ int odpu_graph_add_node(odpu_graph *g, odpu_node_op op, const char *name, const 
     n.op = op;
     n.n_inputs = n_inputs;
     n.n_outputs = n_outputs;
-    n.name = dup_string(name);
+    n.name = strdup(name);
     n.inputs = dup_indices(inputs, n_inputs);
     n.outputs = dup_indices(outputs, n_outputs);
     if (!n.name || !n.inputs || !n.outputs) {

@@ -4,25 +4,10 @@
 #include <inttypes.h>
 
 #include "isa/isa.h"
+#include "report/json.h"
 
 /* The trace's process: one per run. Its tracks (tids) are the engines in odpu_engine order. */
 enum { TRACE_PID = 1 };
-
-/* A JSON string literal: quotes, backslashes and control characters escaped. */
-static void put_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
 
 static const odpu_layer_info *layer_of(const odpu_model *m, uint32_t insn)
 {
@@ -52,11 +37,11 @@ static void put_track_names(FILE *out, const odpu_arch *a)
     fprintf(out, "{\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":", TRACE_PID);
     char title[128];
     snprintf(title, sizeof title, "opendpu %s, simulated at %u MHz", a->name, a->clock_mhz);
-    put_json_string(out, title);
+    odpu_json_put_string(out, title);
     fputs("}}", out);
     for (int t = 0; t < ODPU_ENGINE_COUNT; t++) {
         fprintf(out, ",\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_name\",\"args\":{\"name\":", TRACE_PID, t);
-        put_json_string(out, odpu_engine_name((odpu_engine)t));
+        odpu_json_put_string(out, odpu_engine_name((odpu_engine)t));
         fprintf(out, "}},\n{\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":%d}}",
                 TRACE_PID, t, t);
     }
@@ -73,12 +58,12 @@ static void put_slice(FILE *out, const odpu_model *m, const odpu_hal_event *e, d
     char name[64];
     snprintf(name, sizeof name, "%s #%" PRIu32, op, e->index);
     fputs(",\n{\"ph\":\"X\",\"name\":", out);
-    put_json_string(out, name);
+    odpu_json_put_string(out, name);
     fputs(",\"cat\":", out);
-    put_json_string(out, li ? li->op : "stream");
+    odpu_json_put_string(out, li ? li->op : "stream");
     fprintf(out, ",\"pid\":%d,\"tid\":%d,\"ts\":%.6f,\"dur\":%.6f,\"args\":{\"layer\":", TRACE_PID, (int)e->engine,
             (double)e->start * us_per_cycle, (double)(e->end - e->start) * us_per_cycle);
-    put_json_string(out, li ? li->name : "(between layers)");
+    odpu_json_put_string(out, li ? li->name : "(between layers)");
     fprintf(out,
             ",\"insn\":%" PRIu32 ",\"start_cycle\":%" PRIu64 ",\"end_cycle\":%" PRIu64 ",\"dep_wait_cycles\":%" PRIu32
             ",\"ddr_stall_cycles\":%" PRIu32 "}}",
@@ -97,7 +82,7 @@ odpu_status odpu_timeline_write(FILE *out, const odpu_model *m, const odpu_arch 
     }
     double us_per_cycle = 1.0 / (double)a->clock_mhz;
     fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"timing\":\"simulated\",\"arch\":", out);
-    put_json_string(out, a->name);
+    odpu_json_put_string(out, a->name);
     fprintf(out, ",\"clock_mhz\":%u,\"ddr_bytes_per_cycle\":%u,\"ddr_latency_cycles\":%u},\n\"traceEvents\":[\n",
             a->clock_mhz, a->ddr_bytes_per_cycle, a->ddr_latency_cycles);
     put_track_names(out, a);
