@@ -16,6 +16,7 @@
 #include "cli/usage.h"
 #include "host/profile.h"
 #include "host/runtime.h"
+#include "report/roofline.h"
 #include "report/table.h"
 #include "report/timeline.h"
 
@@ -33,19 +34,21 @@ enum {
 
 static const char profile_usage[] =
     "usage: opendpu profile MODEL.onnx|MODEL.odpu [--backend sim] [--arch ARCH.yaml] [--trace FILE.fst|.vcd]\n"
-    "                       [--timeline FILE.json] [--format text|md|csv|json]\n"
+    "                       [--timeline FILE.json] [--roofline FILE.svg] [--format text|md|csv|json]\n"
     "                       [calibration options for an .onnx: opendpu eval --help]\n"
     "  One frame on an engine that counts cycles; per-layer cycles, utilization, DDR bytes, stalls.\n"
     "  --format: text (default) for a terminal; md the frame and layer tables in Markdown; csv the\n"
     "  layer table; json {\"frame\": [{...}], \"layers\": [{...}, ...]}.\n"
     "  --timeline writes when each engine ran which instruction as a Chrome trace (Perfetto,\n"
-    "  chrome://tracing).\n";
+    "  chrome://tracing); --roofline plots the layers against the arch's peak compute and DDR\n"
+    "  bandwidth.\n";
 
 typedef struct profile_opts {
     cli_model_options model;
     const char *backend;
     const char *trace;    /* waveform of the frame (sim), NULL for none */
     const char *timeline; /* Chrome trace of the engines' instructions, NULL for none */
+    const char *roofline; /* SVG roofline plot of the layers, NULL for none */
     odpu_table_format format;
 } profile_opts;
 
@@ -101,6 +104,37 @@ static odpu_status write_timeline(const char *path, cli_engine *e, const cli_mod
         st = odpu_fail(err, ODPU_E_IO, "%s: write failed", path);
     if (st != ODPU_OK)
         odpu_err_prefix(err, "%s: ", path);
+    return st;
+}
+
+/* The layers as points against the arch's roofline, an SVG in path. */
+static odpu_status write_roofline(const char *path, const char *model_path, const cli_model *m, const frame *f,
+                                  odpu_err *err)
+{
+    const odpu_model *md = &m->model;
+    odpu_roofline_point *pts = calloc(md->n_layers ? md->n_layers : 1, sizeof *pts);
+    if (!pts)
+        return odpu_fail(err, ODPU_E_NOMEM, "roofline: out of memory");
+    for (size_t l = 0; l < md->n_layers; l++)
+        pts[l] = (odpu_roofline_point){.name = md->layers[l].name, .macs = md->layers[l].macs,
+                                       .ddr_bytes = md->layers[l].ddr_read + md->layers[l].ddr_written,
+                                       .cycles = f->prof.layers[l].cycles};
+    char title[256];
+    const char *base = strrchr(model_path, '/');
+    snprintf(title, sizeof title, "%s on %s: layers against the roofline", base ? base + 1 : model_path,
+             m->arch.name);
+    odpu_status st = ODPU_OK;
+    FILE *out = fopen(path, "w");
+    if (!out)
+        st = odpu_fail(err, ODPU_E_IO, "%s: cannot create the roofline plot", path);
+    if (st == ODPU_OK) {
+        st = odpu_roofline_svg(out, &m->arch, title, pts, md->n_layers, NULL, err);
+        if (fclose(out) != 0 && st == ODPU_OK)
+            st = odpu_fail(err, ODPU_E_IO, "write failed");
+        if (st != ODPU_OK)
+            odpu_err_prefix(err, "%s: ", path);
+    }
+    free(pts);
     return st;
 }
 
@@ -311,7 +345,7 @@ static int parse_args(int argc, char **argv, profile_opts *o)
             return -1;
         }
         if (!strcmp(a, "--backend") || !strcmp(a, "--arch") || !strcmp(a, "--trace") || !strcmp(a, "--timeline") ||
-            !strcmp(a, "--format")) {
+            !strcmp(a, "--roofline") || !strcmp(a, "--format")) {
             if (!v)
                 return cli_usage_error("profile", profile_usage, "%s needs a value", a);
             i++;
@@ -321,6 +355,8 @@ static int parse_args(int argc, char **argv, profile_opts *o)
                 o->trace = v;
             else if (!strcmp(a, "--timeline"))
                 o->timeline = v;
+            else if (!strcmp(a, "--roofline"))
+                o->roofline = v;
             else if (!strcmp(a, "--format")) {
                 odpu_err ferr;
                 if (odpu_table_format_parse(v, &o->format, &ferr) != ODPU_OK)
@@ -362,6 +398,8 @@ int cmd_profile(int argc, char **argv)
         st = run_frame(&e, &m, &f, &err);
     if (st == ODPU_OK && o.timeline)
         st = write_timeline(o.timeline, &e, &m, &err);
+    if (st == ODPU_OK && o.roofline)
+        st = write_roofline(o.roofline, o.model.model_path, &m, &f, &err);
     if (st == ODPU_OK)
         st = print_report(&o, &m, &f, &err);
     odpu_profile_free(&f.prof);

@@ -24,7 +24,8 @@ static const command commands[] = {
                        "[--limit N] [--threads N]"},
     {"compare", cmd_compare, "compare MODEL.onnx|.odpu --data DATA [--backends ref,sim] [--arch ARCH.yaml] "
                              "[--limit N]: bit-exactness of two engines, image by image"},
-    {"profile", cmd_profile, "profile MODEL.onnx|.odpu [--backend sim] [--arch ARCH.yaml] [--timeline FILE.json]: "
+    {"profile", cmd_profile, "profile MODEL.onnx|.odpu [--backend sim] [--arch ARCH.yaml] [--timeline FILE.json] "
+                             "[--roofline FILE.svg] [--format text|md|csv|json]: "
                              "cycles, utilization, DDR bytes and stalls of one frame, per layer"},
     {"run", cmd_run, "run MODEL.odpu|.onnx --input IMAGE [--backend ref] [--top N]"},
 };
