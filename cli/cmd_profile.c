@@ -101,7 +101,7 @@ static odpu_status write_timeline(const char *path, cli_engine *e, const cli_mod
         return odpu_fail(err, ODPU_E_IO, "%s: cannot create the timeline", path);
     st = odpu_timeline_write(f, &m->model, &m->arch, ev, n, err);
     if (fclose(f) != 0 && st == ODPU_OK)
-        st = odpu_fail(err, ODPU_E_IO, "%s: write failed", path);
+        st = odpu_fail(err, ODPU_E_IO, "write failed");
     if (st != ODPU_OK)
         odpu_err_prefix(err, "%s: ", path);
     return st;
@@ -191,8 +191,8 @@ static void print_frame(const profile_opts *o, const cli_model *m, const frame *
                (double)cycles / ((double)f->hal.wall_ns / 1e9), (double)f->hal.wall_ns / 1e9);
 }
 
-/* A number cell: printf into a scratch buffer of the row. */
-enum { CELL_MAX = 48, LAYER_COLS = 15, FRAME_COLS = 17 };
+/* Number cells are printed into per-row scratch buffers of CELL_MAX bytes. */
+enum { CELL_MAX = 48, LAYER_COLS = 15, FRAME_COLS = 19 };
 typedef char cell_text[CELL_MAX];
 
 static const odpu_table_col layer_cols[LAYER_COLS] = {
@@ -244,7 +244,8 @@ static const odpu_table_col frame_cols[FRAME_COLS] = {
     {"latency ms", ODPU_COL_NUMBER},  {"FPS", ODPU_COL_NUMBER},          {"MACs", ODPU_COL_NUMBER},
     {"GOPS", ODPU_COL_NUMBER},        {"util %", ODPU_COL_NUMBER},       {"DDR rd", ODPU_COL_NUMBER},
     {"DDR wr", ODPU_COL_NUMBER},      {"load %", ODPU_COL_NUMBER},       {"comp %", ODPU_COL_NUMBER},
-    {"store %", ODPU_COL_NUMBER},     {"stall dep", ODPU_COL_NUMBER},
+    {"store %", ODPU_COL_NUMBER},     {"stall dep", ODPU_COL_NUMBER},    {"stall DDR", ODPU_COL_NUMBER},
+    {"DDR fetch", ODPU_COL_NUMBER},
 };
 
 /* The frame as a one-row table: what print_frame says, for md and json. */
@@ -268,8 +269,10 @@ static odpu_status frame_table(const cli_model *m, const frame *f, odpu_table **
     for (int e = 0; e < ODPU_PROFILE_ENGINES; e++)
         snprintf(c[13 + e], CELL_MAX, "%.1f", pct(f->prof.busy[e], cycles));
     snprintf(c[16], CELL_MAX, "%" PRIu64, (uint64_t)f->regs.stall_dep);
-    const char *cells[FRAME_COLS] = {a->name, "simulated", c[2], c[3], c[4], c[5], c[6], c[7], c[8],
-                                     c[9], c[10], c[11], c[12], c[13], c[14], c[15], c[16]};
+    snprintf(c[17], CELL_MAX, "%" PRIu64, (uint64_t)f->regs.stall_ddr);
+    snprintf(c[18], CELL_MAX, "%" PRIu64, f->hal.ddr_fetch_bytes);
+    const char *cells[FRAME_COLS] = {a->name, "simulated", c[2],  c[3],  c[4],  c[5],  c[6],  c[7],  c[8], c[9],
+                                     c[10],   c[11],       c[12], c[13], c[14], c[15], c[16], c[17], c[18]};
     odpu_status st = odpu_table_new(frame_cols, FRAME_COLS, out, err);
     if (st == ODPU_OK)
         st = odpu_table_add_row(*out, cells, err);
