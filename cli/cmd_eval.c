@@ -7,6 +7,7 @@
  * the workers finish, so the result does not depend on the number of threads. */
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "data/dataset.h"
 #include "host/hal.h"
 #include "host/runtime.h"
+#include "report/progress.h"
 
 enum {
     EXIT_FAIL = 1,
@@ -55,12 +57,15 @@ typedef struct eval_job {
     const char *mapping;        /* how the classes were matched, for the report */
     int n_images;
     int *pred_fp32, *pred_int8; /* by image index */
+    atomic_int *done;           /* images the phase has finished, over all workers */
+    odpu_progress *progress;    /* drawn by the calling thread's worker */
 } eval_job;
 
 typedef struct worker {
     const eval_job *job;
     int first, end;             /* images [first, end) */
     eval_phase phase;
+    int draws_progress;         /* the calling thread's worker: updates the progress line */
     cli_engine engine;          /* INT8 column */
     odpu_f32_exec *ex;          /* FP32 column */
     float *input;               /* preprocessed input */
@@ -105,8 +110,12 @@ static void *worker_main(void *arg)
 {
     worker *w = arg;
     w->st = ODPU_OK;
-    for (int i = w->first; i < w->end && w->st == ODPU_OK; i++)
+    for (int i = w->first; i < w->end && w->st == ODPU_OK; i++) {
         w->st = w->phase == PHASE_FP32 ? classify_fp32(w, i) : classify_int8(w, i);
+        int done = atomic_fetch_add(w->job->done, 1) + 1;
+        if (w->draws_progress)
+            odpu_progress_update(w->job->progress, (uint64_t)done);
+    }
     return NULL;
 }
 
@@ -144,10 +153,14 @@ static odpu_status run_phase(worker *ws, int n, eval_phase phase, double *second
 {
     pthread_t tid[MAX_THREADS];
     int started = 0;
+    const eval_job *job = ws[0].job;
+    atomic_store(job->done, 0);
+    odpu_progress_begin(job->progress, stderr, phase == PHASE_FP32 ? "FP32" : "INT8", (uint64_t)job->n_images);
     double t0 = seconds_now();
     odpu_status st = ODPU_OK;
     for (int k = 0; k < n; k++) {
         ws[k].phase = phase;
+        ws[k].draws_progress = k == n - 1;
         if (k == n - 1) { /* the calling thread does the last share */
             worker_main(&ws[k]);
         } else if (pthread_create(&tid[k], NULL, worker_main, &ws[k]) != 0) {
@@ -160,6 +173,9 @@ static odpu_status run_phase(worker *ws, int n, eval_phase phase, double *second
     for (int k = 0; k < started; k++)
         pthread_join(tid[k], NULL);
     *seconds = seconds_now() - t0;
+    /* The drawing worker may finish its share first: show the phase complete, then erase. */
+    odpu_progress_update(job->progress, (uint64_t)atomic_load(job->done));
+    odpu_progress_end(job->progress);
     /* The lowest failing range reports: the same image whatever the thread timing. */
     for (int k = 0; k < n && st == ODPU_OK; k++)
         if (ws[k].st != ODPU_OK)
@@ -276,7 +292,9 @@ static odpu_status map_classes(const odpu_dataset *ds, int n, const odpu_model_m
 
 static odpu_status evaluate(const eval_opts *o, const cli_model *m, const odpu_dataset *ds, odpu_err *err)
 {
-    eval_job job = {.m = m, .ds = ds};
+    atomic_int done = 0;
+    odpu_progress progress;
+    eval_job job = {.m = m, .ds = ds, .done = &done, .progress = &progress};
     job.n_images = o->limit > 0 && o->limit < ds->count ? (int)o->limit : ds->count;
     int threads = o->threads < job.n_images ? (int)o->threads : job.n_images;
     odpu_status st = ODPU_OK;
