@@ -1,13 +1,26 @@
 /* progress.c - terminal progress line (see progress.h). */
 #include "report/progress.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 enum { BAR_CELLS = 30, PERMILLE = 1000 };
 
+/* ODPU_PROGRESS: "always", "never", or anything else (unset) for "on a terminal". */
+static int wanted(FILE *out)
+{
+    const char *mode = getenv("ODPU_PROGRESS");
+    if (mode && !strcmp(mode, "always"))
+        return 1;
+    if (mode && !strcmp(mode, "never"))
+        return 0;
+    return isatty(fileno(out));
+}
+
 void odpu_progress_begin(odpu_progress *p, FILE *out, const char *label, uint64_t total)
 {
-    p->out = out && total && isatty(fileno(out)) ? out : NULL;
+    p->out = out && total && wanted(out) ? out : NULL;
     p->label = label ? label : "";
     p->total = total;
     p->drawn_permille = -1;

@@ -13,7 +13,8 @@ typedef struct odpu_progress {
     int drawn_permille; /* what the line shows now, -1 before the first draw */
 } odpu_progress;
 
-/* Enabled iff out is a terminal and total > 0. */
+/* Enabled iff total > 0 and out is a terminal, or the environment says ODPU_PROGRESS=always
+ * (for a log that wants it); ODPU_PROGRESS=never disables it on a terminal too. */
 void odpu_progress_begin(odpu_progress *p, FILE *out, const char *label, uint64_t total);
 /* Redraw when the shown permille changes (cheap to call per item). */
 void odpu_progress_update(odpu_progress *p, uint64_t done);
