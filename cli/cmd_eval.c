@@ -149,11 +149,11 @@ static double seconds_now(void)
 }
 
 /* Run one phase on every worker; the wall time from the first start to the last join. */
-static odpu_status run_phase(worker *ws, int n, eval_phase phase, double *seconds, odpu_err *err)
+static odpu_status run_phase(const eval_job *job, worker *ws, int n, eval_phase phase, double *seconds,
+                             odpu_err *err)
 {
     pthread_t tid[MAX_THREADS];
     int started = 0;
-    const eval_job *job = ws[0].job;
     atomic_store(job->done, 0);
     odpu_progress_begin(job->progress, stderr, phase == PHASE_FP32 ? "FP32" : "INT8", (uint64_t)job->n_images);
     double t0 = seconds_now();
@@ -314,9 +314,9 @@ static odpu_status evaluate(const eval_opts *o, const cli_model *m, const odpu_d
     }
     eval_result r = {.n = job.n_images};
     if (st == ODPU_OK && m->has_fp32)
-        st = run_phase(ws, threads, PHASE_FP32, &r.sec_fp32, err);
+        st = run_phase(&job, ws, threads, PHASE_FP32, &r.sec_fp32, err);
     if (st == ODPU_OK)
-        st = run_phase(ws, threads, PHASE_INT8, &r.sec_int8, err);
+        st = run_phase(&job, ws, threads, PHASE_INT8, &r.sec_int8, err);
     if (st == ODPU_OK) {
         count(&job, m->has_fp32, &r);
         print_report(o, m, &job, &r, threads);
