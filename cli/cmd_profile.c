@@ -88,23 +88,49 @@ static odpu_status run_frame(cli_engine *e, const cli_model *m, frame *f, odpu_e
     return st;
 }
 
-/* The frame's events (still held by the backend) as a Chrome trace in path. */
-static odpu_status write_timeline(const char *path, cli_engine *e, const cli_model *m, odpu_err *err)
+/* A report file: created, written by one of the report/ writers, closed; any failure names
+ * the path and what the file was for. */
+typedef struct report_file {
+    const odpu_model *model;
+    const odpu_arch *arch;
+    const odpu_hal_event *events; /* timeline */
+    size_t n_events;
+    const char *title;            /* roofline */
+    const odpu_roofline_point *points;
+} report_file;
+
+typedef odpu_status (*report_writer)(FILE *out, const report_file *r, odpu_err *err);
+
+static odpu_status timeline_writer(FILE *out, const report_file *r, odpu_err *err)
 {
-    const odpu_hal_event *ev = NULL;
-    size_t n = 0;
-    odpu_status st = odpu_hal_events(e->hal, &ev, &n, err);
-    if (st != ODPU_OK)
-        return st;
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return odpu_fail(err, ODPU_E_IO, "%s: cannot create the timeline", path);
-    st = odpu_timeline_write(f, &m->model, &m->arch, ev, n, err);
-    if (fclose(f) != 0 && st == ODPU_OK)
+    return odpu_timeline_write(out, r->model, r->arch, r->events, r->n_events, err);
+}
+
+static odpu_status roofline_writer(FILE *out, const report_file *r, odpu_err *err)
+{
+    return odpu_roofline_svg(out, r->arch, r->title, r->points, r->model->n_layers, NULL, err);
+}
+
+static odpu_status write_report_file(const char *path, const char *what, report_writer write, const report_file *r,
+                                     odpu_err *err)
+{
+    FILE *out = fopen(path, "w");
+    if (!out)
+        return odpu_fail(err, ODPU_E_IO, "%s: cannot create the %s", path, what);
+    odpu_status st = write(out, r, err);
+    if (fclose(out) != 0 && st == ODPU_OK)
         st = odpu_fail(err, ODPU_E_IO, "write failed");
     if (st != ODPU_OK)
         odpu_err_prefix(err, "%s: ", path);
     return st;
+}
+
+/* The frame's events (still held by the backend) as a Chrome trace in path. */
+static odpu_status write_timeline(const char *path, cli_engine *e, const cli_model *m, odpu_err *err)
+{
+    report_file r = {.model = &m->model, .arch = &m->arch};
+    odpu_status st = odpu_hal_events(e->hal, &r.events, &r.n_events, err);
+    return st == ODPU_OK ? write_report_file(path, "timeline", timeline_writer, &r, err) : st;
 }
 
 /* The layers as points against the arch's roofline, an SVG in path. */
@@ -123,17 +149,8 @@ static odpu_status write_roofline(const char *path, const char *model_path, cons
     const char *base = strrchr(model_path, '/');
     snprintf(title, sizeof title, "%s on %s: layers against the roofline", base ? base + 1 : model_path,
              m->arch.name);
-    odpu_status st = ODPU_OK;
-    FILE *out = fopen(path, "w");
-    if (!out)
-        st = odpu_fail(err, ODPU_E_IO, "%s: cannot create the roofline plot", path);
-    if (st == ODPU_OK) {
-        st = odpu_roofline_svg(out, &m->arch, title, pts, md->n_layers, NULL, err);
-        if (fclose(out) != 0 && st == ODPU_OK)
-            st = odpu_fail(err, ODPU_E_IO, "write failed");
-        if (st != ODPU_OK)
-            odpu_err_prefix(err, "%s: ", path);
-    }
+    report_file r = {.model = md, .arch = &m->arch, .title = title, .points = pts};
+    odpu_status st = write_report_file(path, "roofline plot", roofline_writer, &r, err);
     free(pts);
     return st;
 }
