@@ -181,21 +181,35 @@ static uint64_t total_macs(const odpu_model *m)
     return macs;
 }
 
+/* The frame's rates at the arch's clock: what the text and the tables both report. */
+typedef struct frame_rates {
+    uint64_t cycles, macs;
+    double secs, fps, gops, util_pct;
+} frame_rates;
+
+static frame_rates rates_of(const cli_model *m, const frame *f)
+{
+    frame_rates r = {.cycles = f->regs.cycles, .macs = total_macs(&m->model)};
+    r.secs = (double)r.cycles / (m->arch.clock_mhz * 1e6);
+    r.fps = r.secs > 0 ? 1.0 / r.secs : 0.0;
+    r.gops = r.secs > 0 ? 2.0 * (double)r.macs / r.secs / 1e9 : 0.0;
+    r.util_pct = 100.0 * odpu_utilization(r.macs, r.cycles, odpu_arch_macs(&m->arch));
+    return r;
+}
+
 static void print_frame(const profile_opts *o, const cli_model *m, const frame *f)
 {
     const odpu_arch *a = &m->arch;
-    uint64_t cycles = f->regs.cycles, macs = total_macs(&m->model);
-    double secs = (double)cycles / (a->clock_mhz * 1e6);
+    frame_rates r = rates_of(m, f);
+    uint64_t cycles = r.cycles;
     printf("%s on the '%s' engine, arch %s (%ux%u = %u MACs)\n", m->desc, o->backend, a->name, a->rows, a->cols,
            odpu_arch_macs(a));
     printf("SIMULATED timing: %u MHz clock, DDR model %u bytes/cycle with %u cycles read latency; one frame\n",
            a->clock_mhz, a->ddr_bytes_per_cycle, a->ddr_latency_cycles);
     printf("  cycles per frame   %" PRIu64 "\n", cycles);
-    printf("  latency            %.3f ms   (FPS %.1f, one frame at a time)\n", secs * 1e3, secs > 0 ? 1.0 / secs : 0.0);
-    printf("  MACs per frame     %" PRIu64 "   (%.2f GOPS at the clock)\n", macs,
-           secs > 0 ? 2.0 * (double)macs / secs / 1e9 : 0.0);
-    printf("  MAC utilization    %.1f %%   (MACs / (cycles x %u))\n",
-           100.0 * odpu_utilization(macs, cycles, odpu_arch_macs(a)), odpu_arch_macs(a));
+    printf("  latency            %.3f ms   (FPS %.1f, one frame at a time)\n", r.secs * 1e3, r.fps);
+    printf("  MACs per frame     %" PRIu64 "   (%.2f GOPS at the clock)\n", r.macs, r.gops);
+    printf("  MAC utilization    %.1f %%   (MACs / (cycles x %u))\n", r.util_pct, odpu_arch_macs(a));
     printf("  DDR read           %" PRIu64 " bytes (%" PRIu64 " of them instructions), written %" PRIu64 " bytes\n",
            f->hal.ddr_rd_bytes, f->hal.ddr_fetch_bytes, f->hal.ddr_wr_bytes);
     printf("  engines busy       load %.1f %%, compute %.1f %%, store %.1f %% of the frame\n",
@@ -269,22 +283,21 @@ static const odpu_table_col frame_cols[FRAME_COLS] = {
 static odpu_status frame_table(const cli_model *m, const frame *f, odpu_table **out, odpu_err *err)
 {
     const odpu_arch *a = &m->arch;
-    uint64_t cycles = f->regs.cycles, macs = total_macs(&m->model);
-    double secs = (double)cycles / (a->clock_mhz * 1e6);
+    frame_rates r = rates_of(m, f);
     cell_text c[FRAME_COLS];
     snprintf(c[2], CELL_MAX, "%u", a->clock_mhz);
     snprintf(c[3], CELL_MAX, "%u", a->ddr_bytes_per_cycle);
     snprintf(c[4], CELL_MAX, "%u", a->ddr_latency_cycles);
-    snprintf(c[5], CELL_MAX, "%" PRIu64, cycles);
-    snprintf(c[6], CELL_MAX, "%.4f", secs * 1e3);
-    snprintf(c[7], CELL_MAX, "%.1f", secs > 0 ? 1.0 / secs : 0.0);
-    snprintf(c[8], CELL_MAX, "%" PRIu64, macs);
-    snprintf(c[9], CELL_MAX, "%.2f", secs > 0 ? 2.0 * (double)macs / secs / 1e9 : 0.0);
-    snprintf(c[10], CELL_MAX, "%.1f", 100.0 * odpu_utilization(macs, cycles, odpu_arch_macs(a)));
+    snprintf(c[5], CELL_MAX, "%" PRIu64, r.cycles);
+    snprintf(c[6], CELL_MAX, "%.4f", r.secs * 1e3);
+    snprintf(c[7], CELL_MAX, "%.1f", r.fps);
+    snprintf(c[8], CELL_MAX, "%" PRIu64, r.macs);
+    snprintf(c[9], CELL_MAX, "%.2f", r.gops);
+    snprintf(c[10], CELL_MAX, "%.1f", r.util_pct);
     snprintf(c[11], CELL_MAX, "%" PRIu64, f->hal.ddr_rd_bytes);
     snprintf(c[12], CELL_MAX, "%" PRIu64, f->hal.ddr_wr_bytes);
     for (int e = 0; e < ODPU_PROFILE_ENGINES; e++)
-        snprintf(c[13 + e], CELL_MAX, "%.1f", pct(f->prof.busy[e], cycles));
+        snprintf(c[13 + e], CELL_MAX, "%.1f", pct(f->prof.busy[e], r.cycles));
     snprintf(c[16], CELL_MAX, "%" PRIu64, (uint64_t)f->regs.stall_dep);
     snprintf(c[17], CELL_MAX, "%" PRIu64, (uint64_t)f->regs.stall_ddr);
     snprintf(c[18], CELL_MAX, "%" PRIu64, f->hal.ddr_fetch_bytes);
