@@ -173,41 +173,17 @@ static const char *bound_of(const odpu_layer_profile *lp)
     return "pipeline";
 }
 
-static uint64_t total_macs(const odpu_model *m)
-{
-    uint64_t macs = 0;
-    for (size_t l = 0; l < m->n_layers; l++)
-        macs += m->layers[l].macs;
-    return macs;
-}
-
-/* The frame's rates at the arch's clock: what the text and the tables both report. */
-typedef struct frame_rates {
-    uint64_t cycles, macs;
-    double secs, fps, gops, util_pct;
-} frame_rates;
-
-static frame_rates rates_of(const cli_model *m, const frame *f)
-{
-    frame_rates r = {.cycles = f->regs.cycles, .macs = total_macs(&m->model)};
-    r.secs = (double)r.cycles / (m->arch.clock_mhz * 1e6);
-    r.fps = r.secs > 0 ? 1.0 / r.secs : 0.0;
-    r.gops = r.secs > 0 ? 2.0 * (double)r.macs / r.secs / 1e9 : 0.0;
-    r.util_pct = 100.0 * odpu_utilization(r.macs, r.cycles, odpu_arch_macs(&m->arch));
-    return r;
-}
-
 static void print_frame(const profile_opts *o, const cli_model *m, const frame *f)
 {
     const odpu_arch *a = &m->arch;
-    frame_rates r = rates_of(m, f);
+    odpu_frame_rates r = odpu_frame_rates_of(&m->arch, f->regs.cycles, odpu_model_macs(&m->model));
     uint64_t cycles = r.cycles;
     printf("%s on the '%s' engine, arch %s (%ux%u = %u MACs)\n", m->desc, o->backend, a->name, a->rows, a->cols,
            odpu_arch_macs(a));
     printf("SIMULATED timing: %u MHz clock, DDR model %u bytes/cycle with %u cycles read latency; one frame\n",
            a->clock_mhz, a->ddr_bytes_per_cycle, a->ddr_latency_cycles);
     printf("  cycles per frame   %" PRIu64 "\n", cycles);
-    printf("  latency            %.3f ms   (FPS %.1f, one frame at a time)\n", r.secs * 1e3, r.fps);
+    printf("  latency            %.3f ms   (FPS %.1f, one frame at a time)\n", r.seconds * 1e3, r.fps);
     printf("  MACs per frame     %" PRIu64 "   (%.2f GOPS at the clock)\n", r.macs, r.gops);
     printf("  MAC utilization    %.1f %%   (MACs / (cycles x %u))\n", r.util_pct, odpu_arch_macs(a));
     printf("  DDR read           %" PRIu64 " bytes (%" PRIu64 " of them instructions), written %" PRIu64 " bytes\n",
@@ -283,13 +259,13 @@ static const odpu_table_col frame_cols[FRAME_COLS] = {
 static odpu_status frame_table(const cli_model *m, const frame *f, odpu_table **out, odpu_err *err)
 {
     const odpu_arch *a = &m->arch;
-    frame_rates r = rates_of(m, f);
+    odpu_frame_rates r = odpu_frame_rates_of(&m->arch, f->regs.cycles, odpu_model_macs(&m->model));
     cell_text c[FRAME_COLS];
     snprintf(c[2], CELL_MAX, "%u", a->clock_mhz);
     snprintf(c[3], CELL_MAX, "%u", a->ddr_bytes_per_cycle);
     snprintf(c[4], CELL_MAX, "%u", a->ddr_latency_cycles);
     snprintf(c[5], CELL_MAX, "%" PRIu64, r.cycles);
-    snprintf(c[6], CELL_MAX, "%.4f", r.secs * 1e3);
+    snprintf(c[6], CELL_MAX, "%.4f", r.seconds * 1e3);
     snprintf(c[7], CELL_MAX, "%.1f", r.fps);
     snprintf(c[8], CELL_MAX, "%" PRIu64, r.macs);
     snprintf(c[9], CELL_MAX, "%.2f", r.gops);

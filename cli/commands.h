@@ -24,6 +24,9 @@ int cmd_eval(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 /* opendpu profile MODEL [--backend sim]: one frame's cycles, per layer (simulated timing) */
 int cmd_profile(int argc, char **argv);
+/* opendpu bench MODEL.onnx... [--arch A,B] [--format F]: the model table (shape, FP32 / INT8 /
+ * accelerator top-1, bit-exactness, cycles, latency, FPS, GOPS, utilization) per model and arch */
+int cmd_bench(int argc, char **argv);
 /* opendpu run MODEL --input IMAGE [--backend ref]: the top-5 classes of one image */
 int cmd_run(int argc, char **argv);
 

@@ -15,11 +15,12 @@ enum { PATH_LEN_MAX = 4096 };
 /* The META key under which `opendpu compile` says how the model was quantized. */
 #define QUANT_KEY "quantization="
 
-/* Datasets whose training split calibrates by default: model.yaml's `dataset` -> spec. */
+/* Datasets we know the splits of: model.yaml's `dataset` -> the training split (calibration
+ * by default) and the test split (accuracy by default). */
 static const struct {
-    const char *dataset, *train_spec;
+    const char *dataset, *train_spec, *test_spec;
 } known_datasets[] = {
-    {"fashion-mnist", "fashion-mnist:train"},
+    {"fashion-mnist", "fashion-mnist:train", "fashion-mnist:test"},
 };
 
 void cli_model_default_options(cli_model_options *o)
@@ -64,6 +65,18 @@ static odpu_status default_calib(const odpu_model_meta *meta, const char *yaml, 
         }
     return odpu_fail(err, ODPU_E_ARG, "%s: no default calibration data for dataset '%s'; give --calib DATA", yaml,
                      meta->dataset ? meta->dataset : "(none)");
+}
+
+odpu_status cli_default_test_data(const cli_model *m, const char **spec, odpu_err *err)
+{
+    const char *name = m->has_meta ? m->meta.dataset : NULL;
+    for (size_t i = 0; name && i < sizeof known_datasets / sizeof known_datasets[0]; i++)
+        if (!strcmp(name, known_datasets[i].dataset)) {
+            *spec = known_datasets[i].test_spec;
+            return ODPU_OK;
+        }
+    return odpu_fail(err, ODPU_E_ARG, "%s: no known test split for dataset '%s'; give --data DATA", m->desc,
+                     name ? name : "(none)");
 }
 
 /* Import, calibrate, quantize (quantizer/pipeline.h) and compile for the arch. */
@@ -251,7 +264,7 @@ odpu_status cli_engine_classify(cli_engine *e, const cli_model *m, const float *
     const int8_t *inputs[1] = {e->qin};
     int8_t *outputs[1] = {e->qout};
     if (st == ODPU_OK)
-        st = odpu_runtime_run(e->rt, inputs, outputs, ENGINE_TIMEOUT_MS, NULL, err);
+        st = odpu_runtime_run(e->rt, inputs, outputs, ENGINE_TIMEOUT_MS, &e->stats, err);
     if (st == ODPU_OK)
         odpu_dequantize(e->qout, out->c, out->scale, out->zero_point, e->scores);
     return st;

@@ -53,6 +53,7 @@ typedef struct cli_engine {
     odpu_runtime *rt;
     int8_t *qin, *qout;       /* engine input / output tensors */
     float *scores;            /* dequantized output, meta.n_labels values */
+    odpu_run_stats stats;     /* the last run's engine counters (cycles 0 on an untimed engine) */
 } cli_engine;
 
 /* trace_path: a waveform of the whole session (sim backend, docs/sim.md), NULL for none. */
@@ -61,6 +62,10 @@ odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backe
 void cli_engine_close(cli_engine *e);
 /* Quantize one preprocessed NCHW float input, run it, dequantize into e->scores. */
 odpu_status cli_engine_classify(cli_engine *e, const cli_model *m, const float *input, odpu_err *err);
+
+/* The labelled test split of the model's dataset (model.yaml `dataset`), for reports that
+ * measure accuracy without being told where the data is; an error names the dataset. */
+odpu_status cli_default_test_data(const cli_model *m, const char **spec, odpu_err *err);
 
 /* Does the path end in ext (".onnx", ".odpu")? */
 int cli_has_ext(const char *path, const char *ext);

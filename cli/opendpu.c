@@ -27,6 +27,8 @@ static const command commands[] = {
     {"profile", cmd_profile, "profile MODEL.onnx|.odpu [--backend sim] [--arch ARCH.yaml] [--timeline FILE.json] "
                              "[--roofline FILE.svg] [--format text|md|csv|json]: "
                              "cycles, utilization, DDR bytes and stalls of one frame, per layer"},
+    {"bench", cmd_bench, "bench MODEL.onnx... [--arch ARCH.yaml[,ARCH.yaml...]] [--sim-images N] [--limit N] "
+                         "[--format text|md|csv|json]: the model table (accuracy, bit-exactness, FPS)"},
     {"run", cmd_run, "run MODEL.odpu|.onnx --input IMAGE [--backend ref] [--top N]"},
 };
 

@@ -91,3 +91,21 @@ double odpu_utilization(uint64_t macs, uint64_t cycles, uint32_t array_macs)
 {
     return cycles && array_macs ? (double)macs / ((double)cycles * array_macs) : 0.0;
 }
+
+odpu_frame_rates odpu_frame_rates_of(const odpu_arch *arch, uint64_t cycles, uint64_t macs)
+{
+    odpu_frame_rates r = {.cycles = cycles, .macs = macs};
+    r.seconds = (double)cycles / (arch->clock_mhz * 1e6);
+    r.fps = r.seconds > 0 ? 1.0 / r.seconds : 0.0;
+    r.gops = r.seconds > 0 ? 2.0 * (double)macs / r.seconds / 1e9 : 0.0;
+    r.util_pct = 100.0 * odpu_utilization(macs, cycles, odpu_arch_macs(arch));
+    return r;
+}
+
+uint64_t odpu_model_macs(const odpu_model *m)
+{
+    uint64_t macs = 0;
+    for (size_t l = 0; l < m->n_layers; l++)
+        macs += m->layers[l].macs;
+    return macs;
+}

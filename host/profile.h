@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/arch.h"
 #include "common/err.h"
 #include "host/hal.h"
 #include "host/model.h"
@@ -41,5 +42,16 @@ void odpu_profile_free(odpu_profile *p);
 
 /* MACs / (cycles x array MACs): the fraction of the MAC array's peak a count of MACs used. */
 double odpu_utilization(uint64_t macs, uint64_t cycles, uint32_t array_macs);
+
+/* A frame's rates at the arch's clock, one frame at a time: what every report derives from a
+ * cycle count (simulated cycles give simulated rates). */
+typedef struct odpu_frame_rates {
+    uint64_t cycles, macs;
+    double seconds, fps, gops, util_pct;
+} odpu_frame_rates;
+
+odpu_frame_rates odpu_frame_rates_of(const odpu_arch *arch, uint64_t cycles, uint64_t macs);
+/* The multiply-accumulates of one inference: the sum over the model's layer table. */
+uint64_t odpu_model_macs(const odpu_model *m);
 
 #endif
