@@ -61,7 +61,7 @@ DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys ive
                 libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
                 dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck
 
-.PHONY: all gen test demo deps lint lint-c lint-rtl resources clean bench zoo
+.PHONY: all gen test demo results deps lint lint-c lint-rtl resources clean bench zoo
 
 # Keep test objects: they are intermediate files of a pattern rule, which make would delete.
 .SECONDARY:
@@ -150,10 +150,20 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 zoo:
 	/usr/bin/python3 models/zoo.py $(ZOO_MODELS)
 
-# The main job: FP32 vs INT8 top-1 of every trained zoo model on the full Fashion-MNIST test
-# set (compiled for b4096, INT8 on the golden-model engine), beside PyTorch's FX baseline.
+# The main job: the model table of the zoo (`opendpu bench`): shape, FP32 and INT8 top-1 on the
+# full Fashion-MNIST test set, the RTL engine's top-1 and bit-exactness on 100 images, and
+# simulated cycles, latency, FPS, GOPS and utilization on the default arch (b4096).
+# customnet224 is untrained: speed only.
+DEMO_MODELS := mnist_cnn customnet resnet_style mobilenet_style lcrm_parent lcrm customnet224
+DEMO_ONNX := $(foreach m,$(DEMO_MODELS),models/$(m)/$(m).onnx)
 demo: all
-	ODPU_CLI=$(CLI) models/eval_zoo.sh
+	$(CLI) bench $(DEMO_ONNX)
+
+# docs/results.md: the same table on the board-sized archs, machine-independent (accuracy,
+# simulated cycles), with how FPS is derived and how to reproduce each figure.
+RESULTS_ARCHS ?= arch/b1024.yaml,arch/b4096.yaml
+results: all
+	ODPU_CLI=$(CLI) bench/results.sh docs/results.md $(RESULTS_ARCHS) $(DEMO_ONNX)
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \

@@ -424,16 +424,6 @@ static int report_anomalies(const bench_row *rows, int n)
     return mismatched;
 }
 
-static int parse_count(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi)
-        return 0;
-    *out = v;
-    return 1;
-}
-
 static int split_archs(const char *v, bench_opts *o)
 {
     free(o->arch_list);
@@ -466,11 +456,11 @@ static int parse_option(const char *a, const char *v, bench_opts *o)
         o->backend = v;
     else if (!strcmp(a, "--format") && odpu_table_format_parse(v, &o->format, &ferr) != ODPU_OK)
         return cli_usage_error("bench", bench_usage, "%s", ferr.msg);
-    else if (!strcmp(a, "--limit") && !parse_count(v, 1, INT_MAX, &o->limit))
+    else if (!strcmp(a, "--limit") && !cli_parse_count(v, 1, INT_MAX, &o->limit))
         return cli_usage_error("bench", bench_usage, "--limit wants a positive number, got '%s'", v);
-    else if (!strcmp(a, "--sim-images") && !parse_count(v, 1, INT_MAX, &o->sim_images))
+    else if (!strcmp(a, "--sim-images") && !cli_parse_count(v, 1, INT_MAX, &o->sim_images))
         return cli_usage_error("bench", bench_usage, "--sim-images wants a positive number, got '%s'", v);
-    else if (!strcmp(a, "--threads") && !parse_count(v, 1, CLI_EVAL_MAX_THREADS, &o->threads))
+    else if (!strcmp(a, "--threads") && !cli_parse_count(v, 1, CLI_EVAL_MAX_THREADS, &o->threads))
         return cli_usage_error("bench", bench_usage, "--threads wants a number from 1 to %d, got '%s'",
                                CLI_EVAL_MAX_THREADS, v);
     return 0;

@@ -91,16 +91,6 @@ static odpu_status evaluate(const eval_opts *o, const cli_model *m, const odpu_d
     return st;
 }
 
-static int parse_count(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi)
-        return 0;
-    *out = v;
-    return 1;
-}
-
 /* Returns 0 on success, else the exit status. */
 static int parse_args(int argc, char **argv, eval_opts *o)
 {
@@ -131,9 +121,9 @@ static int parse_args(int argc, char **argv, eval_opts *o)
             i++;
             if (str)
                 *str = v;
-            else if (!strcmp(a, "--limit") && !parse_count(v, 1, INT_MAX, &o->limit))
+            else if (!strcmp(a, "--limit") && !cli_parse_count(v, 1, INT_MAX, &o->limit))
                 return cli_usage_error("eval", eval_usage, "--limit wants a positive number, got '%s'", v);
-            else if (!strcmp(a, "--threads") && !parse_count(v, 1, MAX_THREADS, &o->threads))
+            else if (!strcmp(a, "--threads") && !cli_parse_count(v, 1, MAX_THREADS, &o->threads))
                 return cli_usage_error("eval", eval_usage, "--threads wants a number from 1 to %d, got '%s'", MAX_THREADS, v);
         } else if (a[0] == '-') {
             return cli_usage_error("eval", eval_usage, "unknown option '%s'", a);

@@ -177,6 +177,7 @@ void ddr_reset(ddr_model *m)
     m->rq.head = m->rq.count = 0;
     m->wq.head = m->wq.count = 0;
     m->credit = 0;
+    m->read_turn = 0;
     m->w_reserved = 0;
     memset(&m->out, 0, sizeof m->out);
     m->out.arready = m->out.awready = m->fault != DDR_FAULT_SILENT;
@@ -195,6 +196,13 @@ const ddr_stats *ddr_get_stats(const ddr_model *m)
 void ddr_reset_stats(ddr_model *m)
 {
     memset(&m->stats, 0, sizeof m->stats);
+}
+
+void ddr_begin_frame(ddr_model *m)
+{
+    ddr_reset_stats(m);
+    m->credit = 0;
+    m->read_turn = 0;
 }
 
 size_t ddr_pending(const ddr_model *m)

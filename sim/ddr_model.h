@@ -97,6 +97,10 @@ const ddr_axi_out *ddr_outputs(const ddr_model *m);
 
 const ddr_stats *ddr_get_stats(const ddr_model *m);
 void ddr_reset_stats(ddr_model *m);
+/* A frame starts (the engine is idle, no burst queued): zero the statistics and return the
+ * bandwidth budget and the read/write turn to their state after ddr_create, so a frame's
+ * timing depends on its own stream only, not on the frames before it. */
+void ddr_begin_frame(ddr_model *m);
 
 /* Bursts accepted but not yet completed (read data or write response still owed). */
 size_t ddr_pending(const ddr_model *m);

@@ -518,12 +518,14 @@ static uint64_t clock_ns(clockid_t clock)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* A START is on its way: the run's events and traffic start from zero. */
+/* A START is on its way: the run's events and traffic start from zero, and the DDR model
+ * from the state it had after reset (a frame's cycles must not depend on the frame before:
+ * its read/write turn-taking changed a b512 mnist_cnn frame by a cycle). */
 static void begin_run(sim_dev *d)
 {
     d->n_events = 0;
     memset(&d->stats, 0, sizeof d->stats);
-    ddr_reset_stats(d->ddr);
+    ddr_begin_frame(d->ddr);
     d->started = 1;
     d->finished = 0;
     d->stats.wall_ns = clock_ns(CLOCK_MONOTONIC); /* start times until the run ends */
