@@ -161,7 +161,7 @@ static int at_most(long limit, int count)
 static odpu_status measure(const bench_opts *o, const cli_model *m, const odpu_dataset *ds, bench_row *row,
                            odpu_err *err)
 {
-    char label[2 * NAME_MAX_LEN + 8];
+    char label[3 * NAME_MAX_LEN];
     snprintf(label, sizeof label, "%s %s", row->model, row->arch);
     odpu_status st = ODPU_OK;
     if (row->has_accuracy) {
@@ -170,6 +170,7 @@ static odpu_status measure(const bench_opts *o, const cli_model *m, const odpu_d
         st = cli_eval_run(&rq, &row->acc, err);
     }
     if (st == ODPU_OK) {
+        snprintf(label, sizeof label, "%s %s, %s beside ref,", row->model, row->arch, o->backend);
         cli_eval_request rq = {.m = m, .ds = ds, .n_images = at_most(o->sim_images, ds->count),
                                .threads = (int)o->threads, .backend = o->backend, .check_backend = "ref",
                                .label = label};
