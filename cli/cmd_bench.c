@@ -76,6 +76,7 @@ typedef struct bench_row {
     cli_eval_result sim;            /* timed engine vs ref over the subset */
     odpu_frame_rates rates;         /* of sim.cycles_max at the arch's clock */
     unsigned clock_mhz, ddr_bytes_per_cycle, ddr_latency;
+    unsigned array_macs;            /* rows x cols of the arch */
     char data_source[2 * NAME_MAX_LEN];
 } bench_row;
 
@@ -204,6 +205,7 @@ static odpu_status bench_row_run(const bench_opts *o, const char *model_path, co
     row->clock_mhz = m.arch.clock_mhz;
     row->ddr_bytes_per_cycle = m.arch.ddr_bytes_per_cycle;
     row->ddr_latency = m.arch.ddr_latency_cycles;
+    row->array_macs = odpu_arch_macs(&m.arch);
     st = count_shape(model_path, &row->shape, err);
     if (st == ODPU_OK && !spec)
         st = cli_default_test_data(&m, &spec, err);
@@ -349,10 +351,60 @@ static void print_notes(const bench_opts *o, const bench_row *rows, int n, const
     printf("%sA model without a recorded FP32 top-1 in its model.yaml is untrained (speed only): '-'.\n", bullet);
 }
 
+/* The sweep's view (more than one arch): per model, FPS and util on each arch and its FPS over
+ * the first arch's, beside how many more MACs the array has. Rows are arch-major. */
+enum { MAX_SCALING_COLS = 1 + 3 * MAX_ARCHS };
+
+static odpu_status build_scaling(const bench_opts *o, const bench_row *rows, odpu_table **out, odpu_err *err)
+{
+    char names[MAX_SCALING_COLS][2 * NAME_MAX_LEN];
+    odpu_table_col cols[MAX_SCALING_COLS] = {{"model", ODPU_COL_TEXT}};
+    int n_cols = 1;
+    for (int a = 0; a < o->n_archs; a++) {
+        const char *arch = rows[a * o->n_models].arch;
+        snprintf(names[n_cols], sizeof names[n_cols], "%s FPS", arch);
+        cols[n_cols] = (odpu_table_col){names[n_cols], ODPU_COL_NUMBER};
+        n_cols++;
+        snprintf(names[n_cols], sizeof names[n_cols], "%s util %%", arch);
+        cols[n_cols] = (odpu_table_col){names[n_cols], ODPU_COL_NUMBER};
+        n_cols++;
+        if (a == 0)
+            continue;
+        snprintf(names[n_cols], sizeof names[n_cols], "%s speedup (%.2fx MACs)", arch,
+                 (double)rows[a * o->n_models].array_macs / rows[0].array_macs);
+        cols[n_cols] = (odpu_table_col){names[n_cols], ODPU_COL_NUMBER};
+        n_cols++;
+    }
+    odpu_status st = odpu_table_new(cols, (size_t)n_cols, out, err);
+    for (int k = 0; k < o->n_models && st == ODPU_OK; k++) {
+        char c[MAX_SCALING_COLS][CELL_MAX];
+        const char *cells[MAX_SCALING_COLS] = {rows[k].model};
+        int n = 1;
+        for (int a = 0; a < o->n_archs; a++) {
+            const bench_row *r = &rows[a * o->n_models + k];
+            snprintf(c[n], CELL_MAX, "%.1f", r->rates.fps);
+            cells[n] = c[n];
+            n++;
+            snprintf(c[n], CELL_MAX, "%.1f", r->rates.util_pct);
+            cells[n] = c[n];
+            n++;
+            if (a == 0)
+                continue;
+            snprintf(c[n], CELL_MAX, "%.2f", rows[k].rates.fps > 0 ? r->rates.fps / rows[k].rates.fps : 0.0);
+            cells[n] = c[n];
+            n++;
+        }
+        st = odpu_table_add_row(*out, cells, err);
+    }
+    return st;
+}
+
 static odpu_status print_tables(const bench_opts *o, const bench_row *rows, int n, odpu_err *err)
 {
-    odpu_table *model = NULL, *bar = NULL;
+    odpu_table *model = NULL, *bar = NULL, *scaling = NULL;
     odpu_status st = build_tables(rows, n, &model, &bar, err);
+    if (st == ODPU_OK && o->n_archs > 1)
+        st = build_scaling(o, rows, &scaling, err);
     if (st == ODPU_OK) {
         switch (o->format) {
         case ODPU_TABLE_TEXT:
@@ -362,6 +414,12 @@ static odpu_status print_tables(const bench_opts *o, const bench_row *rows, int 
             st = odpu_table_write(model, o->format, stdout, err);
             putchar('\n');
             print_notes(o, rows, n, md ? "- " : "  ");
+            if (scaling && st == ODPU_OK) {
+                printf(md ? "\n### Scaling with the array\n\n" : "\nScaling with the array\n");
+                st = odpu_table_write(scaling, o->format, stdout, err);
+                printf("%sspeedup: the arch's FPS over %s's (so a faster clock counts too); in brackets, its MACs "
+                       "over %s's.\n", md ? "\n" : "  ", rows[0].arch, rows[0].arch);
+            }
             printf(md ? "\n### Against the report's DPU\n\n" : "\nAgainst the report's DPU\n");
             if (st == ODPU_OK)
                 st = odpu_table_write(bar, o->format, stdout, err);
@@ -373,6 +431,10 @@ static odpu_status print_tables(const bench_opts *o, const bench_row *rows, int 
         case ODPU_TABLE_JSON:
             fputs("{\"models\": ", stdout);
             st = odpu_table_write(model, ODPU_TABLE_JSON, stdout, err);
+            if (scaling && st == ODPU_OK) {
+                fputs(", \"scaling\": ", stdout);
+                st = odpu_table_write(scaling, ODPU_TABLE_JSON, stdout, err);
+            }
             fputs(", \"bar\": ", stdout);
             if (st == ODPU_OK)
                 st = odpu_table_write(bar, ODPU_TABLE_JSON, stdout, err);
@@ -382,6 +444,7 @@ static odpu_status print_tables(const bench_opts *o, const bench_row *rows, int 
     }
     odpu_table_free(model);
     odpu_table_free(bar);
+    odpu_table_free(scaling);
     return st;
 }
 

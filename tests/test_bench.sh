@@ -8,6 +8,7 @@
 #     engines are bit-exact, so they must agree), and bit-exact 100 %;
 #   - cycles, MACs run, latency, FPS, GOPS and util against `opendpu profile --format json`;
 #   - the bar: the report's DPU row first, then one row per model row with its FPS;
+#   - the sweep's scaling table: FPS and util per arch, the FPS ratio;
 #   - the same numbers in text, Markdown and CSV; an untrained model's accuracy cells empty;
 #   - errors: usage (exit 2), a missing arch and an untimed engine (exit 1), named.
 set -u
@@ -88,6 +89,15 @@ for b, r in zip(bar[1:], rows):
     assert (b["system"], b["model"], b["arch"]) == ("opendpu", r["model"], r["arch"]), b
     assert float(b["FPS"]) == round(r["FPS"]), (b, r["FPS"])
     assert b["accelerator top-1 vs INT8"] == f"+0.00 points ({sim} images)", b
+# The sweep's scaling table: each model's FPS and util per arch, b512's FPS over tiny's.
+sc = d["scaling"]
+assert [s["model"] for s in sc] == names, sc
+by = {(r["model"], r["arch"]): r for r in rows}
+for s in sc:
+    t, b = by[(s["model"], "tiny")], by[(s["model"], "b512")]
+    assert (s["tiny FPS"], s["tiny util %"], s["b512 FPS"], s["b512 util %"]) == (t["FPS"], t["util %"], b["FPS"],
+                                                                                  b["util %"]), s
+    assert abs(s["b512 speedup (8.00x MACs)"] - b["FPS"] / t["FPS"]) < 0.006, s
 print("ok")
 PYEOF
 )
@@ -99,10 +109,12 @@ fps=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["models"][0]
 grep -qE "^mnist_cnn +tiny +1×28×28 +3 +3 +70500 +2245028 .* $fps " <<<"$text" && ok ||
   bad "text: mnist_cnn's tiny row lacks its cells (FPS $fps): $(grep mnist_cnn <<<"$text" | head -1)"
 grep -q "SIMULATED timing" <<<"$text" && grep -q "arch tiny: 200 MHz clock" <<<"$text" &&
+  grep -qE "^mnist_cnn +$fps +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$" <<<"$(sed -n '/^Scaling with the array/,/speedup:/p' <<<"$text")" &&
   grep -qE "^report's DPU \(Vitis AI\) +CustomNet +B4096 +480-604" <<<"$text" && ok ||
   bad "text: notes or bar missing: $(tail -12 <<<"$text")"
 md=$(bench --format md 2>&1)
-[ "$(grep -c '^| mnist_cnn | ' <<<"$md")" -eq 2 ] && grep -q "^### Model table" <<<"$md" &&
+[ "$(grep -cE '^\| mnist_cnn \| (tiny|b512) \| ' <<<"$md")" -eq 2 ] && grep -q "^### Model table" <<<"$md" &&
+  grep -q "^### Scaling with the array" <<<"$md" &&
   grep -q "^- .*SIMULATED timing" <<<"$md" && ok || bad "md: $(head -8 <<<"$md")"
 bench --format csv >"$tmp/b.csv" 2>/dev/null
 check=$("$PY" - "$tmp/b.csv" "$tmp/b.json" <<'PYEOF' 2>&1
