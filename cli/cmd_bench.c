@@ -235,8 +235,8 @@ static const odpu_table_col model_cols[N_COLS] = {
     [COL_INPUT] = {"input", ODPU_COL_TEXT},          [COL_CONV] = {"conv", ODPU_COL_NUMBER},
     [COL_FC] = {"FC", ODPU_COL_NUMBER},              [COL_WEIGHTS] = {"weights", ODPU_COL_NUMBER},
     [COL_NET_MACS] = {"MACs", ODPU_COL_NUMBER},      [COL_MACS] = {"MACs run", ODPU_COL_NUMBER},
-    [COL_FP32] = {"FP32 %", ODPU_COL_NUMBER},
-    [COL_INT8] = {"INT8 %", ODPU_COL_NUMBER},        [COL_IMAGES] = {"images", ODPU_COL_NUMBER},
+    [COL_FP32] = {"FP32 %", ODPU_COL_NUMBER},        [COL_INT8] = {"INT8 %", ODPU_COL_NUMBER},
+    [COL_IMAGES] = {"images", ODPU_COL_NUMBER},
     [COL_SIM] = {"accel %", ODPU_COL_NUMBER},        [COL_SIM_IMAGES] = {"accel images", ODPU_COL_NUMBER},
     [COL_EXACT] = {"bit-exact %", ODPU_COL_NUMBER},  [COL_CYCLES] = {"cycles", ODPU_COL_NUMBER},
     [COL_LATENCY] = {"latency ms", ODPU_COL_NUMBER}, [COL_FPS] = {"FPS", ODPU_COL_NUMBER},
@@ -294,7 +294,7 @@ static const odpu_table_col bar_cols[N_BAR_COLS] = {
 #define REPORT_DPU_FPS "480-604"
 #define REPORT_DPU_DROP "1 to 2 points lower"
 
-static odpu_status add_bar_row(odpu_table *t, const bench_row *r, odpu_err *err)
+static odpu_status add_bar_row(odpu_table *t, const bench_row *r, const char *backend, odpu_err *err)
 {
     char fps[CELL_MAX], drop[2 * CELL_MAX], how[2 * CELL_MAX];
     snprintf(fps, sizeof fps, "%.0f", r->rates.fps);
@@ -304,12 +304,17 @@ static odpu_status add_bar_row(odpu_table *t, const bench_row *r, odpu_err *err)
                  percent(r->sim.correct_int8, r->sim.n) - percent(r->sim.correct_check, r->sim.n), r->sim.n);
     else
         snprintf(drop, sizeof drop, "bit-exact on %d of %d images", r->sim.equal, r->sim.n);
-    snprintf(how, sizeof how, "simulated RTL, %u MHz, DDR model %u B/cycle", r->clock_mhz, r->ddr_bytes_per_cycle);
+    if (!strcmp(backend, "sim"))
+        snprintf(how, sizeof how, "simulated RTL, %u MHz, DDR model %u B/cycle", r->clock_mhz,
+                 r->ddr_bytes_per_cycle);
+    else
+        snprintf(how, sizeof how, "'%s' engine's cycles at %u MHz", backend, r->clock_mhz);
     const char *cells[N_BAR_COLS] = {"opendpu", r->model, r->arch, fps, drop, how};
     return odpu_table_add_row(t, cells, err);
 }
 
-static odpu_status build_tables(const bench_row *rows, int n, odpu_table **model, odpu_table **bar, odpu_err *err)
+static odpu_status build_tables(const bench_opts *o, const bench_row *rows, int n, odpu_table **model,
+                                odpu_table **bar, odpu_err *err)
 {
     odpu_status st = odpu_table_new(model_cols, N_COLS, model, err);
     if (st == ODPU_OK)
@@ -322,7 +327,7 @@ static odpu_status build_tables(const bench_row *rows, int n, odpu_table **model
     for (int k = 0; k < n && st == ODPU_OK; k++) {
         st = add_model_row(*model, &rows[k], err);
         if (st == ODPU_OK)
-            st = add_bar_row(*bar, &rows[k], err);
+            st = add_bar_row(*bar, &rows[k], o->backend, err);
     }
     return st;
 }
@@ -402,7 +407,7 @@ static odpu_status build_scaling(const bench_opts *o, const bench_row *rows, odp
 static odpu_status print_tables(const bench_opts *o, const bench_row *rows, int n, odpu_err *err)
 {
     odpu_table *model = NULL, *bar = NULL, *scaling = NULL;
-    odpu_status st = build_tables(rows, n, &model, &bar, err);
+    odpu_status st = build_tables(o, rows, n, &model, &bar, err);
     if (st == ODPU_OK && o->n_archs > 1)
         st = build_scaling(o, rows, &scaling, err);
     if (st == ODPU_OK) {
@@ -428,18 +433,12 @@ static odpu_status print_tables(const bench_opts *o, const bench_row *rows, int 
         case ODPU_TABLE_CSV:
             st = odpu_table_write(model, ODPU_TABLE_CSV, stdout, err);
             break;
-        case ODPU_TABLE_JSON:
-            fputs("{\"models\": ", stdout);
-            st = odpu_table_write(model, ODPU_TABLE_JSON, stdout, err);
-            if (scaling && st == ODPU_OK) {
-                fputs(", \"scaling\": ", stdout);
-                st = odpu_table_write(scaling, ODPU_TABLE_JSON, stdout, err);
-            }
-            fputs(", \"bar\": ", stdout);
-            if (st == ODPU_OK)
-                st = odpu_table_write(bar, ODPU_TABLE_JSON, stdout, err);
-            fputs("}\n", stdout);
+        case ODPU_TABLE_JSON: {
+            static const char *const names[] = {"models", "scaling", "bar"};
+            const odpu_table *const tables[] = {model, scaling, bar};
+            st = odpu_table_write_json_object(names, tables, 3, stdout, err);
             break;
+        }
         }
     }
     odpu_table_free(model);

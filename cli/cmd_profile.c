@@ -320,14 +320,12 @@ static odpu_status print_report(const profile_opts *o, const cli_model *m, const
         case ODPU_TABLE_CSV:
             st = odpu_table_write(layers, ODPU_TABLE_CSV, stdout, err);
             break;
-        case ODPU_TABLE_JSON:
-            fputs("{\"frame\": ", stdout);
-            st = odpu_table_write(fr, ODPU_TABLE_JSON, stdout, err);
-            fputs(", \"layers\": ", stdout);
-            if (st == ODPU_OK)
-                st = odpu_table_write(layers, ODPU_TABLE_JSON, stdout, err);
-            fputs("}\n", stdout);
+        case ODPU_TABLE_JSON: {
+            static const char *const names[] = {"frame", "layers"};
+            const odpu_table *const tables[] = {fr, layers};
+            st = odpu_table_write_json_object(names, tables, 2, stdout, err);
             break;
+        }
         }
     }
     odpu_table_free(layers);

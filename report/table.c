@@ -244,6 +244,27 @@ odpu_status odpu_table_write(const odpu_table *t, odpu_table_format fmt, FILE *o
     return st;
 }
 
+odpu_status odpu_table_write_json_object(const char *const *names, const odpu_table *const *tables, size_t n,
+                                         FILE *out, odpu_err *err)
+{
+    odpu_status st = ODPU_OK;
+    int first = 1;
+    fputc('{', out);
+    for (size_t k = 0; k < n && st == ODPU_OK; k++) {
+        if (!tables[k])
+            continue;
+        fputs(first ? "" : ", ", out);
+        first = 0;
+        odpu_json_put_string(out, names[k]);
+        fputs(": ", out);
+        st = odpu_table_write(tables[k], ODPU_TABLE_JSON, out, err);
+    }
+    fputs("}\n", out);
+    if (st == ODPU_OK && (fflush(out) != 0 || ferror(out)))
+        st = odpu_fail(err, ODPU_E_IO, "table: write failed");
+    return st;
+}
+
 void odpu_table_free(odpu_table *t)
 {
     if (!t)

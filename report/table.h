@@ -39,6 +39,10 @@ odpu_status odpu_table_add_row(odpu_table *t, const char *const *cells, odpu_err
 size_t odpu_table_rows(const odpu_table *t);
 /* Write the whole table; ODPU_E_IO when the stream fails. */
 odpu_status odpu_table_write(const odpu_table *t, odpu_table_format fmt, FILE *out, odpu_err *err);
+/* Several tables as one JSON object, {"name": [rows...], ...}, in the order given; a NULL
+ * table is left out (a report whose parts depend on the run). ODPU_E_IO when the stream fails. */
+odpu_status odpu_table_write_json_object(const char *const *names, const odpu_table *const *tables, size_t n,
+                                         FILE *out, odpu_err *err);
 void odpu_table_free(odpu_table *t);
 
 #endif

@@ -69,6 +69,31 @@ START_TEST(four_renderings)
 }
 END_TEST
 
+/* Named tables as one JSON object; a NULL one is left out, a name is escaped. */
+START_TEST(json_object)
+{
+    odpu_table *t = sample(), *empty;
+    odpu_err err;
+    ck_assert_msg(odpu_table_new(cols, 3, &empty, &err) == ODPU_OK, "%s", err.msg);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(out);
+    static const char *const names[] = {"a \"b\"", "skipped", "empty"};
+    const odpu_table *const tables[] = {t, NULL, empty};
+    ck_assert_msg(odpu_table_write_json_object(names, tables, 3, out, &err) == ODPU_OK, "%s", err.msg);
+    fclose(out);
+    const char *want = "{\"a \\\"b\\\"\": [\n"
+                       "  {\"model\": \"net, \\\"big\\\"\", \"input\": \"224×224\", \"FPS\": 1604.0},\n"
+                       "  {\"model\": \"a|b\", \"input\": \"28×28\", \"FPS\": null}\n"
+                       "]\n, \"empty\": []\n}\n";
+    ck_assert_msg(!strcmp(buf, want), "got:\n%s\nwanted:\n%s", buf, want);
+    free(buf);
+    odpu_table_free(t);
+    odpu_table_free(empty);
+}
+END_TEST
+
 START_TEST(formats_and_bad_cells)
 {
     odpu_table_format f;
@@ -114,6 +139,7 @@ static Suite *table_suite(void)
     Suite *s = suite_create("table");
     TCase *tc = tcase_create("formats");
     tcase_add_test(tc, four_renderings);
+    tcase_add_test(tc, json_object);
     tcase_add_test(tc, formats_and_bad_cells);
     tcase_add_test(tc, json_numbers);
     suite_add_tcase(s, tc);
