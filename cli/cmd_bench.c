@@ -67,7 +67,8 @@ typedef struct net_shape {
 } net_shape;
 
 typedef struct bench_row {
-    char model[NAME_MAX_LEN], arch[NAME_MAX_LEN];
+    char model[NAME_MAX_LEN];
+    odpu_arch arch;                 /* the arch the row was compiled for and timed on */
     int in_c, in_h, in_w;
     net_shape shape;
     uint64_t macs;                  /* executed by the accelerator, from the compiled layer table */
@@ -75,8 +76,6 @@ typedef struct bench_row {
     cli_eval_result acc;            /* FP32 and ref INT8 over the accuracy images */
     cli_eval_result sim;            /* timed engine vs ref over the subset */
     odpu_frame_rates rates;         /* of sim.cycles_max at the arch's clock */
-    unsigned clock_mhz, ddr_bytes_per_cycle, ddr_latency;
-    unsigned array_macs;            /* rows x cols of the arch */
     char data_source[2 * NAME_MAX_LEN];
 } bench_row;
 
@@ -148,11 +147,6 @@ static odpu_status cached_dataset(data_cache *c, const char *spec, odpu_err *err
     return st;
 }
 
-static void copy_name(char *dst, const char *src)
-{
-    snprintf(dst, NAME_MAX_LEN, "%s", src);
-}
-
 static int at_most(long limit, int count)
 {
     return limit > 0 && limit < count ? (int)limit : count;
@@ -163,7 +157,7 @@ static odpu_status measure(const bench_opts *o, const cli_model *m, const odpu_d
                            odpu_err *err)
 {
     char label[3 * NAME_MAX_LEN];
-    snprintf(label, sizeof label, "%s %s", row->model, row->arch);
+    snprintf(label, sizeof label, "%s %s", row->model, row->arch.name);
     odpu_status st = ODPU_OK;
     if (row->has_accuracy) {
         cli_eval_request rq = {.m = m, .ds = ds, .n_images = at_most(o->limit, ds->count), .threads = (int)o->threads,
@@ -171,7 +165,7 @@ static odpu_status measure(const bench_opts *o, const cli_model *m, const odpu_d
         st = cli_eval_run(&rq, &row->acc, err);
     }
     if (st == ODPU_OK) {
-        snprintf(label, sizeof label, "%s %s, %s beside ref,", row->model, row->arch, o->backend);
+        snprintf(label, sizeof label, "%s %s, %s beside ref,", row->model, row->arch.name, o->backend);
         cli_eval_request rq = {.m = m, .ds = ds, .n_images = at_most(o->sim_images, ds->count),
                                .threads = (int)o->threads, .backend = o->backend, .check_backend = "ref",
                                .label = label};
@@ -195,17 +189,13 @@ static odpu_status bench_row_run(const bench_opts *o, const char *model_path, co
     if (st != ODPU_OK)
         return st;
     const char *spec = o->data;
-    copy_name(row->model, m.meta.name ? m.meta.name : model_path);
-    copy_name(row->arch, m.arch.name);
+    snprintf(row->model, sizeof row->model, "%s", m.meta.name ? m.meta.name : model_path);
+    row->arch = m.arch;
     row->in_c = m.meta.in_c;
     row->in_h = m.meta.in_h;
     row->in_w = m.meta.in_w;
     row->has_accuracy = m.meta.has_fp32_top1;
     row->macs = odpu_model_macs(&m.model);
-    row->clock_mhz = m.arch.clock_mhz;
-    row->ddr_bytes_per_cycle = m.arch.ddr_bytes_per_cycle;
-    row->ddr_latency = m.arch.ddr_latency_cycles;
-    row->array_macs = odpu_arch_macs(&m.arch);
     st = count_shape(model_path, &row->shape, err);
     if (st == ODPU_OK && !spec)
         st = cli_default_test_data(&m, &spec, err);
@@ -255,7 +245,7 @@ static odpu_status add_model_row(odpu_table *t, const bench_row *r, odpu_err *er
     for (int k = 0; k < N_COLS; k++)
         cells[k] = c[k];
     cells[COL_MODEL] = r->model;
-    cells[COL_ARCH] = r->arch;
+    cells[COL_ARCH] = r->arch.name;
     snprintf(c[COL_INPUT], CELL_MAX, "%d×%d×%d", r->in_c, r->in_h, r->in_w);
     snprintf(c[COL_CONV], CELL_MAX, "%d", r->shape.conv);
     snprintf(c[COL_FC], CELL_MAX, "%d", r->shape.fc);
@@ -305,11 +295,11 @@ static odpu_status add_bar_row(odpu_table *t, const bench_row *r, const char *ba
     else
         snprintf(drop, sizeof drop, "bit-exact on %d of %d images", r->sim.equal, r->sim.n);
     if (!strcmp(backend, "sim"))
-        snprintf(how, sizeof how, "simulated RTL, %u MHz, DDR model %u B/cycle", r->clock_mhz,
-                 r->ddr_bytes_per_cycle);
+        snprintf(how, sizeof how, "simulated RTL, %u MHz, DDR model %u B/cycle", r->arch.clock_mhz,
+                 r->arch.ddr_bytes_per_cycle);
     else
-        snprintf(how, sizeof how, "'%s' engine's cycles at %u MHz", backend, r->clock_mhz);
-    const char *cells[N_BAR_COLS] = {"opendpu", r->model, r->arch, fps, drop, how};
+        snprintf(how, sizeof how, "'%s' engine's cycles at %u MHz", backend, r->arch.clock_mhz);
+    const char *cells[N_BAR_COLS] = {"opendpu", r->model, r->arch.name, fps, drop, how};
     return odpu_table_add_row(t, cells, err);
 }
 
@@ -348,10 +338,11 @@ static void print_notes(const bench_opts *o, const bench_row *rows, int n, const
            "SIMULATED timing: latency = cycles / clock, FPS = 1 / latency (one frame at a time, no batching), "
            "GOPS = 2 × MACs run × FPS, util = MACs run / (cycles × the array's MACs).\n", bullet, o->backend);
     for (int k = 0; k < n; k++) {
-        if (k && !strcmp(rows[k].arch, rows[k - 1].arch))
+        if (k && !strcmp(rows[k].arch.name, rows[k - 1].arch.name))
             continue;
-        printf("%sarch %s: %u MHz clock, DDR model %u bytes/cycle, %u cycles read latency.\n", bullet, rows[k].arch,
-               rows[k].clock_mhz, rows[k].ddr_bytes_per_cycle, rows[k].ddr_latency);
+        printf("%sarch %s: %u MHz clock, DDR model %u bytes/cycle, %u cycles read latency.\n", bullet,
+               rows[k].arch.name, rows[k].arch.clock_mhz, rows[k].arch.ddr_bytes_per_cycle,
+               rows[k].arch.ddr_latency_cycles);
     }
     printf("%sA model without a recorded FP32 top-1 in its model.yaml is untrained (speed only): '-'.\n", bullet);
 }
@@ -366,7 +357,7 @@ static odpu_status build_scaling(const bench_opts *o, const bench_row *rows, odp
     odpu_table_col cols[MAX_SCALING_COLS] = {{"model", ODPU_COL_TEXT}};
     int n_cols = 1;
     for (int a = 0; a < o->n_archs; a++) {
-        const char *arch = rows[a * o->n_models].arch;
+        const char *arch = rows[a * o->n_models].arch.name;
         snprintf(names[n_cols], sizeof names[n_cols], "%s FPS", arch);
         cols[n_cols] = (odpu_table_col){names[n_cols], ODPU_COL_NUMBER};
         n_cols++;
@@ -376,7 +367,7 @@ static odpu_status build_scaling(const bench_opts *o, const bench_row *rows, odp
         if (a == 0)
             continue;
         snprintf(names[n_cols], sizeof names[n_cols], "%s speedup (%.2fx MACs)", arch,
-                 (double)rows[a * o->n_models].array_macs / rows[0].array_macs);
+                 (double)odpu_arch_macs(&rows[a * o->n_models].arch) / odpu_arch_macs(&rows[0].arch));
         cols[n_cols] = (odpu_table_col){names[n_cols], ODPU_COL_NUMBER};
         n_cols++;
     }
@@ -423,7 +414,7 @@ static odpu_status print_tables(const bench_opts *o, const bench_row *rows, int 
                 printf(md ? "\n### Scaling with the array\n\n" : "\nScaling with the array\n");
                 st = odpu_table_write(scaling, o->format, stdout, err);
                 printf("%sspeedup: the arch's FPS over %s's (so a faster clock counts too); in brackets, its MACs "
-                       "over %s's.\n", md ? "\n" : "  ", rows[0].arch, rows[0].arch);
+                       "over %s's.\n", md ? "\n" : "  ", rows[0].arch.name, rows[0].arch.name);
             }
             printf(md ? "\n### Against the report's DPU\n\n" : "\nAgainst the report's DPU\n");
             if (st == ODPU_OK)
@@ -476,11 +467,11 @@ static int report_anomalies(const bench_row *rows, int n)
         const cli_eval_result *s = &rows[k].sim;
         if (s->cycles_min != s->cycles_max)
             fprintf(stderr, "opendpu bench: %s on %s: cycles per frame varied from %" PRIu64 " to %" PRIu64
-                    " over the images; the table shows the largest\n", rows[k].model, rows[k].arch, s->cycles_min,
+                    " over the images; the table shows the largest\n", rows[k].model, rows[k].arch.name, s->cycles_min,
                     s->cycles_max);
         if (s->equal != s->n) {
             fprintf(stderr, "opendpu bench: %s on %s: %d of %d outputs differ from the golden model's "
-                    "(opendpu compare narrows it down)\n", rows[k].model, rows[k].arch, s->n - s->equal, s->n);
+                    "(opendpu compare narrows it down)\n", rows[k].model, rows[k].arch.name, s->n - s->equal, s->n);
             mismatched = 1;
         }
     }

@@ -56,27 +56,34 @@ static void meta_path_for(const char *onnx, char *out, size_t size)
     snprintf(out, size, "%.*s%smodel.yaml", dir_len, onnx, slash ? "/" : "");
 }
 
+/* The known dataset named name (model.yaml's `dataset`), or -1. */
+static int find_dataset(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof known_datasets / sizeof known_datasets[0]; i++)
+        if (!strcmp(name, known_datasets[i].dataset))
+            return (int)i;
+    return -1;
+}
+
 static odpu_status default_calib(const odpu_model_meta *meta, const char *yaml, const char **spec, odpu_err *err)
 {
-    for (size_t i = 0; meta->dataset && i < sizeof known_datasets / sizeof known_datasets[0]; i++)
-        if (!strcmp(meta->dataset, known_datasets[i].dataset)) {
-            *spec = known_datasets[i].train_spec;
-            return ODPU_OK;
-        }
-    return odpu_fail(err, ODPU_E_ARG, "%s: no default calibration data for dataset '%s'; give --calib DATA", yaml,
-                     meta->dataset ? meta->dataset : "(none)");
+    int k = find_dataset(meta->dataset);
+    if (k < 0)
+        return odpu_fail(err, ODPU_E_ARG, "%s: no default calibration data for dataset '%s'; give --calib DATA", yaml,
+                         meta->dataset ? meta->dataset : "(none)");
+    *spec = known_datasets[k].train_spec;
+    return ODPU_OK;
 }
 
 odpu_status cli_default_test_data(const cli_model *m, const char **spec, odpu_err *err)
 {
     const char *name = m->has_meta ? m->meta.dataset : NULL;
-    for (size_t i = 0; name && i < sizeof known_datasets / sizeof known_datasets[0]; i++)
-        if (!strcmp(name, known_datasets[i].dataset)) {
-            *spec = known_datasets[i].test_spec;
-            return ODPU_OK;
-        }
-    return odpu_fail(err, ODPU_E_ARG, "%s: no known test split for dataset '%s'; give --data DATA", m->desc,
-                     name ? name : "(none)");
+    int k = find_dataset(name);
+    if (k < 0)
+        return odpu_fail(err, ODPU_E_ARG, "%s: no known test split for dataset '%s'; give --data DATA", m->desc,
+                         name ? name : "(none)");
+    *spec = known_datasets[k].test_spec;
+    return ODPU_OK;
 }
 
 /* Import, calibrate, quantize (quantizer/pipeline.h) and compile for the arch. */
