@@ -220,6 +220,46 @@ int odpu_graph_add_node(odpu_graph *g, odpu_node_op op, const char *name, const 
     return idx;
 }
 
+/* Every index names a tensor; with need_activation, none names a constant. */
+static odpu_status check_io_list(const odpu_graph *g, const char *what, const int *list, int n,
+                                 int need_activation, odpu_err *err)
+{
+    if (n < 0 || (n > 0 && !list))
+        return odpu_fail(err, ODPU_E_ARG, "graph %s: bad list (%d entries)", what, n);
+    for (int i = 0; i < n; i++) {
+        if (list[i] < 0 || list[i] >= g->n_tensors)
+            return odpu_fail(err, ODPU_E_ARG, "graph %s %d refers to tensor %d of %d", what, i, list[i],
+                             g->n_tensors);
+        if (need_activation && g->tensors[list[i]].data)
+            return odpu_fail(err, ODPU_E_ARG, "graph %s %d: tensor '%s' is a constant", what, i,
+                             g->tensors[list[i]].name);
+    }
+    return ODPU_OK;
+}
+
+odpu_status odpu_graph_set_io(odpu_graph *g, const int *inputs, int n_inputs, const int *outputs,
+                              int n_outputs, odpu_err *err)
+{
+    odpu_status st = check_io_list(g, "input", inputs, n_inputs, 1, err);
+    if (st == ODPU_OK)
+        st = check_io_list(g, "output", outputs, n_outputs, 0, err);
+    if (st != ODPU_OK)
+        return st;
+    int *in = dup_indices(inputs, n_inputs), *out = dup_indices(outputs, n_outputs);
+    if (!in || !out) {
+        free(in);
+        free(out);
+        return odpu_fail(err, ODPU_E_NOMEM, "graph inputs and outputs: out of memory");
+    }
+    free(g->inputs);
+    free(g->outputs);
+    g->inputs = in;
+    g->n_inputs = n_inputs;
+    g->outputs = out;
+    g->n_outputs = n_outputs;
+    return ODPU_OK;
+}
+
 int odpu_graph_find_tensor(const odpu_graph *g, const char *name)
 {
     if (!name)

@@ -137,6 +137,12 @@ int odpu_graph_add_tensor(odpu_graph *g, const char *name, int rank, const int64
 /* Add a node; inputs/outputs copied. Returns its index or -1. */
 int odpu_graph_add_node(odpu_graph *g, odpu_node_op op, const char *name, const int *inputs,
                         int n_inputs, const int *outputs, int n_outputs, odpu_err *err);
+/* Make inputs[] the graph inputs and outputs[] the graph outputs (indices copied, earlier lists
+ * replaced): what ONNX import does for an imported graph, for a graph built in memory. A
+ * graph input must be an activation (no data). ODPU_E_ARG names the index out of range or the
+ * constant given as an input; ODPU_E_NOMEM. On error the graph is unchanged. */
+odpu_status odpu_graph_set_io(odpu_graph *g, const int *inputs, int n_inputs, const int *outputs,
+                              int n_outputs, odpu_err *err);
 int odpu_graph_find_tensor(const odpu_graph *g, const char *name);
 int64_t odpu_tensor_numel(const odpu_gtensor *t);
 const char *odpu_node_op_name(odpu_node_op op);

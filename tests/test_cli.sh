@@ -4,19 +4,38 @@
 set -u
 . "$(dirname "$0")/cli_lib.sh"
 
-# The end-to-end demo writes a model file; disasm must list it readably.
-expect 0 "outputs equal the plain-C reference" -- "$CLI" demo --images 20 -o "$tmp/demo.odpu"
+# The end-to-end demo: a float CNN with random weights through PTQ and the compiler, every
+# engine output equal to the INT8 graph reference; it writes the compiled model file.
+expect 0 "20/20 outputs equal the INT8 graph reference" -- "$CLI" demo --images 20 -o "$tmp/demo.odpu"
 expect 0 "^ *0 .*LOAD" -- "$CLI" disasm "$tmp/demo.odpu"
 listing=$("$CLI" disasm "$tmp/demo.odpu" 2>&1)
 for op in LOAD CONV POOL SAVE NOP END; do
   grep -q "$op" <<<"$listing" && ok || bad "disasm listing has no $op"
 done
+# On tiny every Conv fits the buffers whole: one CONV each, the MaxPool inside the first.
 n_conv=$(grep -c "CONV" <<<"$listing")
-[ "$n_conv" -eq 3 ] && ok || bad "demo listing shows $n_conv CONV lines, expected 3"
+[ "$n_conv" -eq 3 ] && ok || bad "demo listing shows $n_conv CONV lines, expected 3 (one per Conv layer)"
+grep -q "CONV .*maxpool 2x2" <<<"$listing" && ok || bad "demo listing has no CONV with the fused max pool"
 expect 0 "valid" -- "$CLI" validate "$tmp/demo.odpu" --arch arch/tiny.yaml
-# info: header and tensors; the demo's hand-built stream has no per-layer table.
+# info: header, tensors and the compiler's per-layer table (shapes, MACs and weights follow
+# from the network alone, whatever the seed).
 expect 0 "arch 'tiny'.*fingerprint" -- "$CLI" info "$tmp/demo.odpu"
-expect 0 "no per-layer table" -- "$CLI" info "$tmp/demo.odpu"
+expect 0 "conv1 +Conv +16x16x3 +16x16x8 +55296 +216 " -- "$CLI" info "$tmp/demo.odpu"
+expect 0 "pool1 +MaxPool +16x16x8 +8x8x8 .*fused into 'conv1'" -- "$CLI" info "$tmp/demo.odpu"
+expect 0 "gap +GlobalAveragePool +8x8x16 +1x1x16 " -- "$CLI" info "$tmp/demo.odpu"
+expect 0 "classifier +Conv +1x1x16 +1x1x10 +160 +160 " -- "$CLI" info "$tmp/demo.odpu"
+expect 0 "total +129.2k +1528 " -- "$CLI" info "$tmp/demo.odpu"
+# --seed: the same seed is the same network and images on any run, another seed another.
+scores() { "$CLI" demo --images 3 "$@" | grep "scores of the last image"; }
+s7=$(scores --seed 7); s7_again=$(scores --seed 7); s8=$(scores --seed 8)
+[ -n "$s7" ] && [ "$s7" = "$s7_again" ] && ok || bad "demo --seed 7 twice: '$s7' vs '$s7_again'"
+[ "$s7" != "$s8" ] && ok || bad "demo --seed 7 and --seed 8 give the same scores: '$s7'"
+# The defaults --help states are the ones the demo uses.
+expect 0 "Defaults: --arch arch/tiny.yaml --backend ref --images 1000 --seed 1" -- "$CLI" demo --help
+expect 0 "arch 'tiny'" -- "$CLI" demo --images 1
+expect 0 "ran 1000 random images on backend 'ref': 1000/1000 outputs equal" -- "$CLI" demo
+[ "$(scores)" = "$(scores --seed 1)" ] && ok || bad "demo without --seed is not --seed 1"
+expect 2 "--images wants a positive number" -- "$CLI" demo --images 0
 expect 1 "missing.odpu" -- "$CLI" info "$tmp/missing.odpu"
 expect 2 "usage: opendpu info" -- "$CLI" info
 # A compiled model carries the compiler's per-layer table: shapes, MACs, tile plans, totals.
