@@ -12,9 +12,15 @@ BUILD ?= build
 SAN_FLAGS :=
 endif
 
+# The gen tree (docs/arch.md, "Generated files"): written by one generator, tools/odpu_gen,
+# and read by every build (sanitized or not), Verilator, lint, synthesis, hls/ and boards/.
+GEN_DIR ?= build/gen
+TOOLS_DIR ?= build/tools
+
 OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
-CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -g $(WARN) -I. -I$(BUILD)/gen $(SAN_FLAGS) $(EXTRA_CFLAGS)
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -g $(WARN) -I.
+CFLAGS := $(BASE_CFLAGS) $(OPT) -I$(BUILD)/gen -I$(GEN_DIR) $(SAN_FLAGS) $(EXTRA_CFLAGS)
 LDFLAGS := $(SAN_FLAGS)
 DEPFLAGS = -MMD -MP
 
@@ -54,10 +60,18 @@ TEST_SCRIPTS := $(wildcard tests/test_*.sh)
 RTL_TEST_TOOLS := $(BUILD)/tests/rtl/gen_check_vectors
 
 ARCH_CONFIGS := $(wildcard arch/*.yaml)
-GEN_HEADERS := $(ARCH_CONFIGS:arch/%.yaml=$(BUILD)/gen/%/odpu_arch_params.h)
-GEN_VERILOG := $(ARCH_CONFIGS:arch/%.yaml=$(BUILD)/gen/%/odpu_arch_params.vh)
+GEN_ISA := $(GEN_DIR)/isa/odpu_isa_codec.h $(GEN_DIR)/isa/odpu_pkg.sv
+GEN_ARCH := $(foreach a,$(ARCH_CONFIGS:arch/%.yaml=%),$(GEN_DIR)/$(a)/odpu_arch_params.h $(GEN_DIR)/$(a)/odpu_arch_params.vh)
+GEN_FILES := $(GEN_ISA) $(GEN_ARCH)
 
-DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys iverilog \
+# The generator is built from the few sources that need no generated file (never sanitized:
+# its output is the same for every build).
+GEN_TOOL := $(TOOLS_DIR)/odpu_gen
+GEN_TOOL_SRCS := tools/odpu_gen.c arch/arch.c arch/archgen.c isa/isagen.c isa/names.c common/err.c \
+                 common/file.c common/bytes.c common/text.c
+GEN_TOOL_OBJS := $(GEN_TOOL_SRCS:%.c=$(TOOLS_DIR)/obj/%.o)
+
+DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys \
                 libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
                 dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck
 
@@ -68,9 +82,21 @@ DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys ive
 
 all: $(CLI) gen $(TEST_BINS) $(RTL_TEST_TOOLS)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | $(GEN_FILES)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CHECK_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(TOOLS_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -O2 $(DEPFLAGS) -c $< -o $@
+
+$(GEN_TOOL): $(GEN_TOOL_OBJS)
+	$(CC) -o $@ $^ $(YAML_LIBS)
+
+# One run writes the whole tree; files whose content did not change keep their time stamps,
+# so nothing downstream rebuilds (the rule itself then runs again next time: milliseconds).
+$(GEN_FILES) &: $(GEN_TOOL) $(ARCH_CONFIGS)
+	$(GEN_TOOL) $(GEN_DIR) $(ARCH_CONFIGS)
 
 # protoc-c writes the header and the source in one run; the source depends on the header so
 # make runs it once.
@@ -102,19 +128,8 @@ $(LIB): $(LIB_OBJS)
 $(CLI): $(CLI_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LIBS)
 
-# Generated parameters: arch/NAME.yaml -> C header and Verilog include, never written by hand.
-gen: $(GEN_HEADERS) $(GEN_VERILOG)
-
-$(BUILD)/gen/%/odpu_arch_params.h: arch/%.yaml $(CLI)
-	@mkdir -p $(dir $@)
-	$(CLI) archgen $< --c-header $@
-
-$(BUILD)/gen/%/odpu_arch_params.vh: arch/%.yaml $(CLI)
-	@mkdir -p $(dir $@)
-	$(CLI) archgen $< --verilog $@
-
-# This test compiles the generated header of arch/tiny.yaml.
-$(BUILD)/tests/test_archgen_tiny.o: $(BUILD)/gen/tiny/odpu_arch_params.h
+# The gen tree: instruction codec, RTL package and every arch's parameters, never written by hand.
+gen: $(GEN_FILES)
 
 # -lm again at the end: with the sim backend LIBS ends in verilated objects that need it.
 $(BUILD)/tests/rtl/%: $(BUILD)/tests/rtl/%.o $(LIB)
@@ -127,7 +142,7 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL_OBJS) $(LIB)
 test: all
 	@fail=0; for t in $(TEST_BINS) $(TEST_SCRIPTS); do \
 	  echo "== $$t"; \
-	  ODPU_BUILD=$(BUILD) ODPU_CLI=$(CLI) ODPU_TEST_BACKENDS=$${ODPU_TEST_BACKENDS:-$(TEST_BACKENDS)} \
+	  ODPU_BUILD=$(BUILD) ODPU_GEN=$(GEN_DIR) ODPU_CLI=$(CLI) ODPU_TEST_BACKENDS=$${ODPU_TEST_BACKENDS:-$(TEST_BACKENDS)} \
 	    ODPU_TEST_CASES_SIM=$${ODPU_TEST_CASES_SIM-$(SIM_TEST_CASES)} $$t || fail=1; \
 	done; \
 	if [ $$fail -ne 0 ]; then echo "FAILED: some tests failed"; exit 1; fi; \
@@ -180,19 +195,20 @@ deps:
 
 # C: cppcheck. RTL: Verilator's full lint of the whole engine for every shipped arch (each arch
 # is a different elaboration: array shape, buffer depths, AXI width).
-RTL_SRCS := $(wildcard rtl/*.sv)
+# The engine's sources, in compile order, are listed once in rtl/rtl.f; the package comes first.
+RTL_SRCS := $(GEN_DIR)/isa/odpu_pkg.sv $(shell sed -e 's,//.*,,' rtl/rtl.f)
 RTL_ARCHS := $(ARCH_CONFIGS:arch/%.yaml=%)
 
 lint: lint-c lint-rtl
 
 lint-c:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --inline-suppr --suppress=missingIncludeSystem -I. $(LIB_DIRS) sim cli tests
+	  --inline-suppr --suppress=missingIncludeSystem -I. -I$(GEN_DIR) $(LIB_DIRS) sim cli tests tools
 
 lint-rtl: gen
 	@for a in $(RTL_ARCHS); do \
 	  echo "== verilator --lint-only -Wall, arch $$a"; \
-	  verilator --lint-only -Wall -I$(BUILD)/gen/$$a --top-module odpu_top $(RTL_SRCS) || exit 1; \
+	  verilator --lint-only -Wall -I$(GEN_DIR)/$$a --top-module odpu_top $(RTL_SRCS) || exit 1; \
 	done
 
 # FPGA resource estimate (Yosys synth_xilinx for Zynq UltraScale+) of the two board-sized
@@ -204,7 +220,8 @@ resources: gen
 clean:
 	rm -rf build build-san
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_BINS:=.d) $(TEST_UTIL_OBJS:.o=.d) $(RTL_TEST_TOOLS:=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(TEST_BINS:=.d) $(TEST_UTIL_OBJS:.o=.d) $(RTL_TEST_TOOLS:=.d) \
+         $(GEN_TOOL_OBJS:.o=.d)
 
 # The sim backend (Verilator): its rules, its objects in libodpu.a, TEST_BACKENDS.
 include sim/sim.mk

@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "common/err.h"
-#include "isa/isa.h"
+#include "isa/isa_defs.h"
 
 enum { ODPU_ARCH_NAME_MAX = 32 };
 

@@ -23,19 +23,39 @@ enum {
     CC_PLAN_TEXT = ODPU_LAYER_PLAN_MAX,
 };
 
-/* ISA field limits the tiler respects (docs/isa.md section 4). */
+/* ISA field limits the tiler respects, taken from the generated codec (docs/isa.md section 4).
+ * Where one limit stands for several fields, the asserts below keep them equal. */
 enum {
-    CC_KERNEL_MAX = 16,     /* CONV kh, kw: 4-bit fields, value - 1 */
-    CC_PAD_MAX = 15,        /* CONV and POOL pads: 4 bits */
-    CC_CONV_STRIDE_MAX = 8, /* CONV strides and dilations: 3 bits, value - 1 */
-    CC_POOL_STRIDE_MAX = 16,/* POOL strides: 4 bits, value - 1 */
-    CC_POOL_KERNEL_MAX = 256,
-    CC_DIM_MAX = 1023,      /* CONV/POOL in_h, in_w, out_h, out_w: 10 bits */
-    CC_CHANNELS_MAX = 65535,/* CONV in_c, out_c, POOL c: 16 bits */
-    CC_GROUPS_MAX = 16383,  /* CONV groups: 14 bits */
-    CC_LEN_MAX = (1 << 20) - 1, /* ELEW len, LOAD len: 20 bits */
-    CC_FUSED_POOL_MAX = 4,  /* CONV pool_h, pool_w: 2-bit fields, value - 1 */
+    CC_KERNEL_MAX = ODPU_CONV_KH_MAX,           /* CONV kh, kw */
+    CC_PAD_MAX = ODPU_CONV_PAD_TOP_MAX,         /* CONV and POOL pads */
+    CC_CONV_STRIDE_MAX = ODPU_CONV_STRIDE_H_MAX, /* CONV strides and dilations */
+    CC_POOL_STRIDE_MAX = ODPU_POOL_STRIDE_H_MAX,
+    CC_POOL_KERNEL_MAX = ODPU_POOL_KH_MAX,
+    CC_DIM_MAX = ODPU_CONV_IN_H_MAX,            /* CONV/POOL in_h, in_w, out_h, out_w */
+    CC_CHANNELS_MAX = ODPU_CONV_IN_C_MAX,       /* CONV in_c, out_c, POOL c */
+    CC_GROUPS_MAX = ODPU_CONV_GROUPS_MAX,
+    CC_LEN_MAX = ODPU_ELEW_LEN_MAX,             /* ELEW len, LOAD len */
+    CC_FUSED_POOL_MAX = ODPU_CONV_POOL_H_MAX,   /* CONV pool_h, pool_w */
 };
+_Static_assert(ODPU_CONV_KW_MAX == CC_KERNEL_MAX, "CONV kh and kw share CC_KERNEL_MAX");
+_Static_assert(ODPU_CONV_PAD_BOTTOM_MAX == CC_PAD_MAX && ODPU_CONV_PAD_LEFT_MAX == CC_PAD_MAX &&
+                   ODPU_CONV_PAD_RIGHT_MAX == CC_PAD_MAX && ODPU_POOL_PAD_TOP_MAX == CC_PAD_MAX &&
+                   ODPU_POOL_PAD_BOTTOM_MAX == CC_PAD_MAX && ODPU_POOL_PAD_LEFT_MAX == CC_PAD_MAX &&
+                   ODPU_POOL_PAD_RIGHT_MAX == CC_PAD_MAX,
+               "every pad field shares CC_PAD_MAX");
+_Static_assert(ODPU_CONV_STRIDE_W_MAX == CC_CONV_STRIDE_MAX && ODPU_CONV_DIL_H_MAX == CC_CONV_STRIDE_MAX &&
+                   ODPU_CONV_DIL_W_MAX == CC_CONV_STRIDE_MAX,
+               "CONV strides and dilations share CC_CONV_STRIDE_MAX");
+_Static_assert(ODPU_POOL_STRIDE_W_MAX == CC_POOL_STRIDE_MAX && ODPU_POOL_KW_MAX == CC_POOL_KERNEL_MAX,
+               "POOL's two axes share their limits");
+_Static_assert(ODPU_CONV_IN_W_MAX == CC_DIM_MAX && ODPU_CONV_OUT_H_MAX == CC_DIM_MAX && ODPU_CONV_OUT_W_MAX == CC_DIM_MAX &&
+                   ODPU_POOL_IN_H_MAX == CC_DIM_MAX && ODPU_POOL_IN_W_MAX == CC_DIM_MAX &&
+                   ODPU_POOL_OUT_H_MAX == CC_DIM_MAX && ODPU_POOL_OUT_W_MAX == CC_DIM_MAX,
+               "CONV and POOL sizes share CC_DIM_MAX");
+_Static_assert(ODPU_CONV_OUT_C_MAX == CC_CHANNELS_MAX && ODPU_POOL_C_MAX == CC_CHANNELS_MAX,
+               "channel counts share CC_CHANNELS_MAX");
+_Static_assert(ODPU_LOAD_LEN_MAX == CC_LEN_MAX, "ELEW and LOAD lengths share CC_LEN_MAX");
+_Static_assert(ODPU_CONV_POOL_W_MAX == CC_FUSED_POOL_MAX, "fused pool windows share CC_FUSED_POOL_MAX");
 
 typedef enum cc_kind {
     CC_CONV,    /* a CONV node, or a global average pool too large for one POOL (all-ones weights) */

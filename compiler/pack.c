@@ -7,8 +7,6 @@
 #include "common/bytes.h"
 #include "compiler/internal.h"
 
-enum { PARAM_FIELD_BYTES = 4 }; /* bias, mult, shift, leaky_mult: int32 each */
-
 /* Room for `bytes` more constant bytes at an aligned offset; returns that offset. The new
  * bytes and the alignment gap before them are zeroed (the file must not depend on what
  * malloc returned); the rest of the capacity is left untouched, so it costs no memory. */
@@ -88,10 +86,7 @@ static void pack_params(const cc_ctx *cx, const cc_layer *L, const cc_octile *t,
     for (int oi = 0; oi < t->o1 - t->o0; oi++) {
         const odpu_chan_params *p = &L->conv.p[t->o0 + oi];
         uint8_t *e = dst + (size_t)((uint32_t)oi / cx->C) * pb + (size_t)((uint32_t)oi % cx->C) * ODPU_PARAM_ENTRY_BYTES;
-        odpu_wr32(e, (uint32_t)p->bias);
-        odpu_wr32(e + PARAM_FIELD_BYTES, (uint32_t)p->mult);
-        odpu_wr32(e + 2 * PARAM_FIELD_BYTES, (uint32_t)p->shift);
-        odpu_wr32(e + 3 * PARAM_FIELD_BYTES, (uint32_t)p->leaky_mult);
+        odpu_param_entry_encode(p, e);
     }
 }
 

@@ -8,6 +8,7 @@
 
 #include "arch/arch.h"
 #include "common/err.h"
+#include "isa/isa.h"
 
 #define ODPU_MODEL_VERSION_MAJOR 1
 #define ODPU_MODEL_VERSION_MINOR 1 /* 1.1: input padding and row folding (TENSORS) */

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "isa/odpu_isa_codec.h" /* generated: odpu_chan_params */
+
 /* Largest shift magnitude a requantization may use (|shift| <= ODPU_SHIFT_MAX). */
 #define ODPU_SHIFT_MAX 31
 
@@ -71,13 +73,9 @@ static inline int32_t odpu_pot_scale(int32_t x, int shift)
     return shift > 0 ? odpu_sat_shl(x, shift) : odpu_rdbpot(x, -shift);
 }
 
-/* Per-output-channel parameters of a CONV, as stored in PBUF (docs/isa.md). */
-typedef struct odpu_chan_params {
-    int32_t bias;       /* added to the accumulator when it is initialised */
-    int32_t mult;       /* requantization multiplier (Q0.31) */
-    int32_t shift;      /* requantization shift, [-31, 31] */
-    int32_t leaky_mult; /* LeakyReLU slope as Q0.31, applied to negative accumulators */
-} odpu_chan_params;
+/* Per-output-channel parameters of a CONV (odpu_chan_params, as stored in PBUF) come from the
+ * generated codec: bias is added to the accumulator when it is initialised, mult and shift
+ * requantize (Q0.31, shift in [-31, 31]), leaky_mult is the LeakyReLU slope as Q0.31. */
 
 /* Output stage of a CONV for one accumulator: LeakyReLU (optional), requantize
  * (multiplier or power-of-two), add the output zero point, clamp. */

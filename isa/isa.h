@@ -8,76 +8,8 @@
 #include <stdio.h>
 
 #include "common/err.h"
-#include "isa/isa_fields.def"
-#include "isa/regs.def"
-
-#define ODPU_ISA_VERSION_MAJOR 1
-#define ODPU_ISA_VERSION_MINOR 1
-#define ODPU_ISA_VERSION ((ODPU_ISA_VERSION_MAJOR << 16) | ODPU_ISA_VERSION_MINOR)
-
-enum {
-    ODPU_INSN_WORDS = 8,
-    ODPU_INSN_BYTES = ODPU_INSN_WORDS * 4,
-    ODPU_PARAM_ENTRY_BYTES = 16, /* one odpu_chan_params in PBUF: 4 x int32 */
-    ODPU_ACC_BYTES = 4,          /* one int32 accumulator lane in ABUF */
-};
-
-typedef enum odpu_opcode {
-    ODPU_OP_ILLEGAL = 0,
-#define ODPU_X_OPCODE(OP, code, name, FIELDS) ODPU_OP_##OP = code,
-    ODPU_OPCODES(ODPU_X_OPCODE)
-#undef ODPU_X_OPCODE
-} odpu_opcode;
-
-/* On-chip buffers. IBUF/OBUF hold int8 activations in words of `rows` bytes, WBUF holds
- * weights in words of rows*cols bytes, PBUF per-channel params in words of cols entries,
- * ABUF int32 accumulators in words of cols lanes. */
-typedef enum odpu_buf_id {
-    ODPU_BUF_IBUF = 0,
-    ODPU_BUF_OBUF = 1,
-    ODPU_BUF_WBUF = 2,
-    ODPU_BUF_PBUF = 3,
-    ODPU_BUF_ABUF = 4,
-    ODPU_BUF_COUNT
-} odpu_buf_id;
-
-typedef enum odpu_engine {
-    ODPU_ENGINE_LOAD = 0,
-    ODPU_ENGINE_COMPUTE = 1,
-    ODPU_ENGINE_STORE = 2,
-    ODPU_ENGINE_COUNT = 3,
-    ODPU_ENGINE_FETCH = 3 /* END is executed by the fetch unit itself */
-} odpu_engine;
-
-typedef enum odpu_conv_mode {
-    ODPU_CONV_STANDARD = 0,
-    ODPU_CONV_DEPTHWISE = 1,
-    ODPU_CONV_GROUPED = 2
-} odpu_conv_mode;
-
-typedef enum odpu_pool_mode {
-    ODPU_POOL_MAX = 0,
-    ODPU_POOL_AVG = 1,
-    ODPU_POOL_GLOBAL_MAX = 2,
-    ODPU_POOL_GLOBAL_AVG = 3
-} odpu_pool_mode;
-
-typedef enum odpu_elew_op { ODPU_ELEW_ADD = 0 } odpu_elew_op;
-
-/* Decoded instruction: one struct per class, members named and ordered as in
- * isa_fields.def, holding semantic values (bias removed, sign extended). */
-#define ODPU_FTYPE_U uint32_t
-#define ODPU_FTYPE_S int32_t
-#define ODPU_X_MEMBER(OP, field, word, lsb, width, sign, bias) ODPU_FTYPE_##sign field;
-#define ODPU_X_STRUCT(OP, code, name, FIELDS) \
-    typedef struct odpu_##name { uint32_t unused_; FIELDS(ODPU_X_MEMBER) } odpu_##name;
-ODPU_OPCODES(ODPU_X_STRUCT)
-#undef ODPU_X_STRUCT
-/* The same structs under their upper-case class names, for table-driven code. */
-#define ODPU_X_ALIAS(OP, code, name, FIELDS) typedef odpu_##name odpu_struct_##OP;
-ODPU_OPCODES(ODPU_X_ALIAS)
-#undef ODPU_X_ALIAS
-#undef ODPU_X_MEMBER
+#include "isa/isa_defs.h"
+#include "isa/odpu_isa_codec.h" /* generated from isa_fields.def: the structs odpu_load, ... */
 
 typedef struct odpu_deps {
     uint8_t pop_prev, pop_next, push_prev, push_next;
@@ -104,9 +36,9 @@ odpu_status odpu_insn_encode(const odpu_insn *insn, uint8_t out[ODPU_INSN_BYTES]
 /* Unpack. Fails (ODPU_E_INVALID) on an illegal opcode or a reserved bit that is set. */
 odpu_status odpu_insn_decode(const uint8_t in[ODPU_INSN_BYTES], odpu_insn *out, odpu_err *err);
 
-const char *odpu_opcode_name(odpu_opcode op);
-const char *odpu_buf_name(odpu_buf_id buf);
-const char *odpu_engine_name(odpu_engine engine);
+/* One PBUF entry (docs/isa.md section 2) as ODPU_PARAM_ENTRY_BYTES little-endian bytes. */
+void odpu_param_entry_encode(const odpu_chan_params *p, uint8_t out[ODPU_PARAM_ENTRY_BYTES]);
+void odpu_param_entry_decode(const uint8_t in[ODPU_PARAM_ENTRY_BYTES], odpu_chan_params *p);
 
 /* Which engine executes the instruction (NOP: the one it names). */
 odpu_engine odpu_insn_engine(const odpu_insn *insn);
@@ -157,15 +89,6 @@ odpu_status odpu_stream_disasm(const uint8_t *stream, size_t n_insns, FILE *out,
 
 /* ---- Validation --------------------------------------------------------------------- */
 
-/* What a stream is validated against: the arch's geometry (see odpu_arch_limits() in
- * arch/arch.h) and the DDR window the model file describes. */
-typedef struct odpu_isa_limits {
-    uint32_t rows;                        /* ICP: int8 lanes of an IBUF/OBUF word */
-    uint32_t cols;                        /* OCP: output lanes of the array */
-    uint32_t buf_words[ODPU_BUF_COUNT];   /* depth of each buffer in words */
-    uint32_t dep_queue_depth;             /* tokens each dependency queue holds */
-} odpu_isa_limits;
-
 typedef struct odpu_ddr_layout {
     uint64_t size;     /* the DDR window is [0, size) */
     uint64_t ro_begin; /* [ro_begin, ro_end) is read-only (weights, params); empty if equal */
@@ -197,19 +120,6 @@ typedef enum odpu_rule {
 
 const char *odpu_rule_name(odpu_rule rule);
 
-/* Errors the engine reports in ERR_CODE. */
-typedef enum odpu_hw_error {
-    ODPU_HW_OK = 0,
-    ODPU_HW_ILLEGAL_INSN = 1,
-    ODPU_HW_BUF_BOUNDS = 2,
-    ODPU_HW_DDR_BOUNDS = 3,
-    ODPU_HW_WATCHDOG = 4,
-    ODPU_HW_AXI_RESP = 5,
-    ODPU_HW_NO_END = 6,
-    ODPU_HW_ERROR_COUNT
-} odpu_hw_error;
-
-const char *odpu_hw_error_name(odpu_hw_error code);
 /* The hardware error for a rule, ODPU_HW_OK for static-only rules. */
 odpu_hw_error odpu_rule_hw_error(odpu_rule rule);
 
@@ -241,8 +151,5 @@ odpu_rule odpu_insn_check(const odpu_insn *insn, const odpu_isa_limits *lim,
 odpu_status odpu_stream_validate(const uint8_t *stream, size_t n_insns, const odpu_isa_limits *lim,
                                  const odpu_ddr_layout *ddr, odpu_rule *rule, size_t *index,
                                  odpu_err *err);
-
-/* Small derived quantities of the layouts in docs/isa.md. */
-static inline uint32_t odpu_ceil_div(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
 #endif

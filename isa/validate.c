@@ -73,20 +73,6 @@ const char *odpu_rule_name(odpu_rule rule)
     return (unsigned)rule < ODPU_RULE_COUNT ? names[rule] : "?";
 }
 
-const char *odpu_hw_error_name(odpu_hw_error code)
-{
-    static const char *const names[ODPU_HW_ERROR_COUNT] = {
-        [ODPU_HW_OK] = "OK",
-        [ODPU_HW_ILLEGAL_INSN] = "ILLEGAL_INSN",
-        [ODPU_HW_BUF_BOUNDS] = "BUF_BOUNDS",
-        [ODPU_HW_DDR_BOUNDS] = "DDR_BOUNDS",
-        [ODPU_HW_WATCHDOG] = "WATCHDOG",
-        [ODPU_HW_AXI_RESP] = "AXI_RESP",
-        [ODPU_HW_NO_END] = "NO_END",
-    };
-    return (unsigned)code < ODPU_HW_ERROR_COUNT ? names[code] : "?";
-}
-
 /* docs/isa.md section 8. */
 odpu_hw_error odpu_rule_hw_error(odpu_rule rule)
 {

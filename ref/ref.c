@@ -411,14 +411,11 @@ static void read_params(const odpu_ref *ref, const odpu_conv *c, uint32_t o, odp
     const uint8_t *e = ref->buf[ODPU_BUF_PBUF] +
                        ((size_t)c->pbuf_addr + o / cols) * ref->word_bytes[ODPU_BUF_PBUF] +
                        (size_t)(o % cols) * ODPU_PARAM_ENTRY_BYTES;
-    enum { BIAS = 0, MULT = 4, SHIFT = 8, LEAKY = 12 }; /* byte offsets within the entry */
-    prm->bias = (int32_t)odpu_rd32(e + BIAS);
-    prm->mult = (int32_t)odpu_rd32(e + MULT);
-    int32_t shift = (int32_t)odpu_rd32(e + SHIFT);
+    odpu_param_entry_decode(e, prm);
     /* PBUF contents are data, not instruction fields, so nothing validates them: a shift
      * outside [-31, 31] is clamped (docs/isa.md sections 2 and 6) rather than undefined. */
+    int32_t shift = prm->shift;
     prm->shift = shift < -ODPU_SHIFT_MAX ? -ODPU_SHIFT_MAX : shift > ODPU_SHIFT_MAX ? ODPU_SHIFT_MAX : shift;
-    prm->leaky_mult = (int32_t)odpu_rd32(e + LEAKY);
 }
 
 static odpu_chan_params *gather_params(odpu_ref *ref, const odpu_conv *c, odpu_err *err)

@@ -16,14 +16,22 @@ module odpu_check (
   input  logic [63:0]          ddr_size_i,   // DDR_SIZE of the run
   input  logic                 in_valid_i,
   output logic                 in_ready_o,
-  input  logic [InsnBits-1:0]  in_insn_i,
+  input  logic [odpu_pkg::InsnBits-1:0] in_insn_i,
   input  logic [31:0]          in_index_i,
   output logic                 out_valid_o,
   input  logic                 out_ready_i,
-  output logic [InsnBits-1:0]  out_insn_o,
+  output logic [odpu_pkg::InsnBits-1:0] out_insn_o,
   output logic [31:0]          out_index_o,
   output logic [31:0]          out_err_o     // HwOk or the ERR_CODE of the first broken rule
 );
+  // in_insn_i read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_conv_t in_conv;
+  odpu_pkg::insn_hdr_t in_hdr;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign in_conv = in_insn_i;
+  assign in_hdr = in_insn_i;
   // ISA constants the arch include does not carry (they are the same for every arch).
   localparam int ShiftMax         = 31;  // docs/isa.md section 7: shifts lie in [-31, 31]
   localparam int ElewLeftShiftMax = 22;  // section 6: (a - a_zp) << left_shift fits in int32
@@ -38,7 +46,7 @@ module odpu_check (
   localparam int F3Bits           = 12;
   localparam int BufIdBits        = 3;
   localparam int LinWbufBytes     = Rows * Cols;             // one WBUF word (validate.c)
-  localparam int LinPbufBytes     = Cols * ParamEntryBytes;  // one PBUF word
+  localparam int LinPbufBytes     = Cols * odpu_pkg::ParamEntryBytes; // one PBUF word
 
   typedef enum logic [1:0] {
     StIdle,  // waits for an instruction
@@ -48,327 +56,232 @@ module odpu_check (
   } state_e;
 
   state_e              state_q, state_d;
-  logic [InsnBits-1:0] insn_q;
+  logic [odpu_pkg::InsnBits-1:0] insn_q;
+  // insn_q read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_hdr_t hdr_q;
+  odpu_pkg::insn_load_t load_q;
+  odpu_pkg::insn_save_t save_q;
+  odpu_pkg::insn_conv_t conv_q;
+  odpu_pkg::insn_pool_t pool_q;
+  odpu_pkg::insn_elew_t elew_q;
+  odpu_pkg::insn_nop_t nop_q;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign hdr_q = insn_q;
+  assign load_q = insn_q;
+  assign save_q = insn_q;
+  assign conv_q = insn_q;
+  assign pool_q = insn_q;
+  assign elew_q = insn_q;
+  assign nop_q = insn_q;
   logic [31:0]         index_q;
   logic [SlotBits-1:0] slot_q, slot_d;
   logic                buf_bad_q, buf_bad_d;
   logic [CntBits-1:0]  cnt0_q, cnt0_d, cnt1_q, cnt1_d;  // POOL overlap needs both tiles
 
   // ---- Fields --------------------------------------------------------------------------
-  logic [HdrOpcodeWidth-1:0] op;
+  logic [odpu_pkg::HdrOpcodeWidth-1:0] op;
   logic pop_prev, pop_next, push_prev, push_next;
-  assign op        = insn_q[HdrOpcodeLsb +: HdrOpcodeWidth];
-  assign pop_prev  = insn_q[HdrPopPrevLsb];
-  assign pop_next  = insn_q[HdrPopNextLsb];
-  assign push_prev = insn_q[HdrPushPrevLsb];
-  assign push_next = insn_q[HdrPushNextLsb];
+  assign op        = hdr_q.opcode;
+  assign pop_prev  = hdr_q.pop_prev;
+  assign pop_next  = hdr_q.pop_next;
+  assign push_prev = hdr_q.push_prev;
+  assign push_next = hdr_q.push_next;
 
   logic is_load, is_save, is_conv, is_pool, is_elew, is_nop, is_end;
-  assign is_load = (op == OpLoad);
-  assign is_save = (op == OpSave);
-  assign is_conv = (op == OpConv);
-  assign is_pool = (op == OpPool);
-  assign is_elew = (op == OpElew);
-  assign is_nop  = (op == OpNop);
-  assign is_end  = (op == OpEnd);
+  assign is_load = (op == odpu_pkg::OpLoad);
+  assign is_save = (op == odpu_pkg::OpSave);
+  assign is_conv = (op == odpu_pkg::OpConv);
+  assign is_pool = (op == odpu_pkg::OpPool);
+  assign is_elew = (op == odpu_pkg::OpElew);
+  assign is_nop  = (op == odpu_pkg::OpNop);
+  assign is_end  = (op == odpu_pkg::OpEnd);
 
   // LOAD
-  logic [LoadBufWidth-1:0]         ld_buf;
-  logic [LoadDdrAddrWidth-1:0]     ld_ddr;
-  logic [LoadBufAddrWidth-1:0]     ld_addr;
-  logic [LoadHWidth-1:0]           ld_h;
-  logic [LoadWWidth-1:0]           ld_w;
-  logic [LoadCWidth-1:0]           ld_c;
-  logic [LoadPixelStrideWidth-1:0] ld_ps;
-  logic [LoadRowStrideWidth-1:0]   ld_rs;
-  logic [LoadLenWidth-1:0]         ld_len;
-  assign ld_buf  = insn_q[LoadBufLsb +: LoadBufWidth];
-  assign ld_ddr  = insn_q[LoadDdrAddrLsb +: LoadDdrAddrWidth];
-  assign ld_addr = insn_q[LoadBufAddrLsb +: LoadBufAddrWidth];
-  assign ld_h    = insn_q[LoadHLsb +: LoadHWidth];
-  assign ld_w    = insn_q[LoadWLsb +: LoadWWidth];
-  assign ld_c    = insn_q[LoadCLsb +: LoadCWidth];
-  assign ld_ps   = insn_q[LoadPixelStrideLsb +: LoadPixelStrideWidth];
-  assign ld_rs   = insn_q[LoadRowStrideLsb +: LoadRowStrideWidth];
-  assign ld_len  = insn_q[LoadLenLsb +: LoadLenWidth];
+  logic [odpu_pkg::LoadBufWidth-1:0] ld_buf;
+  logic [odpu_pkg::LoadDdrAddrWidth-1:0] ld_ddr;
+  logic [odpu_pkg::LoadBufAddrWidth-1:0] ld_addr;
+  logic [odpu_pkg::LoadHWidth-1:0] ld_h;
+  logic [odpu_pkg::LoadWWidth-1:0] ld_w;
+  logic [odpu_pkg::LoadCWidth-1:0] ld_c;
+  logic [odpu_pkg::LoadPixelStrideWidth-1:0] ld_ps;
+  logic [odpu_pkg::LoadRowStrideWidth-1:0] ld_rs;
+  logic [odpu_pkg::LoadLenWidth-1:0] ld_len;
+  assign ld_buf  = load_q.buf_id;
+  assign ld_ddr  = load_q.ddr_addr;
+  assign ld_addr = load_q.buf_addr;
+  assign ld_h    = load_q.h;
+  assign ld_w    = load_q.w;
+  assign ld_c    = load_q.c;
+  assign ld_ps   = load_q.pixel_stride;
+  assign ld_rs   = load_q.row_stride;
+  assign ld_len  = load_q.len;
   logic ld_act;
-  assign ld_act = (32'(ld_buf) == BufIbuf) || (32'(ld_buf) == BufObuf);
+  assign ld_act = (32'(ld_buf) == odpu_pkg::BufIbuf) || (32'(ld_buf) == odpu_pkg::BufObuf);
 
   // SAVE
-  logic [SaveBufWidth-1:0]         sv_buf;
-  logic [SaveDdrAddrWidth-1:0]     sv_ddr;
-  logic [SaveBufAddrWidth-1:0]     sv_addr;
-  logic [SaveHWidth-1:0]           sv_h;
-  logic [SaveWWidth-1:0]           sv_w;
-  logic [SaveCWidth-1:0]           sv_c;
-  logic [SavePixelStrideWidth-1:0] sv_ps;
-  logic [SaveRowStrideWidth-1:0]   sv_rs;
-  assign sv_buf  = insn_q[SaveBufLsb +: SaveBufWidth];
-  assign sv_ddr  = insn_q[SaveDdrAddrLsb +: SaveDdrAddrWidth];
-  assign sv_addr = insn_q[SaveBufAddrLsb +: SaveBufAddrWidth];
-  assign sv_h    = insn_q[SaveHLsb +: SaveHWidth];
-  assign sv_w    = insn_q[SaveWLsb +: SaveWWidth];
-  assign sv_c    = insn_q[SaveCLsb +: SaveCWidth];
-  assign sv_ps   = insn_q[SavePixelStrideLsb +: SavePixelStrideWidth];
-  assign sv_rs   = insn_q[SaveRowStrideLsb +: SaveRowStrideWidth];
+  logic [odpu_pkg::SaveBufWidth-1:0] sv_buf;
+  logic [odpu_pkg::SaveDdrAddrWidth-1:0] sv_ddr;
+  logic [odpu_pkg::SaveBufAddrWidth-1:0] sv_addr;
+  logic [odpu_pkg::SaveHWidth-1:0] sv_h;
+  logic [odpu_pkg::SaveWWidth-1:0] sv_w;
+  logic [odpu_pkg::SaveCWidth-1:0] sv_c;
+  logic [odpu_pkg::SavePixelStrideWidth-1:0] sv_ps;
+  logic [odpu_pkg::SaveRowStrideWidth-1:0] sv_rs;
+  assign sv_buf  = save_q.buf_id;
+  assign sv_ddr  = save_q.ddr_addr;
+  assign sv_addr = save_q.buf_addr;
+  assign sv_h    = save_q.h;
+  assign sv_w    = save_q.w;
+  assign sv_c    = save_q.c;
+  assign sv_ps   = save_q.pixel_stride;
+  assign sv_rs   = save_q.row_stride;
 
   // CONV (kernel, stride and dilation fields are encoded value - 1)
-  logic [ConvModeWidth-1:0]      cv_mode;
+  logic [odpu_pkg::ConvModeWidth-1:0] cv_mode;
   logic                          cv_acc_init, cv_acc_out;
-  logic [ConvIbufAddrWidth-1:0]  cv_ibuf;
-  logic [ConvObufAddrWidth-1:0]  cv_obuf;
-  logic [ConvAbufAddrWidth-1:0]  cv_abuf;
-  logic [ConvWbufAddrWidth-1:0]  cv_wbuf;
-  logic [ConvPbufAddrWidth-1:0]  cv_pbuf;
-  logic [ConvInHWidth-1:0]       cv_in_h;
-  logic [ConvInWWidth-1:0]       cv_in_w;
-  logic [ConvOutHWidth-1:0]      cv_out_h;
-  logic [ConvOutWWidth-1:0]      cv_out_w;
-  logic [ConvInCWidth-1:0]       cv_in_c;
-  logic [ConvOutCWidth-1:0]      cv_out_c;
-  logic [ConvGroupsWidth-1:0]    cv_groups;
-  logic [ConvKhWidth-1:0]        cv_kh_m1;
-  logic [ConvKwWidth-1:0]        cv_kw_m1;
-  logic [ConvStrideHWidth-1:0]   cv_sh_m1;
-  logic [ConvStrideWWidth-1:0]   cv_sw_m1;
-  logic [ConvDilHWidth-1:0]      cv_dh_m1;
-  logic [ConvDilWWidth-1:0]      cv_dw_m1;
-  logic [ConvPadTopWidth-1:0]    cv_pt;
-  logic [ConvPadBottomWidth-1:0] cv_pb;
-  logic [ConvPadLeftWidth-1:0]   cv_pl;
-  logic [ConvPadRightWidth-1:0]  cv_pr;
-  logic signed [ConvActMinWidth-1:0] cv_act_min;
-  logic signed [ConvActMaxWidth-1:0] cv_act_max;
-  logic [ConvPoolHWidth-1:0]     cv_ph_m1;
-  logic [ConvPoolWWidth-1:0]     cv_pw_m1;
-  assign cv_mode     = insn_q[ConvModeLsb +: ConvModeWidth];
-  assign cv_acc_init = insn_q[ConvAccInitLsb];
-  assign cv_acc_out  = insn_q[ConvAccOutLsb];
-  assign cv_ibuf     = insn_q[ConvIbufAddrLsb +: ConvIbufAddrWidth];
-  assign cv_obuf     = insn_q[ConvObufAddrLsb +: ConvObufAddrWidth];
-  assign cv_abuf     = insn_q[ConvAbufAddrLsb +: ConvAbufAddrWidth];
-  assign cv_wbuf     = insn_q[ConvWbufAddrLsb +: ConvWbufAddrWidth];
-  assign cv_pbuf     = insn_q[ConvPbufAddrLsb +: ConvPbufAddrWidth];
-  assign cv_in_h     = insn_q[ConvInHLsb +: ConvInHWidth];
-  assign cv_in_w     = insn_q[ConvInWLsb +: ConvInWWidth];
-  assign cv_out_h    = insn_q[ConvOutHLsb +: ConvOutHWidth];
-  assign cv_out_w    = insn_q[ConvOutWLsb +: ConvOutWWidth];
-  assign cv_in_c     = insn_q[ConvInCLsb +: ConvInCWidth];
-  assign cv_out_c    = insn_q[ConvOutCLsb +: ConvOutCWidth];
-  assign cv_groups   = insn_q[ConvGroupsLsb +: ConvGroupsWidth];
-  assign cv_kh_m1    = insn_q[ConvKhLsb +: ConvKhWidth];
-  assign cv_kw_m1    = insn_q[ConvKwLsb +: ConvKwWidth];
-  assign cv_sh_m1    = insn_q[ConvStrideHLsb +: ConvStrideHWidth];
-  assign cv_sw_m1    = insn_q[ConvStrideWLsb +: ConvStrideWWidth];
-  assign cv_dh_m1    = insn_q[ConvDilHLsb +: ConvDilHWidth];
-  assign cv_dw_m1    = insn_q[ConvDilWLsb +: ConvDilWWidth];
-  assign cv_pt       = insn_q[ConvPadTopLsb +: ConvPadTopWidth];
-  assign cv_pb       = insn_q[ConvPadBottomLsb +: ConvPadBottomWidth];
-  assign cv_pl       = insn_q[ConvPadLeftLsb +: ConvPadLeftWidth];
-  assign cv_pr       = insn_q[ConvPadRightLsb +: ConvPadRightWidth];
-  assign cv_act_min  = insn_q[ConvActMinLsb +: ConvActMinWidth];
-  assign cv_act_max  = insn_q[ConvActMaxLsb +: ConvActMaxWidth];
-  assign cv_ph_m1    = insn_q[ConvPoolHLsb +: ConvPoolHWidth];
-  assign cv_pw_m1    = insn_q[ConvPoolWLsb +: ConvPoolWWidth];
+  logic [odpu_pkg::ConvIbufAddrWidth-1:0] cv_ibuf;
+  logic [odpu_pkg::ConvObufAddrWidth-1:0] cv_obuf;
+  logic [odpu_pkg::ConvAbufAddrWidth-1:0] cv_abuf;
+  logic [odpu_pkg::ConvWbufAddrWidth-1:0] cv_wbuf;
+  logic [odpu_pkg::ConvPbufAddrWidth-1:0] cv_pbuf;
+  logic [odpu_pkg::ConvInHWidth-1:0] cv_in_h;
+  logic [odpu_pkg::ConvInWWidth-1:0] cv_in_w;
+  logic [odpu_pkg::ConvOutHWidth-1:0] cv_out_h;
+  logic [odpu_pkg::ConvOutWWidth-1:0] cv_out_w;
+  logic [odpu_pkg::ConvInCWidth-1:0] cv_in_c;
+  logic [odpu_pkg::ConvOutCWidth-1:0] cv_out_c;
+  logic [odpu_pkg::ConvGroupsWidth-1:0] cv_groups;
+  logic [odpu_pkg::ConvKhWidth-1:0] cv_kh_m1;
+  logic [odpu_pkg::ConvKwWidth-1:0] cv_kw_m1;
+  logic [odpu_pkg::ConvStrideHWidth-1:0] cv_sh_m1;
+  logic [odpu_pkg::ConvStrideWWidth-1:0] cv_sw_m1;
+  logic [odpu_pkg::ConvDilHWidth-1:0] cv_dh_m1;
+  logic [odpu_pkg::ConvDilWWidth-1:0] cv_dw_m1;
+  logic [odpu_pkg::ConvPadTopWidth-1:0] cv_pt;
+  logic [odpu_pkg::ConvPadBottomWidth-1:0] cv_pb;
+  logic [odpu_pkg::ConvPadLeftWidth-1:0] cv_pl;
+  logic [odpu_pkg::ConvPadRightWidth-1:0] cv_pr;
+  logic signed [odpu_pkg::ConvActMinWidth-1:0] cv_act_min;
+  logic signed [odpu_pkg::ConvActMaxWidth-1:0] cv_act_max;
+  logic [odpu_pkg::ConvPoolHWidth-1:0] cv_ph_m1;
+  logic [odpu_pkg::ConvPoolWWidth-1:0] cv_pw_m1;
+  assign cv_mode     = conv_q.mode;
+  assign cv_acc_init = conv_q.acc_init;
+  assign cv_acc_out  = conv_q.acc_out;
+  assign cv_ibuf     = conv_q.ibuf_addr;
+  assign cv_obuf     = conv_q.obuf_addr;
+  assign cv_abuf     = conv_q.abuf_addr;
+  assign cv_wbuf     = conv_q.wbuf_addr;
+  assign cv_pbuf     = conv_q.pbuf_addr;
+  assign cv_in_h     = conv_q.in_h;
+  assign cv_in_w     = conv_q.in_w;
+  assign cv_out_h    = conv_q.out_h;
+  assign cv_out_w    = conv_q.out_w;
+  assign cv_in_c     = conv_q.in_c;
+  assign cv_out_c    = conv_q.out_c;
+  assign cv_groups   = conv_q.groups;
+  assign cv_kh_m1    = conv_q.kh;
+  assign cv_kw_m1    = conv_q.kw;
+  assign cv_sh_m1    = conv_q.stride_h;
+  assign cv_sw_m1    = conv_q.stride_w;
+  assign cv_dh_m1    = conv_q.dil_h;
+  assign cv_dw_m1    = conv_q.dil_w;
+  assign cv_pt       = conv_q.pad_top;
+  assign cv_pb       = conv_q.pad_bottom;
+  assign cv_pl       = conv_q.pad_left;
+  assign cv_pr       = conv_q.pad_right;
+  assign cv_act_min  = conv_q.act_min;
+  assign cv_act_max  = conv_q.act_max;
+  assign cv_ph_m1    = conv_q.pool_h;
+  assign cv_pw_m1    = conv_q.pool_w;
 
   // POOL (kernel and stride fields are encoded value - 1)
-  logic [PoolModeWidth-1:0]      pl_mode;
-  logic [PoolSrcBufWidth-1:0]    pl_src_buf;
-  logic [PoolInZpWidth-1:0]      pl_in_zp;
-  logic [PoolOutZpWidth-1:0]     pl_out_zp;
-  logic [PoolSrcAddrWidth-1:0]   pl_src;
-  logic [PoolDstAddrWidth-1:0]   pl_dst;
-  logic [PoolInHWidth-1:0]       pl_in_h;
-  logic [PoolInWWidth-1:0]       pl_in_w;
-  logic [PoolOutHWidth-1:0]      pl_out_h;
-  logic [PoolOutWWidth-1:0]      pl_out_w;
-  logic [PoolCWidth-1:0]         pl_c;
-  logic [PoolKhWidth-1:0]        pl_kh_m1;
-  logic [PoolKwWidth-1:0]        pl_kw_m1;
-  logic [PoolStrideHWidth-1:0]   pl_sh_m1;
-  logic [PoolStrideWWidth-1:0]   pl_sw_m1;
-  logic [PoolPadTopWidth-1:0]    pl_pt;
-  logic [PoolPadBottomWidth-1:0] pl_pb;
-  logic [PoolPadLeftWidth-1:0]   pl_pl;
-  logic [PoolPadRightWidth-1:0]  pl_pr;
-  logic signed [PoolShiftWidth-1:0]  pl_shift;
-  logic signed [PoolActMinWidth-1:0] pl_act_min;
-  logic signed [PoolActMaxWidth-1:0] pl_act_max;
-  logic [PoolMultWidth-1:0]      pl_mult;
-  assign pl_mode    = insn_q[PoolModeLsb +: PoolModeWidth];
-  assign pl_src_buf = insn_q[PoolSrcBufLsb +: PoolSrcBufWidth];
-  assign pl_in_zp   = insn_q[PoolInZpLsb +: PoolInZpWidth];
-  assign pl_out_zp  = insn_q[PoolOutZpLsb +: PoolOutZpWidth];
-  assign pl_src     = insn_q[PoolSrcAddrLsb +: PoolSrcAddrWidth];
-  assign pl_dst     = insn_q[PoolDstAddrLsb +: PoolDstAddrWidth];
-  assign pl_in_h    = insn_q[PoolInHLsb +: PoolInHWidth];
-  assign pl_in_w    = insn_q[PoolInWLsb +: PoolInWWidth];
-  assign pl_out_h   = insn_q[PoolOutHLsb +: PoolOutHWidth];
-  assign pl_out_w   = insn_q[PoolOutWLsb +: PoolOutWWidth];
-  assign pl_c       = insn_q[PoolCLsb +: PoolCWidth];
-  assign pl_kh_m1   = insn_q[PoolKhLsb +: PoolKhWidth];
-  assign pl_kw_m1   = insn_q[PoolKwLsb +: PoolKwWidth];
-  assign pl_sh_m1   = insn_q[PoolStrideHLsb +: PoolStrideHWidth];
-  assign pl_sw_m1   = insn_q[PoolStrideWLsb +: PoolStrideWWidth];
-  assign pl_pt      = insn_q[PoolPadTopLsb +: PoolPadTopWidth];
-  assign pl_pb      = insn_q[PoolPadBottomLsb +: PoolPadBottomWidth];
-  assign pl_pl      = insn_q[PoolPadLeftLsb +: PoolPadLeftWidth];
-  assign pl_pr      = insn_q[PoolPadRightLsb +: PoolPadRightWidth];
-  assign pl_shift   = insn_q[PoolShiftLsb +: PoolShiftWidth];
-  assign pl_act_min = insn_q[PoolActMinLsb +: PoolActMinWidth];
-  assign pl_act_max = insn_q[PoolActMaxLsb +: PoolActMaxWidth];
-  assign pl_mult    = insn_q[PoolMultLsb +: PoolMultWidth];
+  logic [odpu_pkg::PoolModeWidth-1:0] pl_mode;
+  logic [odpu_pkg::PoolSrcBufWidth-1:0] pl_src_buf;
+  logic [odpu_pkg::PoolInZpWidth-1:0] pl_in_zp;
+  logic [odpu_pkg::PoolOutZpWidth-1:0] pl_out_zp;
+  logic [odpu_pkg::PoolSrcAddrWidth-1:0] pl_src;
+  logic [odpu_pkg::PoolDstAddrWidth-1:0] pl_dst;
+  logic [odpu_pkg::PoolInHWidth-1:0] pl_in_h;
+  logic [odpu_pkg::PoolInWWidth-1:0] pl_in_w;
+  logic [odpu_pkg::PoolOutHWidth-1:0] pl_out_h;
+  logic [odpu_pkg::PoolOutWWidth-1:0] pl_out_w;
+  logic [odpu_pkg::PoolCWidth-1:0] pl_c;
+  logic [odpu_pkg::PoolKhWidth-1:0] pl_kh_m1;
+  logic [odpu_pkg::PoolKwWidth-1:0] pl_kw_m1;
+  logic [odpu_pkg::PoolStrideHWidth-1:0] pl_sh_m1;
+  logic [odpu_pkg::PoolStrideWWidth-1:0] pl_sw_m1;
+  logic [odpu_pkg::PoolPadTopWidth-1:0] pl_pt;
+  logic [odpu_pkg::PoolPadBottomWidth-1:0] pl_pb;
+  logic [odpu_pkg::PoolPadLeftWidth-1:0] pl_pl;
+  logic [odpu_pkg::PoolPadRightWidth-1:0] pl_pr;
+  logic signed [odpu_pkg::PoolShiftWidth-1:0] pl_shift;
+  logic signed [odpu_pkg::PoolActMinWidth-1:0] pl_act_min;
+  logic signed [odpu_pkg::PoolActMaxWidth-1:0] pl_act_max;
+  logic [odpu_pkg::PoolMultWidth-1:0] pl_mult;
+  assign pl_mode    = pool_q.mode;
+  assign pl_src_buf = pool_q.src_buf;
+  assign pl_in_zp   = pool_q.in_zp;
+  assign pl_out_zp  = pool_q.out_zp;
+  assign pl_src     = pool_q.src_addr;
+  assign pl_dst     = pool_q.dst_addr;
+  assign pl_in_h    = pool_q.in_h;
+  assign pl_in_w    = pool_q.in_w;
+  assign pl_out_h   = pool_q.out_h;
+  assign pl_out_w   = pool_q.out_w;
+  assign pl_c       = pool_q.c;
+  assign pl_kh_m1   = pool_q.kh;
+  assign pl_kw_m1   = pool_q.kw;
+  assign pl_sh_m1   = pool_q.stride_h;
+  assign pl_sw_m1   = pool_q.stride_w;
+  assign pl_pt      = pool_q.pad_top;
+  assign pl_pb      = pool_q.pad_bottom;
+  assign pl_pl      = pool_q.pad_left;
+  assign pl_pr      = pool_q.pad_right;
+  assign pl_shift   = pool_q.shift;
+  assign pl_act_min = pool_q.act_min;
+  assign pl_act_max = pool_q.act_max;
+  assign pl_mult    = pool_q.mult;
 
   // ELEW
-  logic [ElewOpWidth-1:0]        el_op;
-  logic [ElewABufWidth-1:0]      el_a_buf;
-  logic [ElewBBufWidth-1:0]      el_b_buf;
-  logic [ElewAAddrWidth-1:0]     el_a;
-  logic [ElewBAddrWidth-1:0]     el_b;
-  logic [ElewOutAddrWidth-1:0]   el_out;
-  logic [ElewLenWidth-1:0]       el_len;
-  logic [ElewLeftShiftWidth-1:0] el_lshift;
-  logic signed [ElewAShiftWidth-1:0]   el_a_shift;
-  logic signed [ElewBShiftWidth-1:0]   el_b_shift;
-  logic signed [ElewOutShiftWidth-1:0] el_out_shift;
-  logic signed [ElewActMinWidth-1:0]   el_act_min;
-  logic signed [ElewActMaxWidth-1:0]   el_act_max;
-  assign el_op        = insn_q[ElewOpLsb +: ElewOpWidth];
-  assign el_a_buf     = insn_q[ElewABufLsb +: ElewABufWidth];
-  assign el_b_buf     = insn_q[ElewBBufLsb +: ElewBBufWidth];
-  assign el_a         = insn_q[ElewAAddrLsb +: ElewAAddrWidth];
-  assign el_b         = insn_q[ElewBAddrLsb +: ElewBAddrWidth];
-  assign el_out       = insn_q[ElewOutAddrLsb +: ElewOutAddrWidth];
-  assign el_len       = insn_q[ElewLenLsb +: ElewLenWidth];
-  assign el_lshift    = insn_q[ElewLeftShiftLsb +: ElewLeftShiftWidth];
-  assign el_a_shift   = insn_q[ElewAShiftLsb +: ElewAShiftWidth];
-  assign el_b_shift   = insn_q[ElewBShiftLsb +: ElewBShiftWidth];
-  assign el_out_shift = insn_q[ElewOutShiftLsb +: ElewOutShiftWidth];
-  assign el_act_min   = insn_q[ElewActMinLsb +: ElewActMinWidth];
-  assign el_act_max   = insn_q[ElewActMaxLsb +: ElewActMaxWidth];
+  logic [odpu_pkg::ElewOpWidth-1:0] el_op;
+  logic [odpu_pkg::ElewABufWidth-1:0] el_a_buf;
+  logic [odpu_pkg::ElewBBufWidth-1:0] el_b_buf;
+  logic [odpu_pkg::ElewAAddrWidth-1:0] el_a;
+  logic [odpu_pkg::ElewBAddrWidth-1:0] el_b;
+  logic [odpu_pkg::ElewOutAddrWidth-1:0] el_out;
+  logic [odpu_pkg::ElewLenWidth-1:0] el_len;
+  logic [odpu_pkg::ElewLeftShiftWidth-1:0] el_lshift;
+  logic signed [odpu_pkg::ElewAShiftWidth-1:0] el_a_shift;
+  logic signed [odpu_pkg::ElewBShiftWidth-1:0] el_b_shift;
+  logic signed [odpu_pkg::ElewOutShiftWidth-1:0] el_out_shift;
+  logic signed [odpu_pkg::ElewActMinWidth-1:0] el_act_min;
+  logic signed [odpu_pkg::ElewActMaxWidth-1:0] el_act_max;
+  assign el_op        = elew_q.op;
+  assign el_a_buf     = elew_q.a_buf;
+  assign el_b_buf     = elew_q.b_buf;
+  assign el_a         = elew_q.a_addr;
+  assign el_b         = elew_q.b_addr;
+  assign el_out       = elew_q.out_addr;
+  assign el_len       = elew_q.len;
+  assign el_lshift    = elew_q.left_shift;
+  assign el_a_shift   = elew_q.a_shift;
+  assign el_b_shift   = elew_q.b_shift;
+  assign el_out_shift = elew_q.out_shift;
+  assign el_act_min   = elew_q.act_min;
+  assign el_act_max   = elew_q.act_max;
 
   // NOP
-  logic [NopEngineWidth-1:0] nop_engine;
-  assign nop_engine = insn_q[NopEngineLsb +: NopEngineWidth];
+  logic [odpu_pkg::NopEngineWidth-1:0] nop_engine;
+  assign nop_engine = nop_q.engine;
 
   // ---- Rule reserved: every bit no field of the class covers is 0 ---------------------
-  logic [InsnBits-1:0] used;
-  always_comb begin
-    used = '0;
-    used[HdrOpcodeLsb +: HdrOpcodeWidth]     = '1;
-    used[HdrPopPrevLsb +: HdrPopPrevWidth]   = '1;
-    used[HdrPopNextLsb +: HdrPopNextWidth]   = '1;
-    used[HdrPushPrevLsb +: HdrPushPrevWidth] = '1;
-    used[HdrPushNextLsb +: HdrPushNextWidth] = '1;
-    unique case (op)
-      OpLoad: begin
-        used[LoadBufLsb +: LoadBufWidth]                 = '1;
-        used[LoadDdrAddrLsb +: LoadDdrAddrWidth]         = '1;
-        used[LoadBufAddrLsb +: LoadBufAddrWidth]         = '1;
-        used[LoadHLsb +: LoadHWidth]                     = '1;
-        used[LoadWLsb +: LoadWWidth]                     = '1;
-        used[LoadCLsb +: LoadCWidth]                     = '1;
-        used[LoadPixelStrideLsb +: LoadPixelStrideWidth] = '1;
-        used[LoadRowStrideLsb +: LoadRowStrideWidth]     = '1;
-        used[LoadLenLsb +: LoadLenWidth]                 = '1;
-      end
-      OpSave: begin
-        used[SaveBufLsb +: SaveBufWidth]                 = '1;
-        used[SaveDdrAddrLsb +: SaveDdrAddrWidth]         = '1;
-        used[SaveBufAddrLsb +: SaveBufAddrWidth]         = '1;
-        used[SaveHLsb +: SaveHWidth]                     = '1;
-        used[SaveWLsb +: SaveWWidth]                     = '1;
-        used[SaveCLsb +: SaveCWidth]                     = '1;
-        used[SavePixelStrideLsb +: SavePixelStrideWidth] = '1;
-        used[SaveRowStrideLsb +: SaveRowStrideWidth]     = '1;
-      end
-      OpConv: begin
-        used[ConvModeLsb +: ConvModeWidth]           = '1;
-        used[ConvLeakyLsb +: ConvLeakyWidth]         = '1;
-        used[ConvAccInitLsb +: ConvAccInitWidth]     = '1;
-        used[ConvAccOutLsb +: ConvAccOutWidth]       = '1;
-        used[ConvPotLsb +: ConvPotWidth]             = '1;
-        used[ConvInZpLsb +: ConvInZpWidth]           = '1;
-        used[ConvOutZpLsb +: ConvOutZpWidth]         = '1;
-        used[ConvIbufAddrLsb +: ConvIbufAddrWidth]   = '1;
-        used[ConvInHLsb +: ConvInHWidth]             = '1;
-        used[ConvKhLsb +: ConvKhWidth]               = '1;
-        used[ConvObufAddrLsb +: ConvObufAddrWidth]   = '1;
-        used[ConvInWLsb +: ConvInWWidth]             = '1;
-        used[ConvKwLsb +: ConvKwWidth]               = '1;
-        used[ConvAbufAddrLsb +: ConvAbufAddrWidth]   = '1;
-        used[ConvOutHLsb +: ConvOutHWidth]           = '1;
-        used[ConvPadTopLsb +: ConvPadTopWidth]       = '1;
-        used[ConvWbufAddrLsb +: ConvWbufAddrWidth]   = '1;
-        used[ConvOutWLsb +: ConvOutWWidth]           = '1;
-        used[ConvPadBottomLsb +: ConvPadBottomWidth] = '1;
-        used[ConvInCLsb +: ConvInCWidth]             = '1;
-        used[ConvOutCLsb +: ConvOutCWidth]           = '1;
-        used[ConvGroupsLsb +: ConvGroupsWidth]       = '1;
-        used[ConvPbufAddrLsb +: ConvPbufAddrWidth]   = '1;
-        used[ConvPadLeftLsb +: ConvPadLeftWidth]     = '1;
-        used[ConvStrideHLsb +: ConvStrideHWidth]     = '1;
-        used[ConvStrideWLsb +: ConvStrideWWidth]     = '1;
-        used[ConvDilHLsb +: ConvDilHWidth]           = '1;
-        used[ConvDilWLsb +: ConvDilWWidth]           = '1;
-        used[ConvPadRightLsb +: ConvPadRightWidth]   = '1;
-        used[ConvActMinLsb +: ConvActMinWidth]       = '1;
-        used[ConvActMaxLsb +: ConvActMaxWidth]       = '1;
-        used[ConvPoolHLsb +: ConvPoolHWidth]         = '1;
-        used[ConvPoolWLsb +: ConvPoolWWidth]         = '1;
-      end
-      OpPool: begin
-        used[PoolModeLsb +: PoolModeWidth]           = '1;
-        used[PoolSrcBufLsb +: PoolSrcBufWidth]       = '1;
-        used[PoolInZpLsb +: PoolInZpWidth]           = '1;
-        used[PoolOutZpLsb +: PoolOutZpWidth]         = '1;
-        used[PoolSrcAddrLsb +: PoolSrcAddrWidth]     = '1;
-        used[PoolInHLsb +: PoolInHWidth]             = '1;
-        used[PoolPadTopLsb +: PoolPadTopWidth]       = '1;
-        used[PoolDstAddrLsb +: PoolDstAddrWidth]     = '1;
-        used[PoolInWLsb +: PoolInWWidth]             = '1;
-        used[PoolPadBottomLsb +: PoolPadBottomWidth] = '1;
-        used[PoolCLsb +: PoolCWidth]                 = '1;
-        used[PoolKhLsb +: PoolKhWidth]               = '1;
-        used[PoolKwLsb +: PoolKwWidth]               = '1;
-        used[PoolOutHLsb +: PoolOutHWidth]           = '1;
-        used[PoolOutWLsb +: PoolOutWWidth]           = '1;
-        used[PoolPadLeftLsb +: PoolPadLeftWidth]     = '1;
-        used[PoolPadRightLsb +: PoolPadRightWidth]   = '1;
-        used[PoolStrideHLsb +: PoolStrideHWidth]     = '1;
-        used[PoolStrideWLsb +: PoolStrideWWidth]     = '1;
-        used[PoolShiftLsb +: PoolShiftWidth]         = '1;
-        used[PoolActMinLsb +: PoolActMinWidth]       = '1;
-        used[PoolActMaxLsb +: PoolActMaxWidth]       = '1;
-        used[PoolMultLsb +: PoolMultWidth]           = '1;
-      end
-      OpElew: begin
-        used[ElewOpLsb +: ElewOpWidth]               = '1;
-        used[ElewABufLsb +: ElewABufWidth]           = '1;
-        used[ElewBBufLsb +: ElewBBufWidth]           = '1;
-        used[ElewAZpLsb +: ElewAZpWidth]             = '1;
-        used[ElewBZpLsb +: ElewBZpWidth]             = '1;
-        used[ElewAAddrLsb +: ElewAAddrWidth]         = '1;
-        used[ElewAShiftLsb +: ElewAShiftWidth]       = '1;
-        used[ElewOutZpLsb +: ElewOutZpWidth]         = '1;
-        used[ElewBAddrLsb +: ElewBAddrWidth]         = '1;
-        used[ElewBShiftLsb +: ElewBShiftWidth]       = '1;
-        used[ElewLeftShiftLsb +: ElewLeftShiftWidth] = '1;
-        used[ElewOutAddrLsb +: ElewOutAddrWidth]     = '1;
-        used[ElewOutShiftLsb +: ElewOutShiftWidth]   = '1;
-        used[ElewActMinLsb +: ElewActMinWidth]       = '1;
-        used[ElewLenLsb +: ElewLenWidth]             = '1;
-        used[ElewActMaxLsb +: ElewActMaxWidth]       = '1;
-        used[ElewAMultLsb +: ElewAMultWidth]         = '1;
-        used[ElewBMultLsb +: ElewBMultWidth]         = '1;
-        used[ElewOutMultLsb +: ElewOutMultWidth]     = '1;
-      end
-      OpNop: begin
-        used[NopEngineLsb +: NopEngineWidth] = '1;
-      end
-      default: ;  // END has no fields; illegal opcodes fail rule opcode first
-    endcase
-  end
+  // The used bits of each opcode are generated from isa_fields.def (odpu_pkg); END uses only
+  // the header, and an illegal opcode fails rule opcode first.
+  logic [odpu_pkg::InsnBits-1:0] used;
+  assign used = odpu_pkg::insn_used_bits(op);
 
   logic bad_opcode, bad_reserved;
   assign bad_opcode   = !(is_load || is_save || is_conv || is_pool || is_elew || is_nop || is_end);
@@ -376,9 +289,9 @@ module odpu_check (
 
   // ---- Rule field ------------------------------------------------------------------------
   // Every shift field has the width of POOL's shift (6 bits, so -32 is the one bad code).
-  localparam logic signed [PoolShiftWidth-1:0] ShiftHi = PoolShiftWidth'(ShiftMax);
-  localparam logic signed [PoolShiftWidth-1:0] ShiftLo = -ShiftHi;
-  function automatic logic shift_bad(logic signed [PoolShiftWidth-1:0] s);
+  localparam logic signed [odpu_pkg::PoolShiftWidth-1:0] ShiftHi = odpu_pkg::PoolShiftWidth'(ShiftMax);
+  localparam logic signed [odpu_pkg::PoolShiftWidth-1:0] ShiftLo = -ShiftHi;
+  function automatic logic shift_bad(logic signed [odpu_pkg::PoolShiftWidth-1:0] s);
     shift_bad = (s < ShiftLo) || (s > ShiftHi);
   endfunction
 
@@ -392,15 +305,15 @@ module odpu_check (
       bad_field_load = (ld_len == '0) || (ld_h != '0) || (ld_w != '0) || (ld_c != '0) ||
                        (ld_ps != '0) || (ld_rs != '0);
     end
-    bad_field_save = !((32'(sv_buf) == BufIbuf) || (32'(sv_buf) == BufObuf)) ||
+    bad_field_save = !((32'(sv_buf) == odpu_pkg::BufIbuf) || (32'(sv_buf) == odpu_pkg::BufObuf)) ||
                      (sv_h == '0) || (sv_w == '0) || (sv_c == '0);
-    bad_field_conv = (32'(cv_mode) > ConvGrouped) || (cv_in_h == '0) || (cv_in_w == '0) ||
+    bad_field_conv = (32'(cv_mode) > odpu_pkg::ConvGrouped) || (cv_in_h == '0) || (cv_in_w == '0) ||
                      (cv_in_c == '0) || (cv_out_h == '0) || (cv_out_w == '0) ||
                      (cv_out_c == '0) || (cv_act_min > cv_act_max);
-    pl_is_max    = (32'(pl_mode) == PoolMax) || (32'(pl_mode) == PoolGlobalMax);
-    pl_is_global = (32'(pl_mode) == PoolGlobalMax) || (32'(pl_mode) == PoolGlobalAvg);
+    pl_is_max    = (32'(pl_mode) == odpu_pkg::PoolMax) || (32'(pl_mode) == odpu_pkg::PoolGlobalMax);
+    pl_is_global = (32'(pl_mode) == odpu_pkg::PoolGlobalMax) || (32'(pl_mode) == odpu_pkg::PoolGlobalAvg);
     // Every code of the 2-bit mode field is defined, so validate.c's mode test cannot fail.
-    bad_field_pool = !((32'(pl_src_buf) == BufIbuf) || (32'(pl_src_buf) == BufObuf)) ||
+    bad_field_pool = !((32'(pl_src_buf) == odpu_pkg::BufIbuf) || (32'(pl_src_buf) == odpu_pkg::BufObuf)) ||
                      (pl_in_h == '0) || (pl_in_w == '0) || (pl_c == '0) ||
                      (pl_out_h == '0) || (pl_out_w == '0) ||
                      shift_bad(pl_shift) || (pl_act_min > pl_act_max) ||
@@ -411,13 +324,13 @@ module odpu_check (
                                        (pl_pt != '0) || (pl_pb != '0) || (pl_pl != '0) ||
                                        (pl_pr != '0) || (32'(pl_out_h) != 1) ||
                                        (32'(pl_out_w) != 1)));
-    bad_field_elew = (32'(el_op) != ElewAdd) ||
-                     !((32'(el_a_buf) == BufIbuf) || (32'(el_a_buf) == BufObuf)) ||
-                     !((32'(el_b_buf) == BufIbuf) || (32'(el_b_buf) == BufObuf)) ||
+    bad_field_elew = (32'(el_op) != odpu_pkg::ElewAdd) ||
+                     !((32'(el_a_buf) == odpu_pkg::BufIbuf) || (32'(el_a_buf) == odpu_pkg::BufObuf)) ||
+                     !((32'(el_b_buf) == odpu_pkg::BufIbuf) || (32'(el_b_buf) == odpu_pkg::BufObuf)) ||
                      (el_len == '0) || (32'(el_lshift) > ElewLeftShiftMax) ||
                      shift_bad(el_a_shift) || shift_bad(el_b_shift) ||
                      shift_bad(el_out_shift) || (el_act_min > el_act_max);
-    bad_field_nop = (32'(nop_engine) > EngineStore);
+    bad_field_nop = (32'(nop_engine) > odpu_pkg::EngineStore);
     bad_field = (is_load && bad_field_load) || (is_save && bad_field_save) ||
                 (is_conv && bad_field_conv) || (is_pool && bad_field_pool) ||
                 (is_elew && bad_field_elew) || (is_nop && bad_field_nop);
@@ -439,9 +352,9 @@ module odpu_check (
   // variable assigned twice, which here made two blocks trigger each other forever.
   logic bad_groups;
   assign bad_groups = (cv_groups == '0) || (div_r_ic_q != '0) || (div_r_oc_q != '0) ||
-                      (32'(cv_mode) == ConvStandard && 32'(cv_groups) != 1) ||
-                      (32'(cv_mode) == ConvDepthwise && cv_groups_ext != cv_in_c) ||
-                      (32'(cv_mode) == ConvGrouped &&
+                      (32'(cv_mode) == odpu_pkg::ConvStandard && 32'(cv_groups) != 1) ||
+                      (32'(cv_mode) == odpu_pkg::ConvDepthwise && cv_groups_ext != cv_in_c) ||
+                      (32'(cv_mode) == odpu_pkg::ConvGrouped &&
                        (32'(cv_groups) < 2 || cv_groups_ext >= cv_in_c));
 
   // ---- Rule window -----------------------------------------------------------------------
@@ -557,13 +470,13 @@ module odpu_check (
     el_a_hi   = ElewSumBits'(el_a) + ElewSumBits'(el_len);
     el_b_hi   = ElewSumBits'(el_b) + ElewSumBits'(el_len);
     el_out_hi = ElewSumBits'(el_out) + ElewSumBits'(el_len);
-    bad_elew_a = (32'(el_a_buf) == BufObuf) && (el_a != el_out) &&
+    bad_elew_a = (32'(el_a_buf) == odpu_pkg::BufObuf) && (el_a != el_out) &&
                  ranges_overlap((CntBits + 1)'(el_a), (CntBits + 1)'(el_a_hi),
                                 (CntBits + 1)'(el_out), (CntBits + 1)'(el_out_hi));
-    bad_elew_b = (32'(el_b_buf) == BufObuf) && (el_b != el_out) &&
+    bad_elew_b = (32'(el_b_buf) == odpu_pkg::BufObuf) && (el_b != el_out) &&
                  ranges_overlap((CntBits + 1)'(el_b), (CntBits + 1)'(el_b_hi),
                                 (CntBits + 1)'(el_out), (CntBits + 1)'(el_out_hi));
-    bad_pool_overlap = (32'(pl_src_buf) == BufObuf) &&
+    bad_pool_overlap = (32'(pl_src_buf) == odpu_pkg::BufObuf) &&
                        ranges_overlap((CntBits + 1)'(pl_src),
                                       (CntBits + 1)'(pl_src) + (CntBits + 1)'(cnt0_q),
                                       (CntBits + 1)'(pl_dst),
@@ -576,8 +489,8 @@ module odpu_check (
   logic bad_dep;
   logic on_load, on_store;
   always_comb begin
-    on_load  = is_load || (is_nop && 32'(nop_engine) == EngineLoad);
-    on_store = is_save || (is_nop && 32'(nop_engine) == EngineStore);
+    on_load  = is_load || (is_nop && 32'(nop_engine) == odpu_pkg::EngineLoad);
+    on_store = is_save || (is_nop && 32'(nop_engine) == odpu_pkg::EngineStore);
     bad_dep = (on_load && (pop_prev || push_prev)) ||       // load has no prev
               (on_store && (pop_next || push_next)) ||      // store has no next
               (is_end && (pop_prev || pop_next || push_prev || push_next));
@@ -605,14 +518,14 @@ module odpu_check (
   always_comb begin
     cv_taps = (F1Bits'(cv_kh_m1) + 1'b1) * (F1Bits'(cv_kw_m1) + 1'b1);
     s_en  = 1'b0;
-    s_buf = BufIdBits'(BufIbuf);
+    s_buf = BufIdBits'(odpu_pkg::BufIbuf);
     s_lo  = '0;
     s_f1  = F1Bits'(1);
     s_f2  = F2Bits'(1);
     s_f3  = F3Bits'(1);
     n_slots = '0;
     unique case (op)
-      OpLoad: begin
+      odpu_pkg::OpLoad: begin
         n_slots = SlotBits'(1);
         s_en  = 1'b1;
         s_buf = BufIdBits'(ld_buf);
@@ -625,7 +538,7 @@ module odpu_check (
           s_f1 = F1Bits'(ld_len);
         end
       end
-      OpSave: begin
+      odpu_pkg::OpSave: begin
         n_slots = SlotBits'(1);
         s_en  = 1'b1;
         s_buf = BufIdBits'(sv_buf);
@@ -634,17 +547,17 @@ module odpu_check (
         s_f2  = F2Bits'(sv_h);
         s_f3  = F3Bits'(sv_w);
       end
-      OpConv: begin
+      odpu_pkg::OpConv: begin
         n_slots = SlotBits'(NumSlots);
         unique case (32'(slot_q))
           0: begin  // input tile
-            s_en = 1'b1; s_buf = BufIdBits'(BufIbuf); s_lo = CntBits'(cv_ibuf);
+            s_en = 1'b1; s_buf = BufIdBits'(odpu_pkg::BufIbuf); s_lo = CntBits'(cv_ibuf);
             s_f1 = ceil_rows(F1Bits'(cv_in_c)); s_f2 = F2Bits'(cv_in_h); s_f3 = F3Bits'(cv_in_w);
           end
           1: begin  // weights
-            s_en = 1'b1; s_buf = BufIdBits'(BufWbuf); s_lo = CntBits'(cv_wbuf);
+            s_en = 1'b1; s_buf = BufIdBits'(odpu_pkg::BufWbuf); s_lo = CntBits'(cv_wbuf);
             s_f1 = ceil_cols(F1Bits'(cv_out_c));
-            if (32'(cv_mode) == ConvDepthwise) begin
+            if (32'(cv_mode) == odpu_pkg::ConvDepthwise) begin
               s_f2 = F2Bits'(ceil_rows(cv_taps));
             end else begin
               s_f2 = F2Bits'(ceil_rows(F1Bits'(div_q_ic_q)));
@@ -652,22 +565,22 @@ module odpu_check (
             end
           end
           2: begin  // bias and output-stage parameters
-            s_en = cv_acc_init || cv_acc_out; s_buf = BufIdBits'(BufPbuf);
+            s_en = cv_acc_init || cv_acc_out; s_buf = BufIdBits'(odpu_pkg::BufPbuf);
             s_lo = CntBits'(cv_pbuf); s_f1 = ceil_cols(F1Bits'(cv_out_c));
           end
           3: begin  // accumulators (always written)
-            s_en = 1'b1; s_buf = BufIdBits'(BufAbuf); s_lo = CntBits'(cv_abuf);
+            s_en = 1'b1; s_buf = BufIdBits'(odpu_pkg::BufAbuf); s_lo = CntBits'(cv_abuf);
             s_f1 = ceil_cols(F1Bits'(cv_out_c)); s_f2 = F2Bits'(cv_out_h);
             s_f3 = F3Bits'(cv_out_w);
           end
           default: begin  // output tile (pooled: out_h / pool_h x out_w / pool_w)
-            s_en = cv_acc_out; s_buf = BufIdBits'(BufObuf); s_lo = CntBits'(cv_obuf);
+            s_en = cv_acc_out; s_buf = BufIdBits'(odpu_pkg::BufObuf); s_lo = CntBits'(cv_obuf);
             s_f1 = ceil_rows(F1Bits'(cv_out_c)); s_f2 = F2Bits'(cv_pool_oh);
             s_f3 = F3Bits'(cv_pool_ow);
           end
         endcase
       end
-      OpPool: begin
+      odpu_pkg::OpPool: begin
         n_slots = SlotBits'(2);
         s_en = 1'b1;
         s_f1 = ceil_rows(F1Bits'(pl_c));
@@ -675,18 +588,18 @@ module odpu_check (
           s_buf = BufIdBits'(pl_src_buf); s_lo = CntBits'(pl_src);
           s_f2 = F2Bits'(pl_in_h); s_f3 = F3Bits'(pl_in_w);
         end else begin  // output tile
-          s_buf = BufIdBits'(BufObuf); s_lo = CntBits'(pl_dst);
+          s_buf = BufIdBits'(odpu_pkg::BufObuf); s_lo = CntBits'(pl_dst);
           s_f2 = F2Bits'(pl_out_h); s_f3 = F3Bits'(pl_out_w);
         end
       end
-      OpElew: begin
+      odpu_pkg::OpElew: begin
         n_slots = SlotBits'(3);
         s_en = 1'b1;
         s_f1 = F1Bits'(el_len);
         unique case (32'(slot_q))
           0:       begin s_buf = BufIdBits'(el_a_buf); s_lo = CntBits'(el_a); end
           1:       begin s_buf = BufIdBits'(el_b_buf); s_lo = CntBits'(el_b); end
-          default: begin s_buf = BufIdBits'(BufObuf);  s_lo = CntBits'(el_out); end
+          default: begin s_buf = BufIdBits'(odpu_pkg::BufObuf); s_lo = CntBits'(el_out); end
         endcase
       end
       default: ;  // NOP and END touch no buffer
@@ -698,10 +611,10 @@ module odpu_check (
   always_comb begin
     s_hi = (CntBits + 1)'(s_lo) + (CntBits + 1)'(s_cnt);
     unique case (32'(s_buf))
-      BufIbuf: s_depth = (CntBits + 1)'(IbufDepth);
-      BufObuf: s_depth = (CntBits + 1)'(ObufDepth);
-      BufWbuf: s_depth = (CntBits + 1)'(WbufDepth);
-      BufPbuf: s_depth = (CntBits + 1)'(PbufDepth);
+      odpu_pkg::BufIbuf: s_depth = (CntBits + 1)'(IbufDepth);
+      odpu_pkg::BufObuf: s_depth = (CntBits + 1)'(ObufDepth);
+      odpu_pkg::BufWbuf: s_depth = (CntBits + 1)'(WbufDepth);
+      odpu_pkg::BufPbuf: s_depth = (CntBits + 1)'(PbufDepth);
       default: s_depth = (CntBits + 1)'(AbufDepth);
     endcase
   end
@@ -714,7 +627,7 @@ module odpu_check (
     ddr_cnt = box_bytes;
     if (is_load && !ld_act) begin
       ddr_cnt = DdrBits'(ld_len) *
-                ((32'(ld_buf) == BufWbuf) ? DdrBits'(LinWbufBytes) : DdrBits'(LinPbufBytes));
+                ((32'(ld_buf) == odpu_pkg::BufWbuf) ? DdrBits'(LinWbufBytes) : DdrBits'(LinPbufBytes));
     end
     bad_ddr = (is_load || is_save) && (64'(ddr_lo) + 64'(ddr_cnt) > ddr_size_i);
   end
@@ -723,9 +636,9 @@ module odpu_check (
   logic bad_illegal;
   assign bad_illegal = bad_opcode || bad_reserved || bad_field || (is_conv && bad_groups) ||
                        (is_conv && bad_pool) || bad_window || bad_overlap || bad_dep;
-  assign out_err_o = bad_illegal ? 32'(HwIllegalInsn) :
-                     buf_bad_q   ? 32'(HwBufBounds) :
-                     bad_ddr     ? 32'(HwDdrBounds) : 32'(HwOk);
+  assign out_err_o = bad_illegal ? 32'(odpu_pkg::HwIllegalInsn) :
+                     buf_bad_q   ? 32'(odpu_pkg::HwBufBounds) :
+                     bad_ddr     ? 32'(odpu_pkg::HwDdrBounds) : 32'(odpu_pkg::HwOk);
 
   // ---- Sequencing ------------------------------------------------------------------------
   always_comb begin
@@ -747,14 +660,14 @@ module odpu_check (
           cnt0_d     = '0;
           cnt1_d     = '0;
           // The divider shifts the dividends out of the quotient registers MSB first.
-          div_q_ic_d = in_insn_i[ConvInCLsb +: ConvInCWidth];
-          div_q_oc_d = in_insn_i[ConvOutCLsb +: ConvOutCWidth];
+          div_q_ic_d = in_conv.in_c;
+          div_q_oc_d = in_conv.out_c;
           div_r_ic_d = '0;
           div_r_oc_d = '0;
           div_step_d = '0;
           // groups = 1 (every standard CONV) needs no division: quotient in_c, remainders 0.
-          if (in_insn_i[HdrOpcodeLsb +: HdrOpcodeWidth] == OpConv &&
-              32'(in_insn_i[ConvGroupsLsb +: ConvGroupsWidth]) != 1) begin
+          if (in_hdr.opcode == odpu_pkg::OpConv &&
+              32'(in_conv.groups) != 1) begin
             state_d = StDiv;
           end else begin
             state_d = StSlot;

@@ -10,7 +10,7 @@ module odpu_compute (
   input  logic                         rst_ni,
   input  logic                         clear_i,
   input  logic                         start_i,
-  input  logic [InsnBits-1:0]          insn_i,
+  input  logic [odpu_pkg::InsnBits-1:0] insn_i,
   output logic                         done_o,
   output logic                         busy_o,
   output logic                         stall_ddr_o,
@@ -55,6 +55,18 @@ module odpu_compute (
   output logic [AbufWordBytes*8-1:0]   cp_abuf_wr_data_o,
   output logic [AbufWordBytes-1:0]     cp_abuf_wr_strb_o
 );
+  // insn_i read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_hdr_t hdr;
+  odpu_pkg::insn_pool_t pool;
+  odpu_pkg::insn_conv_t conv;
+  odpu_pkg::insn_elew_t elew;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign hdr = insn_i;
+  assign pool = insn_i;
+  assign conv = insn_i;
+  assign elew = insn_i;
   localparam int IAddr = $clog2(IbufDepth);
   localparam int OAddr = $clog2(ObufDepth);
   localparam int OutWords = Cols / Rows;   // OBUF words per accumulator word
@@ -67,12 +79,12 @@ module odpu_compute (
   logic       conv_start, pool_start, elew_start, odd_start;
   logic       conv_done, pool_done, elew_done, odd_done_q;
 
-  assign opcode = insn_i[HdrOpcodeLsb +: HdrOpcodeWidth];
-  assign conv_start = start_i && opcode == OpConv;
-  assign pool_start = start_i && opcode == OpPool;
-  assign elew_start = start_i && opcode == OpElew;
+  assign opcode = hdr.opcode;
+  assign conv_start = start_i && opcode == odpu_pkg::OpConv;
+  assign pool_start = start_i && opcode == odpu_pkg::OpPool;
+  assign elew_start = start_i && opcode == odpu_pkg::OpElew;
   // NOP and END never reach a core; anything else completes at once rather than hang.
-  assign odd_start = start_i && !(opcode == OpConv || opcode == OpPool || opcode == OpElew);
+  assign odd_start = start_i && !(opcode == odpu_pkg::OpConv || opcode == odpu_pkg::OpPool || opcode == odpu_pkg::OpElew);
 
   assign done_o = conv_done || pool_done || elew_done || odd_done_q;
   assign stall_ddr_o = 1'b0;
@@ -261,8 +273,8 @@ module odpu_compute (
   logic signed [7:0]  o_zp, o_min, o_max;
   logic               pool_max;
 
-  assign pool_max = insn_i[PoolModeLsb +: PoolModeWidth] == 2'(PoolMax) ||
-                    insn_i[PoolModeLsb +: PoolModeWidth] == 2'(PoolGlobalMax);
+  assign pool_max = pool.mode == 2'(odpu_pkg::PoolMax) ||
+                    pool.mode == 2'(odpu_pkg::PoolGlobalMax);
 
   always_comb begin
     o_valid = 1'b0;
@@ -298,39 +310,39 @@ module odpu_compute (
         o_first_h = cv_out_first_h;
         o_last_h = cv_out_last_h;
         o_first_v = cv_out_first_v;
-        o_pot = insn_i[ConvPotLsb];
-        o_zp = insn_i[ConvOutZpLsb +: ConvOutZpWidth];
-        o_min = insn_i[ConvActMinLsb +: ConvActMinWidth];
-        o_max = insn_i[ConvActMaxLsb +: ConvActMaxWidth];
+        o_pot = conv.pot;
+        o_zp = conv.out_zp;
+        o_min = conv.act_min;
+        o_max = conv.act_max;
       end
       UnitPool: begin
         o_valid = pl_out_valid;
         o_x = pl_out_x;
-        o_m2 = {Rows{insn_i[PoolMultLsb +: PoolMultWidth]}};
-        o_s2 = pool_max ? '0 : {Rows{insn_i[PoolShiftLsb +: PoolShiftWidth]}};
+        o_m2 = {Rows{pool.mult}};
+        o_s2 = pool_max ? '0 : {Rows{pool.shift}};
         o_addr = pl_out_addr;
         o_mask = pl_out_mask;
         o_pot = pool_max;
-        o_zp = insn_i[PoolOutZpLsb +: PoolOutZpWidth];
-        o_min = insn_i[PoolActMinLsb +: PoolActMinWidth];
-        o_max = insn_i[PoolActMaxLsb +: PoolActMaxWidth];
+        o_zp = pool.out_zp;
+        o_min = pool.act_min;
+        o_max = pool.act_max;
       end
       UnitElew: begin
         o_valid = el_out_valid;
         o_write = el_out_is_b;
         o_x = el_out_x;
         o_apply1 = '1;
-        o_m1 = el_out_is_b ? {Rows{insn_i[ElewBMultLsb +: ElewBMultWidth]}}
-                           : {Rows{insn_i[ElewAMultLsb +: ElewAMultWidth]}};
-        o_s1 = el_out_is_b ? {Rows{insn_i[ElewBShiftLsb +: ElewBShiftWidth]}}
-                           : {Rows{insn_i[ElewAShiftLsb +: ElewAShiftWidth]}};
+        o_m1 = el_out_is_b ? {Rows{elew.b_mult}}
+                           : {Rows{elew.a_mult}};
+        o_s1 = el_out_is_b ? {Rows{elew.b_shift}}
+                           : {Rows{elew.a_shift}};
         o_comb = el_out_is_b ? CombAdd : CombHold;
-        o_m2 = {Rows{insn_i[ElewOutMultLsb +: ElewOutMultWidth]}};
-        o_s2 = {Rows{insn_i[ElewOutShiftLsb +: ElewOutShiftWidth]}};
+        o_m2 = {Rows{elew.out_mult}};
+        o_s2 = {Rows{elew.out_shift}};
         o_addr = el_out_addr;
-        o_zp = insn_i[ElewOutZpLsb +: ElewOutZpWidth];
-        o_min = insn_i[ElewActMinLsb +: ElewActMinWidth];
-        o_max = insn_i[ElewActMaxLsb +: ElewActMaxWidth];
+        o_zp = elew.out_zp;
+        o_min = elew.act_min;
+        o_max = elew.act_max;
       end
       default: ;
     endcase

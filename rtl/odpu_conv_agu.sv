@@ -25,7 +25,7 @@ module odpu_conv_agu #(
   input  logic                    rst_ni,
   input  logic                    clear_i,
   input  logic                    start_i,
-  input  logic [InsnBits-1:0]     insn_i,
+  input  logic [odpu_pkg::InsnBits-1:0] insn_i,
   input  logic                    pipe_idle_i,   // datapath: nothing in flight
   output logic                    done_o,        // pulse: every pass issued and drained
   // PBUF read of the output block's parameters (datapath takes the data on rvalid)
@@ -65,6 +65,12 @@ module odpu_conv_agu #(
   output logic                    tok_pass_end_o,  // last pixel of its pass
   output logic [31:0]             tok_chunk_len_o  // pixels of its chunk (ABUF hazard distance)
 );
+  // insn_i read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_conv_t conv;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign conv = insn_i;
   localparam int LogR = $clog2(Rows);
   localparam int LogC = $clog2(Cols);
   // Pixels per chunk: long enough for the pass switch (~6 cycles of pipeline) and the weight
@@ -81,34 +87,34 @@ module odpu_conv_agu #(
   logic [31:0] f_stride_h, f_stride_w, f_dil_h, f_dil_w;
   logic [2:0]  f_pool_h, f_pool_w;
 
-  assign f_mode      = insn_i[ConvModeLsb +: ConvModeWidth];
-  assign f_acc_init  = insn_i[ConvAccInitLsb];
-  assign f_acc_out   = insn_i[ConvAccOutLsb];
-  assign f_ibuf_addr = 32'(insn_i[ConvIbufAddrLsb +: ConvIbufAddrWidth]);
-  assign f_obuf_addr = 32'(insn_i[ConvObufAddrLsb +: ConvObufAddrWidth]);
-  assign f_abuf_addr = 32'(insn_i[ConvAbufAddrLsb +: ConvAbufAddrWidth]);
-  assign f_wbuf_addr = 32'(insn_i[ConvWbufAddrLsb +: ConvWbufAddrWidth]);
-  assign f_pbuf_addr = 32'(insn_i[ConvPbufAddrLsb +: ConvPbufAddrWidth]);
-  assign f_in_h      = 32'(insn_i[ConvInHLsb +: ConvInHWidth]);
-  assign f_in_w      = 32'(insn_i[ConvInWLsb +: ConvInWWidth]);
-  assign f_out_h     = 32'(insn_i[ConvOutHLsb +: ConvOutHWidth]);
-  assign f_out_w     = 32'(insn_i[ConvOutWLsb +: ConvOutWWidth]);
-  assign f_kh        = 32'(insn_i[ConvKhLsb +: ConvKhWidth]) + 32'(ConvKhBias);
-  assign f_kw        = 32'(insn_i[ConvKwLsb +: ConvKwWidth]) + 32'(ConvKwBias);
-  assign f_pad_top   = 32'(insn_i[ConvPadTopLsb +: ConvPadTopWidth]);
-  assign f_pad_left  = 32'(insn_i[ConvPadLeftLsb +: ConvPadLeftWidth]);
-  assign f_in_c      = 32'(insn_i[ConvInCLsb +: ConvInCWidth]);
-  assign f_out_c     = 32'(insn_i[ConvOutCLsb +: ConvOutCWidth]);
-  assign f_groups    = 32'(insn_i[ConvGroupsLsb +: ConvGroupsWidth]);
-  assign f_stride_h  = 32'(insn_i[ConvStrideHLsb +: ConvStrideHWidth]) + 32'(ConvStrideHBias);
-  assign f_stride_w  = 32'(insn_i[ConvStrideWLsb +: ConvStrideWWidth]) + 32'(ConvStrideWBias);
-  assign f_dil_h     = 32'(insn_i[ConvDilHLsb +: ConvDilHWidth]) + 32'(ConvDilHBias);
-  assign f_dil_w     = 32'(insn_i[ConvDilWLsb +: ConvDilWWidth]) + 32'(ConvDilWBias);
-  assign f_pool_h    = 3'(insn_i[ConvPoolHLsb +: ConvPoolHWidth]) + 3'(ConvPoolHBias);
-  assign f_pool_w    = 3'(insn_i[ConvPoolWLsb +: ConvPoolWWidth]) + 3'(ConvPoolWBias);
+  assign f_mode      = conv.mode;
+  assign f_acc_init  = conv.acc_init;
+  assign f_acc_out   = conv.acc_out;
+  assign f_ibuf_addr = 32'(conv.ibuf_addr);
+  assign f_obuf_addr = 32'(conv.obuf_addr);
+  assign f_abuf_addr = 32'(conv.abuf_addr);
+  assign f_wbuf_addr = 32'(conv.wbuf_addr);
+  assign f_pbuf_addr = 32'(conv.pbuf_addr);
+  assign f_in_h      = 32'(conv.in_h);
+  assign f_in_w      = 32'(conv.in_w);
+  assign f_out_h     = 32'(conv.out_h);
+  assign f_out_w     = 32'(conv.out_w);
+  assign f_kh        = 32'(conv.kh) + 32'(odpu_pkg::ConvKhBias);
+  assign f_kw        = 32'(conv.kw) + 32'(odpu_pkg::ConvKwBias);
+  assign f_pad_top   = 32'(conv.pad_top);
+  assign f_pad_left  = 32'(conv.pad_left);
+  assign f_in_c      = 32'(conv.in_c);
+  assign f_out_c     = 32'(conv.out_c);
+  assign f_groups    = 32'(conv.groups);
+  assign f_stride_h  = 32'(conv.stride_h) + 32'(odpu_pkg::ConvStrideHBias);
+  assign f_stride_w  = 32'(conv.stride_w) + 32'(odpu_pkg::ConvStrideWBias);
+  assign f_dil_h     = 32'(conv.dil_h) + 32'(odpu_pkg::ConvDilHBias);
+  assign f_dil_w     = 32'(conv.dil_w) + 32'(odpu_pkg::ConvDilWBias);
+  assign f_pool_h    = 3'(conv.pool_h) + 3'(odpu_pkg::ConvPoolHBias);
+  assign f_pool_w    = 3'(conv.pool_w) + 3'(odpu_pkg::ConvPoolWBias);
 
   logic is_dw;
-  assign is_dw = f_mode == 2'(ConvDepthwise);
+  assign is_dw = f_mode == 2'(odpu_pkg::ConvDepthwise);
 
   // ---- Sequencer state
   typedef enum logic [3:0] {
@@ -215,12 +221,12 @@ module odpu_conv_agu #(
   // The pooled tile (out / pool; the fields hold pool - 1).
   odpu_pool_div u_pool_rows (
     .x_i    (10'(f_out_h)),
-    .p_m1_i (insn_i[ConvPoolHLsb +: ConvPoolHWidth]),
+    .p_m1_i (conv.pool_h),
     .q_o    (pool_rows)
   );
   odpu_pool_div u_pool_cols (
     .x_i    (10'(f_out_w)),
-    .p_m1_i (insn_i[ConvPoolWLsb +: ConvPoolWWidth]),
+    .p_m1_i (conv.pool_w),
     .q_o    (pool_cols)
   );
   assign pool_hw = 20'(pool_rows) * 20'(pool_cols);
@@ -309,7 +315,7 @@ module odpu_conv_agu #(
         else if (all_idle) state_d = SObCols;
       end
       SObPbuf: if (pbuf_rd_ready_i) state_d = SObCols;
-      SObCols: if (f_mode == 2'(ConvStandard) || walk_j_q == 32'(Cols - 1)) state_d = SObGen;
+      SObCols: if (f_mode == 2'(odpu_pkg::ConvStandard) || walk_j_q == 32'(Cols - 1)) state_d = SObGen;
       SObGen:  state_d = SPass;
       SPass:   if (ob_last_q && handoff) state_d = SObNext;
       // The block's bases serve its tokens and its output stage until everything drained.
@@ -423,7 +429,7 @@ module odpu_conv_agu #(
         end
         SObPbuf: ;
         SObCols: begin
-          if (f_mode == 2'(ConvStandard)) begin
+          if (f_mode == 2'(odpu_pkg::ConvStandard)) begin
             for (int j = 0; j < Cols; j++) begin
               col_valid_q[j] <= oc_base_q + 32'(j) < f_out_c;
               col_grp_q[j] <= '0;
@@ -579,7 +585,7 @@ module odpu_conv_agu #(
   end
 
   logic unused_agu;
-  assign unused_agu = ^{tblocks_q, insn_i, c_oy_q, c_ox_q, f_out_h[31:10], f_dil_h[31:4],
+  assign unused_agu = ^{tblocks_q, c_oy_q, c_ox_q, f_out_h[31:10], f_dil_h[31:4],
                        f_dil_w[31:4], in_hw_q[31:20], d_blk_q[31:16], div_rc_q[31], div_ro_q[31],
                        div_qc_q[31], div_qo_q[31]};
 endmodule

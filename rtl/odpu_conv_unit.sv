@@ -24,7 +24,7 @@ module odpu_conv_unit #(
   input  logic                         rst_ni,
   input  logic                         clear_i,
   input  logic                         start_i,
-  input  logic [InsnBits-1:0]          insn_i,
+  input  logic [odpu_pkg::InsnBits-1:0] insn_i,
   output logic                         done_o,
   output logic                         idle_o,
   // IBUF read
@@ -71,6 +71,12 @@ module odpu_conv_unit #(
   output logic                         out_first_v_o,  // oy mod pool_h = 0
   input  logic                         out_idle_i
 );
+  // insn_i read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_conv_t conv;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign conv = insn_i;
   localparam int XBits = Rows * 8;
   localparam int AccBits = Cols * 32;
   localparam int AbufAddrBits = $clog2(AbufDepth);
@@ -92,8 +98,8 @@ module odpu_conv_unit #(
   // ---- Instruction fields used here
   logic               f_leaky;
   logic signed [7:0]  f_in_zp;
-  assign f_leaky   = insn_i[ConvLeakyLsb];
-  assign f_in_zp   = insn_i[ConvInZpLsb +: ConvInZpWidth];
+  assign f_leaky   = conv.leaky;
+  assign f_in_zp   = conv.in_zp;
 
   // ---- Sequencer
   logic                     pipe_idle;
@@ -328,7 +334,7 @@ module odpu_conv_unit #(
   logic [AccBits-1:0]      bias_vec, a_start, sum;
 
   for (genvar j = 0; j < Cols; j++) begin : g_bias
-    assign bias_vec[j*32 +: 32] = params_q[j*ParamEntryBytes*8 +: 32];
+    assign bias_vec[j*32 +: 32] = params_q[j*odpu_pkg::ParamEntryBytes*8 +: 32];
   end
 
   assign pop = xq_count != '0 && (h_use_bias || aq_count != '0) && act_valid_q &&
@@ -440,7 +446,7 @@ module odpu_conv_unit #(
   // Word k_q's Rows accumulators, channel masks and parameter entries, picked from the
   // OutWords groups by a loop over constant slices: a variable part-select such as
   // o_acc[(k_q*Rows + l)*32 +: 32] would be a barrel shifter over all of o_acc per lane.
-  localparam int EntryBits = ParamEntryBytes * 8;
+  localparam int EntryBits = odpu_pkg::ParamEntryBytes * 8;
   logic [Rows*32-1:0]        k_acc;
   logic [Rows*EntryBits-1:0] k_params;
   logic [Rows-1:0]           k_mask;

@@ -47,17 +47,17 @@ module odpu_ctrl (
   input  logic                   axi_activity_i,  // an AXI handshake on m_axi_* this cycle
   // Engine cores
   output logic                   ld_start_o,
-  output logic [InsnBits-1:0]    ld_insn_o,
+  output logic [odpu_pkg::InsnBits-1:0] ld_insn_o,
   input  logic                   ld_done_i,
   input  logic                   ld_busy_i,
   input  logic                   ld_stall_ddr_i,
   output logic                   cp_start_o,
-  output logic [InsnBits-1:0]    cp_insn_o,
+  output logic [odpu_pkg::InsnBits-1:0] cp_insn_o,
   input  logic                   cp_done_i,
   input  logic                   cp_busy_i,
   input  logic                   cp_stall_ddr_i,
   output logic                   st_start_o,
-  output logic [InsnBits-1:0]    st_insn_o,
+  output logic [odpu_pkg::InsnBits-1:0] st_insn_o,
   input  logic                   st_done_i,
   input  logic                   st_busy_i,
   input  logic                   st_stall_ddr_i,
@@ -69,13 +69,13 @@ module odpu_ctrl (
   output logic [3*32-1:0]        trace_ddr_stall_o
 );
   localparam int NumEngines = 3;
-  localparam int QueueWidth = 32 + InsnBits;        // {stream index, instruction}
+  localparam int QueueWidth = 32 + odpu_pkg::InsnBits; // {stream index, instruction}
   localparam int TokBits    = $clog2(DepDepth + 1);
   localparam logic [TokBits-1:0] TokFull = TokBits'(DepDepth);
   localparam int ClientFetch = 0;                   // err_client_o of odpu_axi_master
   localparam int ClientLoad  = 1;
   localparam int ClientStore = 2;
-  localparam int InsnOffBits = $clog2(InsnBytes);
+  localparam int InsnOffBits = $clog2(odpu_pkg::InsnBytes);
 
   typedef enum logic [2:0] {
     StIdle,    // no run
@@ -99,7 +99,7 @@ module odpu_ctrl (
 
   // ---- Fetch and check -------------------------------------------------------------------
   logic                fetch_stop, f_valid, f_ready, f_all, f_idle;
-  logic [InsnBits-1:0] f_insn;
+  logic [odpu_pkg::InsnBits-1:0] f_insn;
   logic [31:0]         f_index;
 
   assign fetch_stop = (state_q != StRun);
@@ -129,7 +129,15 @@ module odpu_ctrl (
   );
 
   logic                c_valid, c_ready, c_in_ready;
-  logic [InsnBits-1:0] c_insn;
+  logic [odpu_pkg::InsnBits-1:0] c_insn;
+  // c_insn read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_hdr_t c_hdr;
+  odpu_pkg::insn_nop_t c_nop;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign c_hdr = c_insn;
+  assign c_nop = c_insn;
   logic [31:0]         c_index, c_err;
 
   odpu_check u_check (
@@ -150,25 +158,25 @@ module odpu_ctrl (
   assign f_ready = c_in_ready;
 
   // ---- Dispatch --------------------------------------------------------------------------
-  logic [HdrOpcodeWidth-1:0] c_op;
-  logic [NopEngineWidth-1:0] c_nop_engine;
+  logic [odpu_pkg::HdrOpcodeWidth-1:0] c_op;
+  logic [odpu_pkg::NopEngineWidth-1:0] c_nop_engine;
   logic [1:0]                c_engine;
   logic                      c_ok, c_is_end;
   logic [NumEngines-1:0]     q_in_valid, q_in_ready, q_out_valid, q_out_ready;
   logic [QueueWidth-1:0]     q_out_data [NumEngines];
   logic                      dispatch;
 
-  assign c_op         = c_insn[HdrOpcodeLsb +: HdrOpcodeWidth];
-  assign c_nop_engine = c_insn[NopEngineLsb +: NopEngineWidth];
-  assign c_ok         = (c_err == 32'(HwOk));
-  assign c_is_end     = (c_op == OpEnd);
+  assign c_op         = c_hdr.opcode;
+  assign c_nop_engine = c_nop.engine;
+  assign c_ok         = (c_err == 32'(odpu_pkg::HwOk));
+  assign c_is_end     = (c_op == odpu_pkg::OpEnd);
 
   always_comb begin
     unique case (c_op)
-      OpLoad:  c_engine = 2'(EngineLoad);
-      OpSave:  c_engine = 2'(EngineStore);
-      OpNop:   c_engine = 2'(c_nop_engine);
-      default: c_engine = 2'(EngineCompute);  // CONV, POOL, ELEW
+      odpu_pkg::OpLoad: c_engine = 2'(odpu_pkg::EngineLoad);
+      odpu_pkg::OpSave: c_engine = 2'(odpu_pkg::EngineStore);
+      odpu_pkg::OpNop: c_engine = 2'(c_nop_engine);
+      default: c_engine = 2'(odpu_pkg::EngineCompute); // CONV, POOL, ELEW
     endcase
   end
 
@@ -189,7 +197,7 @@ module odpu_ctrl (
   logic [NumEngines-1:0] avail_prev, avail_next, room_prev, room_next;
   logic [NumEngines-1:0] seq_start, seq_done, seq_stall_ddr_in, seq_idle, seq_oldest_valid;
   logic [NumEngines-1:0] seq_busy, seq_stall_dep, seq_stall_ddr, seq_retire;
-  logic [InsnBits-1:0]   seq_insn [NumEngines];
+  logic [odpu_pkg::InsnBits-1:0] seq_insn [NumEngines];
   logic [31:0]           seq_index [NumEngines];
   logic [31:0]           seq_oldest [NumEngines];
   logic                  flush;
@@ -205,12 +213,12 @@ module odpu_ctrl (
 
   assign seq_done         = {st_done_i, cp_done_i, ld_done_i};
   assign seq_stall_ddr_in = {st_stall_ddr_i, cp_stall_ddr_i, ld_stall_ddr_i};
-  assign ld_start_o = seq_start[EngineLoad];
-  assign cp_start_o = seq_start[EngineCompute];
-  assign st_start_o = seq_start[EngineStore];
-  assign ld_insn_o  = seq_insn[EngineLoad];
-  assign cp_insn_o  = seq_insn[EngineCompute];
-  assign st_insn_o  = seq_insn[EngineStore];
+  assign ld_start_o = seq_start[odpu_pkg::EngineLoad];
+  assign cp_start_o = seq_start[odpu_pkg::EngineCompute];
+  assign st_start_o = seq_start[odpu_pkg::EngineStore];
+  assign ld_insn_o  = seq_insn[odpu_pkg::EngineLoad];
+  assign cp_insn_o  = seq_insn[odpu_pkg::EngineCompute];
+  assign st_insn_o  = seq_insn[odpu_pkg::EngineStore];
 
   for (genvar e = 0; e < NumEngines; e++) begin : g_engine
     odpu_fifo #(
@@ -236,8 +244,8 @@ module odpu_ctrl (
       .cycles_i          (cycles_q[31:0]),
       .q_valid_i         (q_out_valid[e]),
       .q_ready_o         (q_out_ready[e]),
-      .q_insn_i          (q_out_data[e][InsnBits-1:0]),
-      .q_index_i         (q_out_data[e][InsnBits +: 32]),
+      .q_insn_i          (q_out_data[e][odpu_pkg::InsnBits-1:0]),
+      .q_index_i         (q_out_data[e][odpu_pkg::InsnBits +: 32]),
       .avail_prev_i      (avail_prev[e]),
       .avail_next_i      (avail_next[e]),
       .room_prev_i       (room_prev[e]),
@@ -280,17 +288,17 @@ module odpu_ctrl (
       tok_cs_q <= '0;
       tok_sc_q <= '0;
     end else begin
-      tok_lc_q <= tok_next(tok_lc_q, seq_push_next[EngineLoad], seq_pop_prev[EngineCompute]);
-      tok_cl_q <= tok_next(tok_cl_q, seq_push_prev[EngineCompute], seq_pop_next[EngineLoad]);
-      tok_cs_q <= tok_next(tok_cs_q, seq_push_next[EngineCompute], seq_pop_prev[EngineStore]);
-      tok_sc_q <= tok_next(tok_sc_q, seq_push_prev[EngineStore], seq_pop_next[EngineCompute]);
+      tok_lc_q <= tok_next(tok_lc_q, seq_push_next[odpu_pkg::EngineLoad], seq_pop_prev[odpu_pkg::EngineCompute]);
+      tok_cl_q <= tok_next(tok_cl_q, seq_push_prev[odpu_pkg::EngineCompute], seq_pop_next[odpu_pkg::EngineLoad]);
+      tok_cs_q <= tok_next(tok_cs_q, seq_push_next[odpu_pkg::EngineCompute], seq_pop_prev[odpu_pkg::EngineStore]);
+      tok_sc_q <= tok_next(tok_sc_q, seq_push_prev[odpu_pkg::EngineStore], seq_pop_next[odpu_pkg::EngineCompute]);
     end
   end
 
   // Flags naming a neighbour the engine lacks never reach here (rule dep-engine).
   logic unused_flags, unused_core_busy;
-  assign unused_flags = seq_pop_prev[EngineLoad] | seq_push_prev[EngineLoad] |
-                        seq_pop_next[EngineStore] | seq_push_next[EngineStore];
+  assign unused_flags = seq_pop_prev[odpu_pkg::EngineLoad] | seq_push_prev[odpu_pkg::EngineLoad] |
+                        seq_pop_next[odpu_pkg::EngineStore] | seq_push_next[odpu_pkg::EngineStore];
   // The sequencers know when a core executes; the cores' own busy adds nothing.
   assign unused_core_busy = ld_busy_i | cp_busy_i | st_busy_i;
 
@@ -328,8 +336,8 @@ module odpu_ctrl (
   always_comb begin
     unique case (32'(axi_err_client_i))
       ClientFetch: dma_err_index = f_index;
-      ClientLoad:  dma_err_index = seq_index[EngineLoad];
-      ClientStore: dma_err_index = seq_index[EngineStore];
+      ClientLoad:  dma_err_index = seq_index[odpu_pkg::EngineLoad];
+      ClientStore: dma_err_index = seq_index[odpu_pkg::EngineStore];
       default:     dma_err_index = f_index;
     endcase
   end
@@ -339,9 +347,9 @@ module odpu_ctrl (
   // The engine an AXI client serves (fetch has none).
   function automatic int client_engine(logic [1:0] client);
     unique case (32'(client))
-      ClientLoad:  client_engine = EngineLoad;
-      ClientStore: client_engine = EngineStore;
-      default:     client_engine = EngineFetch;
+      ClientLoad:  client_engine = odpu_pkg::EngineLoad;
+      ClientStore: client_engine = odpu_pkg::EngineStore;
+      default:     client_engine = odpu_pkg::EngineFetch;
     endcase
   endfunction
 
@@ -374,18 +382,18 @@ module odpu_ctrl (
       StIdle: begin
         if (start_i) begin
           clear_o        = 1'b1;
-          err_code_d     = 32'(HwOk);
+          err_code_d     = 32'(odpu_pkg::HwOk);
           err_index_d    = '0;
           err_from_dma_d = 1'b0;
           disp_next_d    = '0;
           if (insn_count_i == '0) begin
             // Nothing may be fetched, so END cannot be: NO_END at index INSN_COUNT = 0.
-            err_code_d = 32'(HwNoEnd);
+            err_code_d = 32'(odpu_pkg::HwNoEnd);
             state_d    = StReport;
           end else if (insn_base_i[InsnOffBits-1:0] != '0) begin
             // The stream must start on an instruction; an address the bus cannot deliver
             // it from is reported as the bus would: AXI_RESP at index 0.
-            err_code_d = 32'(HwAxiResp);
+            err_code_d = 32'(odpu_pkg::HwAxiResp);
             state_d    = StReport;
           end else begin
             launch_d = 1'b1;
@@ -401,7 +409,7 @@ module odpu_ctrl (
         end else if (dispatch && c_is_end) begin
           state_d = StDrain;
         end else if (f_all && !f_valid && c_in_ready && !c_valid) begin
-          err_code_d  = 32'(HwNoEnd);
+          err_code_d  = 32'(odpu_pkg::HwNoEnd);
           err_index_d = insn_count_q;
           state_d     = StDrain;
         end
@@ -418,7 +426,7 @@ module odpu_ctrl (
       end
       StReport: begin
         // Every error returns the cores, queues and the DMA to idle for the next START.
-        clear_o = (err_code_q != 32'(HwOk));
+        clear_o = (err_code_q != 32'(odpu_pkg::HwOk));
         done_o  = !clear_o;
         error_o = clear_o;
         state_d = StIdle;
@@ -428,7 +436,7 @@ module odpu_ctrl (
     // A DMA error belongs to an instruction before anything still queued (or being
     // drained after a check error), so it takes precedence; the watchdog stops at once.
     if ((state_q == StRun || state_q == StDrain) && dma_err) begin
-      err_code_d     = axi_err_resp_i ? 32'(HwAxiResp) : 32'(HwDdrBounds);
+      err_code_d     = axi_err_resp_i ? 32'(odpu_pkg::HwAxiResp) : 32'(odpu_pkg::HwDdrBounds);
       err_index_d    = dma_err_index;
       err_client_d   = axi_err_client_i;
       err_from_dma_d = 1'b1;
@@ -436,7 +444,7 @@ module odpu_ctrl (
     end
     if (wd_fire) begin
       if (state_q != StFlush) begin
-        err_code_d  = 32'(HwWatchdog);
+        err_code_d  = 32'(odpu_pkg::HwWatchdog);
         err_index_d = lowest_unretired;
       end
       state_d = StReport;
@@ -508,9 +516,9 @@ module odpu_ctrl (
   assign err_code_o     = err_code_q;
   assign err_index_o    = err_index_q;
   assign cycles_o       = cycles_q;
-  assign busy_load_o    = busy_cnt_q[EngineLoad];
-  assign busy_compute_o = busy_cnt_q[EngineCompute];
-  assign busy_store_o   = busy_cnt_q[EngineStore];
+  assign busy_load_o    = busy_cnt_q[odpu_pkg::EngineLoad];
+  assign busy_compute_o = busy_cnt_q[odpu_pkg::EngineCompute];
+  assign busy_store_o   = busy_cnt_q[odpu_pkg::EngineStore];
   assign stall_dep_o    = stall_dep_q;
   assign stall_ddr_o    = stall_ddr_q;
   assign insn_done_o    = insn_done_q;

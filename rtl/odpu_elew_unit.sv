@@ -13,7 +13,7 @@ module odpu_elew_unit (
   input  logic                         rst_ni,
   input  logic                         clear_i,
   input  logic                         start_i,
-  input  logic [InsnBits-1:0]          insn_i,
+  input  logic [odpu_pkg::InsnBits-1:0] insn_i,
   output logic                         done_o,
   output logic                         ibuf_rd_valid_o,
   input  logic                         ibuf_rd_ready_i,
@@ -32,6 +32,12 @@ module odpu_elew_unit (
   output logic [$clog2(ObufDepth)-1:0] out_addr_o,
   input  logic                         out_idle_i
 );
+  // insn_i read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_elew_t elew;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign elew = insn_i;
   localparam int XBits = Rows * 8;
   localparam int QDepth = 4;
 
@@ -41,15 +47,15 @@ module odpu_elew_unit (
   logic [4:0]         f_left_shift;
   logic [31:0]        f_a_addr, f_b_addr, f_out_addr, f_len;
 
-  assign f_a_obuf     = insn_i[ElewABufLsb];
-  assign f_b_obuf     = insn_i[ElewBBufLsb];
-  assign f_a_zp       = insn_i[ElewAZpLsb +: ElewAZpWidth];
-  assign f_b_zp       = insn_i[ElewBZpLsb +: ElewBZpWidth];
-  assign f_left_shift = insn_i[ElewLeftShiftLsb +: ElewLeftShiftWidth];
-  assign f_a_addr     = 32'(insn_i[ElewAAddrLsb +: ElewAAddrWidth]);
-  assign f_b_addr     = 32'(insn_i[ElewBAddrLsb +: ElewBAddrWidth]);
-  assign f_out_addr   = 32'(insn_i[ElewOutAddrLsb +: ElewOutAddrWidth]);
-  assign f_len        = 32'(insn_i[ElewLenLsb +: ElewLenWidth]);
+  assign f_a_obuf     = elew.a_buf;
+  assign f_b_obuf     = elew.b_buf;
+  assign f_a_zp       = elew.a_zp;
+  assign f_b_zp       = elew.b_zp;
+  assign f_left_shift = elew.left_shift;
+  assign f_a_addr     = 32'(elew.a_addr);
+  assign f_b_addr     = 32'(elew.b_addr);
+  assign f_out_addr   = 32'(elew.out_addr);
+  assign f_len        = 32'(elew.len);
 
   // ---- Reads
   logic        active_q;

@@ -12,7 +12,7 @@ module odpu_engine_seq (
   // Head of this engine's instruction queue
   input  logic                q_valid_i,
   output logic                q_ready_o,
-  input  logic [InsnBits-1:0] q_insn_i,
+  input  logic [odpu_pkg::InsnBits-1:0] q_insn_i,
   input  logic [31:0]         q_index_i,
   // Token queues towards the neighbours (a missing neighbour is tied to 1: the
   // dep-engine rule keeps its flags 0)
@@ -26,7 +26,7 @@ module odpu_engine_seq (
   output logic                push_next_o,
   // Engine core
   output logic                start_o,
-  output logic [InsnBits-1:0] insn_o,
+  output logic [odpu_pkg::InsnBits-1:0] insn_o,
   input  logic                done_i,
   input  logic                stall_ddr_i,
   // State and counters
@@ -44,6 +44,12 @@ module odpu_engine_seq (
   output logic [31:0]         retire_dep_wait_o,
   output logic [31:0]         retire_ddr_stall_o
 );
+  // q_insn_i read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_hdr_t q_hdr;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign q_hdr = q_insn_i;
   typedef enum logic [1:0] {
     StIdle,  // head of the queue waits for its tokens
     StExec,  // the core executes
@@ -51,18 +57,24 @@ module odpu_engine_seq (
   } state_e;
 
   state_e state_q, state_d;
-  logic [InsnBits-1:0] insn_q, insn_d;
+  logic [odpu_pkg::InsnBits-1:0] insn_q, insn_d;
+  // insn_q read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_hdr_t hdr_q;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign hdr_q = insn_q;
   logic [31:0] index_q, index_d;
   logic [31:0] start_cyc_q, start_cyc_d, dep_wait_q, dep_wait_d, ddr_stall_q, ddr_stall_d;
   logic start_q, start_d;
   logic push_prev_q, push_next_q;
   logic head_pop_prev, head_pop_next, head_is_nop, tokens_ok, room_ok, take, retire, free;
 
-  assign head_pop_prev = q_insn_i[HdrPopPrevLsb];
-  assign head_pop_next = q_insn_i[HdrPopNextLsb];
-  assign head_is_nop   = (q_insn_i[HdrOpcodeLsb +: HdrOpcodeWidth] == OpNop);
-  assign push_prev_q   = insn_q[HdrPushPrevLsb];
-  assign push_next_q   = insn_q[HdrPushNextLsb];
+  assign head_pop_prev = q_hdr.pop_prev;
+  assign head_pop_next = q_hdr.pop_next;
+  assign head_is_nop   = (q_hdr.opcode == odpu_pkg::OpNop);
+  assign push_prev_q   = hdr_q.push_prev;
+  assign push_next_q   = hdr_q.push_next;
 
   assign tokens_ok = (!head_pop_prev || avail_prev_i) && (!head_pop_next || avail_next_i);
   assign room_ok   = (!push_prev_q || room_prev_i) && (!push_next_q || room_next_i);

@@ -25,7 +25,7 @@ module odpu_fetch (
   // Instructions in stream order
   output logic                   out_valid_o,
   input  logic                   out_ready_i,
-  output logic [InsnBits-1:0]    out_insn_o,
+  output logic [odpu_pkg::InsnBits-1:0] out_insn_o,
   output logic [31:0]            out_index_o,   // also: the next index to hand out
   output logic                   all_fetched_o, // INSN_COUNT instructions handed out
   output logic                   idle_o         // no burst requested or in flight
@@ -40,7 +40,7 @@ module odpu_fetch (
   localparam int BufBeats      = 4 * MaxBurstBeats;
   localparam int BufCountBits  = $clog2(BufBeats + 1);
   localparam int BeatCntBits   = 40;    // INSN_COUNT * InsnBytes beats, with room
-  localparam int InsnOffBits   = $clog2(InsnBytes);
+  localparam int InsnOffBits   = $clog2(odpu_pkg::InsnBytes);
   localparam int BeatRoundInt  = BeatBytes - 1;
   localparam logic [BeatCntBits-1:0] BeatRound = BeatCntBits'(BeatRoundInt);
   localparam logic [PageOffBits:0]   PageSize  = (PageOffBits + 1)'(PageBytes);
@@ -67,7 +67,7 @@ module odpu_fetch (
   assign rd_ready_o = 1'b1;
 
   // The stream starts at base_i rounded down to a beat; its offset in that beat is skipped.
-  assign total_bytes = BeatCntBits'(count_i) * BeatCntBits'(InsnBytes) +
+  assign total_bytes = BeatCntBits'(count_i) * BeatCntBits'(odpu_pkg::InsnBytes) +
                        BeatCntBits'(base_i[BeatOffBits-1:0]);
   assign total_beats = (total_bytes + BeatRound) >> BeatOffBits;
 
@@ -202,9 +202,9 @@ module odpu_fetch (
     end
   end
 
-  if (AxiDataBits >= InsnBits) begin : g_wide
+  if (AxiDataBits >= odpu_pkg::InsnBits) begin : g_wide
     // A beat holds InsnPerBeat instructions; the first beat may start mid-way.
-    localparam int InsnPerBeat = AxiDataBits / InsnBits;
+    localparam int InsnPerBeat = AxiDataBits / odpu_pkg::InsnBits;
     localparam int SlotBits    = (InsnPerBeat > 1) ? $clog2(InsnPerBeat) : 1;
     localparam logic [SlotBits-1:0] LastSlot = SlotBits'(InsnPerBeat - 1);
     logic [SlotBits-1:0] slot_q, slot_d;
@@ -212,7 +212,7 @@ module odpu_fetch (
 
     assign last_insn   = (emitted_q + 1'b1 == count_q);
     assign out_valid_o = running_q && !stop_i && buf_valid && (emitted_q != count_q);
-    assign out_insn_o  = buf_data[slot_q * InsnBits +: InsnBits];
+    assign out_insn_o  = buf_data[slot_q * odpu_pkg::InsnBits +: odpu_pkg::InsnBits];
     assign buf_pop     = out_fire && (slot_q == LastSlot || last_insn);
 
     always_comb begin
@@ -238,10 +238,10 @@ module odpu_fetch (
     end
   end else begin : g_narrow
     // An instruction spans BeatsPerInsn beats, least significant first.
-    localparam int BeatsPerInsn = InsnBits / AxiDataBits;
+    localparam int BeatsPerInsn = odpu_pkg::InsnBits / AxiDataBits;
     localparam int PartBits     = $clog2(BeatsPerInsn);
     localparam logic [PartBits-1:0] LastPart = PartBits'(BeatsPerInsn - 1);
-    logic [InsnBits-1:0] asm_q, asm_d;
+    logic [odpu_pkg::InsnBits-1:0] asm_q, asm_d;
     logic [PartBits-1:0] part_q, part_d;
     logic                full_q, full_d;
     logic                unused_base_lsbs;

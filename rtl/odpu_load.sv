@@ -7,7 +7,7 @@ module odpu_load (
   input  logic                          rst_ni,
   input  logic                          clear_i,
   input  logic                          start_i,
-  input  logic [InsnBits-1:0]           insn_i,
+  input  logic [odpu_pkg::InsnBits-1:0] insn_i,
   output logic                          done_o,
   output logic                          busy_o,
   output logic                          stall_ddr_o,
@@ -42,6 +42,12 @@ module odpu_load (
   output logic [PbufWordBytes*8-1:0]    ld_pbuf_wr_data_o,
   output logic [PbufWordBytes-1:0]      ld_pbuf_wr_strb_o
 );
+  // insn_i read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_load_t load;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign load = insn_i;
   localparam int BeatBytes  = AxiDataBits / 8;
   localparam int BeatShift  = $clog2(BeatBytes);
   // An activation word (IBUF/OBUF) is Rows bytes; a linear LOAD moves beat-sized pieces.
@@ -56,7 +62,7 @@ module odpu_load (
   localparam int WbufPortGroups = WbufPortBytes / BeatBytes;  // of them per WBUF port piece
   localparam int PbufGroups = PbufWordBytes / BeatBytes;
   localparam int GrpBits    = $clog2(WbufGroups > PbufGroups ? WbufGroups : PbufGroups) + 1;
-  localparam int BufAddrBits = LoadBufAddrWidth;
+  localparam int BufAddrBits = odpu_pkg::LoadBufAddrWidth;
   // Staging window of overlapping LOADs (odpu_load_stage): 64 activation words (at least
   // 64 beats). A pixel needs c + BeatBytes - 1 bytes of it, so every c the compiler's
   // first-layer folding emits fits (90 bytes on b4096, a few hundred at most); a larger c
@@ -65,25 +71,25 @@ module odpu_load (
   localparam int TagBits     = BufAddrBits + 1;
 
   // ---- Instruction fields (insn_i is held from start_i to done_o) ----------------------
-  logic [LoadBufWidth-1:0]         f_buf;
+  logic [odpu_pkg::LoadBufWidth-1:0] f_buf;
   logic [63:0]                     f_ddr, f_ps, f_rs;
   logic [BufAddrBits-1:0]          f_addr;
-  logic [LoadHWidth-1:0]           f_h;
-  logic [LoadWWidth-1:0]           f_w;
-  logic [LoadCWidth-1:0]           f_c;
-  logic [LoadLenWidth-1:0]         f_len;
+  logic [odpu_pkg::LoadHWidth-1:0] f_h;
+  logic [odpu_pkg::LoadWWidth-1:0] f_w;
+  logic [odpu_pkg::LoadCWidth-1:0] f_c;
+  logic [odpu_pkg::LoadLenWidth-1:0] f_len;
   logic                            f_linear;
 
-  assign f_buf    = insn_i[LoadBufLsb +: LoadBufWidth];
-  assign f_ddr    = 64'(insn_i[LoadDdrAddrLsb +: LoadDdrAddrWidth]);
-  assign f_addr   = insn_i[LoadBufAddrLsb +: LoadBufAddrWidth];
-  assign f_h      = insn_i[LoadHLsb +: LoadHWidth];
-  assign f_w      = insn_i[LoadWLsb +: LoadWWidth];
-  assign f_c      = insn_i[LoadCLsb +: LoadCWidth];
-  assign f_ps     = 64'(insn_i[LoadPixelStrideLsb +: LoadPixelStrideWidth]);
-  assign f_rs     = 64'(insn_i[LoadRowStrideLsb +: LoadRowStrideWidth]);
-  assign f_len    = insn_i[LoadLenLsb +: LoadLenWidth];
-  assign f_linear = (32'(f_buf) == BufWbuf) || (32'(f_buf) == BufPbuf);
+  assign f_buf    = load.buf_id;
+  assign f_ddr    = 64'(load.ddr_addr);
+  assign f_addr   = load.buf_addr;
+  assign f_h      = load.h;
+  assign f_w      = load.w;
+  assign f_c      = load.c;
+  assign f_ps     = 64'(load.pixel_stride);
+  assign f_rs     = 64'(load.row_stride);
+  assign f_len    = load.len;
+  assign f_linear = (32'(f_buf) == odpu_pkg::BufWbuf) || (32'(f_buf) == odpu_pkg::BufPbuf);
 
   // ---- Control ----------------------------------------------------------------------------
   logic busy_q, last_write;
@@ -118,7 +124,7 @@ module odpu_load (
   assign span_bytes = (64'(f_w) - 64'd1) * f_ps + 64'(f_c);
   always_comb begin
     if (f_linear) begin
-      run_bytes = (32'(f_buf) == BufWbuf) ? (64'(f_len) << $clog2(WbufWordBytes))
+      run_bytes = (32'(f_buf) == odpu_pkg::BufWbuf) ? (64'(f_len) << $clog2(WbufWordBytes))
                                           : (64'(f_len) << $clog2(PbufWordBytes));
     end else if (span_mode) begin
       run_bytes = span_bytes;
@@ -208,18 +214,18 @@ module odpu_load (
   // A + i div G (G beats per word).
   logic [23:0]            pw_pix_q, hw_q;
   logic [31:0]            pw_kofs_q;
-  logic [LoadCWidth-1:0]  pw_rem_q;
+  logic [odpu_pkg::LoadCWidth-1:0] pw_rem_q;
   logic [BufAddrBits-1:0] pw_word_q;
   logic [GrpBits-1:0]     pw_grp_q, groups;
-  logic [LoadLenWidth-1:0] pw_words_left_q;
+  logic [odpu_pkg::LoadLenWidth-1:0] pw_words_left_q;
   logic                   pw_last, out_free;
 
-  assign groups = (32'(f_buf) == BufWbuf) ? GrpBits'(WbufGroups) : GrpBits'(PbufGroups);
+  assign groups = (32'(f_buf) == odpu_pkg::BufWbuf) ? GrpBits'(WbufGroups) : GrpBits'(PbufGroups);
   assign pw_n   = f_linear ? NBits'(BeatBytes)
-                           : ((pw_rem_q > LoadCWidth'(Rows)) ? NBits'(Rows) : NBits'(pw_rem_q));
+                           : ((pw_rem_q > odpu_pkg::LoadCWidth'(Rows)) ? NBits'(Rows) : NBits'(pw_rem_q));
   assign pw_take = span_mode ? st_avail : (al_avail && out_free);
-  assign pw_last = f_linear ? (pw_words_left_q == LoadLenWidth'(1) && pw_grp_q == groups - 1'b1)
-                            : (pw_rem_q <= LoadCWidth'(Rows) && pw_pix_q == hw_q - 1'b1);
+  assign pw_last = f_linear ? (pw_words_left_q == odpu_pkg::LoadLenWidth'(1) && pw_grp_q == groups - 1'b1)
+                            : (pw_rem_q <= odpu_pkg::LoadCWidth'(Rows) && pw_pix_q == hw_q - 1'b1);
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni || clear_i) begin
@@ -252,8 +258,8 @@ module odpu_load (
         end else begin
           pw_grp_q <= pw_grp_q + 1'b1;
         end
-      end else if (pw_rem_q > LoadCWidth'(Rows)) begin
-        pw_rem_q  <= pw_rem_q - LoadCWidth'(Rows);
+      end else if (pw_rem_q > odpu_pkg::LoadCWidth'(Rows)) begin
+        pw_rem_q  <= pw_rem_q - odpu_pkg::LoadCWidth'(Rows);
         pw_kofs_q <= pw_kofs_q + 32'(hw_q);
       end else begin
         pw_rem_q  <= f_c;
@@ -289,7 +295,7 @@ module odpu_load (
     .in_data_i     (l_rd_data_i),
     .req_i         (pw_active_q && span_mode),
     .req_n_i       (pw_n),
-    .req_pix_end_i (pw_rem_q <= LoadCWidth'(Rows)),
+    .req_pix_end_i (pw_rem_q <= odpu_pkg::LoadCWidth'(Rows)),
     .req_tag_i     ({piece_addr, pw_last}),
     .req_here_o    (st_here),
     .req_avail_o   (st_avail),
@@ -301,9 +307,9 @@ module odpu_load (
   );
   always_comb begin
     case (32'(f_buf))
-      BufIbuf: out_ready = ld_ibuf_wr_ready_i;
-      BufObuf: out_ready = ld_obuf_wr_ready_i;
-      BufWbuf: out_ready = ld_wbuf_wr_ready_i;
+      odpu_pkg::BufIbuf: out_ready = ld_ibuf_wr_ready_i;
+      odpu_pkg::BufObuf: out_ready = ld_obuf_wr_ready_i;
+      odpu_pkg::BufWbuf: out_ready = ld_wbuf_wr_ready_i;
       default: out_ready = ld_pbuf_wr_ready_i;
     endcase
   end
@@ -338,22 +344,22 @@ module odpu_load (
 
   // Activation words are written whole (padding lanes 0); a linear piece is replicated
   // across the word and its strobes select its group.
-  assign ld_ibuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufIbuf);
+  assign ld_ibuf_wr_valid_o = out_valid_q && (32'(f_buf) == odpu_pkg::BufIbuf);
   assign ld_ibuf_wr_addr_o  = out_addr_q[$clog2(IbufDepth)-1:0];
   assign ld_ibuf_wr_data_o  = out_data_q[IbufWordBytes*8-1:0];
   assign ld_ibuf_wr_strb_o  = '1;
-  assign ld_obuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufObuf);
+  assign ld_obuf_wr_valid_o = out_valid_q && (32'(f_buf) == odpu_pkg::BufObuf);
   assign ld_obuf_wr_addr_o  = out_addr_q[$clog2(ObufDepth)-1:0];
   assign ld_obuf_wr_data_o  = out_data_q[ObufWordBytes*8-1:0];
   assign ld_obuf_wr_strb_o  = '1;
-  assign ld_wbuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufWbuf);
+  assign ld_wbuf_wr_valid_o = out_valid_q && (32'(f_buf) == odpu_pkg::BufWbuf);
   // Beat group g of WBUF word A is group g mod P of port piece A * weight_load_cycles +
   // g div P (P groups per piece; both powers of two).
   assign ld_wbuf_wr_addr_o  = $clog2(WbufPortDepth)'(
       (32'(out_addr_q[$clog2(WbufDepth)-1:0]) << $clog2(WeightLoadCycles)) +
       (32'(out_grp_q) >> $clog2(WbufPortGroups)));
   assign ld_wbuf_wr_data_o  = {WbufPortGroups{out_data_q[BeatBytes*8-1:0]}};
-  assign ld_pbuf_wr_valid_o = out_valid_q && (32'(f_buf) == BufPbuf);
+  assign ld_pbuf_wr_valid_o = out_valid_q && (32'(f_buf) == odpu_pkg::BufPbuf);
   assign ld_pbuf_wr_addr_o  = out_addr_q[$clog2(PbufDepth)-1:0];
   assign ld_pbuf_wr_data_o  = {PbufGroups{out_data_q[BeatBytes*8-1:0]}};
   for (genvar g = 0; g < WbufPortGroups; g++) begin : g_wstrb
@@ -368,5 +374,5 @@ module odpu_load (
   assign stall_ddr_o = busy_q && pw_active_q && !(span_mode ? st_here : al_avail);
 
   logic unused_load;
-  assign unused_load = ^{al_empty, walk_active, insn_i, out_addr_q};  // field bits of other forms
+  assign unused_load = ^{al_empty, walk_active, out_addr_q};
 endmodule

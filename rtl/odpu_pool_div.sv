@@ -7,7 +7,7 @@
 
 module odpu_pool_div (
   input  logic [9:0]                x_i,     // out_h or out_w
-  input  logic [ConvPoolHWidth-1:0] p_m1_i,  // the pool field as encoded: size - 1
+  input  logic [odpu_pkg::ConvPoolHWidth-1:0] p_m1_i, // the pool field as encoded: size - 1
   output logic [9:0]                q_o      // floor(x / size)
 );
   localparam int ProdBits = 10 + 10;  // a 10-bit size times the 10-bit constant
@@ -28,7 +28,7 @@ module odpu_pool_div (
 
 `ifndef SYNTHESIS
   initial begin
-    if (ConvPoolHWidth != 2 || ConvPoolWWidth != 2 || ConvPoolHBias != 1 || ConvPoolWBias != 1) begin
+    if (odpu_pkg::ConvPoolHWidth != 2 || odpu_pkg::ConvPoolWWidth != 2 || odpu_pkg::ConvPoolHBias != 1 || odpu_pkg::ConvPoolWBias != 1) begin
       $fatal(1, "odpu_pool_div: pool fields must be 2 bits holding size - 1 (sizes 1..4)");
     end
   end

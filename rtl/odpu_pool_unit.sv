@@ -12,7 +12,7 @@ module odpu_pool_unit (
   input  logic                         rst_ni,
   input  logic                         clear_i,
   input  logic                         start_i,
-  input  logic [InsnBits-1:0]          insn_i,
+  input  logic [odpu_pkg::InsnBits-1:0] insn_i,
   output logic                         done_o,
   output logic                         ibuf_rd_valid_o,
   input  logic                         ibuf_rd_ready_i,
@@ -30,6 +30,12 @@ module odpu_pool_unit (
   output logic [Rows-1:0]              out_mask_o,
   input  logic                         out_idle_i
 );
+  // insn_i read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_pool_t pool;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign pool = insn_i;
   localparam int LogR = $clog2(Rows);
   localparam int RDepth = 4;              // window results waiting for the output stage
   localparam int REntBits = Rows * 32 + Rows;
@@ -41,26 +47,26 @@ module odpu_pool_unit (
   logic [31:0]        f_src_addr, f_dst_addr, f_in_h, f_in_w, f_c, f_out_h, f_out_w;
   logic [31:0]        f_kh, f_kw, f_pad_top, f_pad_left, f_stride_h, f_stride_w;
 
-  assign f_mode     = insn_i[PoolModeLsb +: PoolModeWidth];
-  assign f_src_obuf = insn_i[PoolSrcBufLsb];
-  assign f_global   = f_mode == 2'(PoolGlobalMax) || f_mode == 2'(PoolGlobalAvg);
-  assign f_is_max   = f_mode == 2'(PoolMax) || f_mode == 2'(PoolGlobalMax);
-  assign f_in_zp    = insn_i[PoolInZpLsb +: PoolInZpWidth];
-  assign f_src_addr = 32'(insn_i[PoolSrcAddrLsb +: PoolSrcAddrWidth]);
-  assign f_dst_addr = 32'(insn_i[PoolDstAddrLsb +: PoolDstAddrWidth]);
-  assign f_in_h     = 32'(insn_i[PoolInHLsb +: PoolInHWidth]);
-  assign f_in_w     = 32'(insn_i[PoolInWLsb +: PoolInWWidth]);
-  assign f_c        = 32'(insn_i[PoolCLsb +: PoolCWidth]);
-  assign f_out_h    = 32'(insn_i[PoolOutHLsb +: PoolOutHWidth]);
-  assign f_out_w    = 32'(insn_i[PoolOutWLsb +: PoolOutWWidth]);
+  assign f_mode     = pool.mode;
+  assign f_src_obuf = pool.src_buf;
+  assign f_global   = f_mode == 2'(odpu_pkg::PoolGlobalMax) || f_mode == 2'(odpu_pkg::PoolGlobalAvg);
+  assign f_is_max   = f_mode == 2'(odpu_pkg::PoolMax) || f_mode == 2'(odpu_pkg::PoolGlobalMax);
+  assign f_in_zp    = pool.in_zp;
+  assign f_src_addr = 32'(pool.src_addr);
+  assign f_dst_addr = 32'(pool.dst_addr);
+  assign f_in_h     = 32'(pool.in_h);
+  assign f_in_w     = 32'(pool.in_w);
+  assign f_c        = 32'(pool.c);
+  assign f_out_h    = 32'(pool.out_h);
+  assign f_out_w    = 32'(pool.out_w);
   // Global modes use the whole input as the window (their encoded kernel, stride and pads
   // are 0 by rule field).
-  assign f_kh       = f_global ? f_in_h : 32'(insn_i[PoolKhLsb +: PoolKhWidth]) + 32'(PoolKhBias);
-  assign f_kw       = f_global ? f_in_w : 32'(insn_i[PoolKwLsb +: PoolKwWidth]) + 32'(PoolKwBias);
-  assign f_pad_top  = f_global ? '0 : 32'(insn_i[PoolPadTopLsb +: PoolPadTopWidth]);
-  assign f_pad_left = f_global ? '0 : 32'(insn_i[PoolPadLeftLsb +: PoolPadLeftWidth]);
-  assign f_stride_h = f_global ? 32'd1 : 32'(insn_i[PoolStrideHLsb +: PoolStrideHWidth]) + 32'(PoolStrideHBias);
-  assign f_stride_w = f_global ? 32'd1 : 32'(insn_i[PoolStrideWLsb +: PoolStrideWWidth]) + 32'(PoolStrideWBias);
+  assign f_kh       = f_global ? f_in_h : 32'(pool.kh) + 32'(odpu_pkg::PoolKhBias);
+  assign f_kw       = f_global ? f_in_w : 32'(pool.kw) + 32'(odpu_pkg::PoolKwBias);
+  assign f_pad_top  = f_global ? '0 : 32'(pool.pad_top);
+  assign f_pad_left = f_global ? '0 : 32'(pool.pad_left);
+  assign f_stride_h = f_global ? 32'd1 : 32'(pool.stride_h) + 32'(odpu_pkg::PoolStrideHBias);
+  assign f_stride_w = f_global ? 32'd1 : 32'(pool.stride_w) + 32'(odpu_pkg::PoolStrideWBias);
 
   // ---- Window walk. The next window is clipped and staged while the current one is read,
   // so reads follow each other without a gap between windows.

@@ -8,7 +8,7 @@ module odpu_regs (
   // AXI4-Lite slave
   input  logic                   s_axil_awvalid_i,
   output logic                   s_axil_awready_o,
-  input  logic [RegAddrBits-1:0] s_axil_awaddr_i,
+  input  logic [odpu_pkg::RegAddrBits-1:0] s_axil_awaddr_i,
   input  logic                   s_axil_wvalid_i,
   output logic                   s_axil_wready_o,
   input  logic [31:0]            s_axil_wdata_i,
@@ -18,7 +18,7 @@ module odpu_regs (
   output logic [1:0]             s_axil_bresp_o,
   input  logic                   s_axil_arvalid_i,
   output logic                   s_axil_arready_o,
-  input  logic [RegAddrBits-1:0] s_axil_araddr_i,
+  input  logic [odpu_pkg::RegAddrBits-1:0] s_axil_araddr_i,
   output logic                   s_axil_rvalid_o,
   input  logic                   s_axil_rready_i,
   output logic [31:0]            s_axil_rdata_o,
@@ -46,7 +46,7 @@ module odpu_regs (
   input  logic [31:0]            insn_done_i
 );
   localparam logic [1:0] RespOkay = 2'b00;
-  localparam int WordAddrBits = RegAddrBits - 2;  // registers are 32-bit words
+  localparam int WordAddrBits = odpu_pkg::RegAddrBits - 2; // registers are 32-bit words
   localparam int StrbBits = 4;
   localparam int ByteBits = 8;
 
@@ -98,35 +98,35 @@ module odpu_regs (
 
   always_comb begin
     rdata_mux = '0;  // offsets no register lives at read 0
-    unique case (s_axil_araddr_i[RegAddrBits-1:2])
-      widx(RegMagicOffset):       rdata_mux = Magic;
-      widx(RegVersionOffset):     rdata_mux = IsaVersion;
-      widx(RegFpLoOffset):        rdata_mux = ArchFingerprintLo;
-      widx(RegFpHiOffset):        rdata_mux = ArchFingerprintHi;
-      widx(RegCtrlOffset):        rdata_mux[CtrlIrqEnBit] = irq_en_q;  // START reads 0
-      widx(RegStatusOffset): begin
-        rdata_mux[StatusBusyBit]  = busy_i;
-        rdata_mux[StatusDoneBit]  = done_q;
-        rdata_mux[StatusErrorBit] = error_q;
+    unique case (s_axil_araddr_i[odpu_pkg::RegAddrBits-1:2])
+      widx(odpu_pkg::RegMagicOffset): rdata_mux = odpu_pkg::Magic;
+      widx(odpu_pkg::RegVersionOffset): rdata_mux = odpu_pkg::IsaVersion;
+      widx(odpu_pkg::RegFpLoOffset): rdata_mux = ArchFingerprintLo;
+      widx(odpu_pkg::RegFpHiOffset): rdata_mux = ArchFingerprintHi;
+      widx(odpu_pkg::RegCtrlOffset): rdata_mux[odpu_pkg::CtrlIrqEnBit] = irq_en_q;  // START reads 0
+      widx(odpu_pkg::RegStatusOffset): begin
+        rdata_mux[odpu_pkg::StatusBusyBit] = busy_i;
+        rdata_mux[odpu_pkg::StatusDoneBit] = done_q;
+        rdata_mux[odpu_pkg::StatusErrorBit] = error_q;
       end
-      widx(RegErrCodeOffset):     rdata_mux = err_code_i;
-      widx(RegErrIndexOffset):    rdata_mux = err_index_i;
-      widx(RegInsnBaseLoOffset):  rdata_mux = insn_base_lo_q;
-      widx(RegInsnBaseHiOffset):  rdata_mux = insn_base_hi_q;
-      widx(RegInsnCountOffset):   rdata_mux = insn_count_q;
-      widx(RegDdrBaseLoOffset):   rdata_mux = ddr_base_lo_q;
-      widx(RegDdrBaseHiOffset):   rdata_mux = ddr_base_hi_q;
-      widx(RegDdrSizeLoOffset):   rdata_mux = ddr_size_lo_q;
-      widx(RegDdrSizeHiOffset):   rdata_mux = ddr_size_hi_q;
-      widx(RegWatchdogOffset):    rdata_mux = watchdog_q;
-      widx(RegCyclesLoOffset):    rdata_mux = cycles_i[31:0];
-      widx(RegCyclesHiOffset):    rdata_mux = cycles_i[63:32];
-      widx(RegBusyLoadOffset):    rdata_mux = busy_load_i;
-      widx(RegBusyComputeOffset): rdata_mux = busy_compute_i;
-      widx(RegBusyStoreOffset):   rdata_mux = busy_store_i;
-      widx(RegStallDepOffset):    rdata_mux = stall_dep_i;
-      widx(RegStallDdrOffset):    rdata_mux = stall_ddr_i;
-      widx(RegInsnDoneOffset):    rdata_mux = insn_done_i;
+      widx(odpu_pkg::RegErrCodeOffset): rdata_mux = err_code_i;
+      widx(odpu_pkg::RegErrIndexOffset): rdata_mux = err_index_i;
+      widx(odpu_pkg::RegInsnBaseLoOffset): rdata_mux = insn_base_lo_q;
+      widx(odpu_pkg::RegInsnBaseHiOffset): rdata_mux = insn_base_hi_q;
+      widx(odpu_pkg::RegInsnCountOffset): rdata_mux = insn_count_q;
+      widx(odpu_pkg::RegDdrBaseLoOffset): rdata_mux = ddr_base_lo_q;
+      widx(odpu_pkg::RegDdrBaseHiOffset): rdata_mux = ddr_base_hi_q;
+      widx(odpu_pkg::RegDdrSizeLoOffset): rdata_mux = ddr_size_lo_q;
+      widx(odpu_pkg::RegDdrSizeHiOffset): rdata_mux = ddr_size_hi_q;
+      widx(odpu_pkg::RegWatchdogOffset): rdata_mux = watchdog_q;
+      widx(odpu_pkg::RegCyclesLoOffset): rdata_mux = cycles_i[31:0];
+      widx(odpu_pkg::RegCyclesHiOffset): rdata_mux = cycles_i[63:32];
+      widx(odpu_pkg::RegBusyLoadOffset): rdata_mux = busy_load_i;
+      widx(odpu_pkg::RegBusyComputeOffset): rdata_mux = busy_compute_i;
+      widx(odpu_pkg::RegBusyStoreOffset): rdata_mux = busy_store_i;
+      widx(odpu_pkg::RegStallDepOffset): rdata_mux = stall_dep_i;
+      widx(odpu_pkg::RegStallDdrOffset): rdata_mux = stall_ddr_i;
+      widx(odpu_pkg::RegInsnDoneOffset): rdata_mux = insn_done_i;
       default:                    rdata_mux = '0;
     endcase
   end
@@ -170,7 +170,7 @@ module odpu_regs (
 
     if (s_axil_awvalid_i && !aw_held_q) begin
       aw_held_d = 1'b1;
-      aw_addr_d = s_axil_awaddr_i[RegAddrBits-1:2];
+      aw_addr_d = s_axil_awaddr_i[odpu_pkg::RegAddrBits-1:2];
     end
     if (s_axil_wvalid_i && !w_held_q) begin
       w_held_d = 1'b1;
@@ -188,33 +188,33 @@ module odpu_regs (
       w_held_d  = 1'b0;
       bvalid_d  = 1'b1;
       unique case (aw_addr_q)
-        widx(RegCtrlOffset): begin
-          if (w_strb_q[CtrlIrqEnBit / ByteBits]) begin
-            irq_en_d = w_data_q[CtrlIrqEnBit];
+        widx(odpu_pkg::RegCtrlOffset): begin
+          if (w_strb_q[odpu_pkg::CtrlIrqEnBit / ByteBits]) begin
+            irq_en_d = w_data_q[odpu_pkg::CtrlIrqEnBit];
           end
           // START while a run is going is ignored: the run's registers stay consistent.
-          if (w_strb_q[CtrlStartBit / ByteBits] && w_data_q[CtrlStartBit] && !busy_i) begin
+          if (w_strb_q[odpu_pkg::CtrlStartBit / ByteBits] && w_data_q[odpu_pkg::CtrlStartBit] && !busy_i) begin
             start_o = 1'b1;
             done_d  = 1'b0;
             error_d = 1'b0;
           end
         end
-        widx(RegStatusOffset): begin
-          if (w_strb_q[StatusDoneBit / ByteBits] && w_data_q[StatusDoneBit]) begin
+        widx(odpu_pkg::RegStatusOffset): begin
+          if (w_strb_q[odpu_pkg::StatusDoneBit / ByteBits] && w_data_q[odpu_pkg::StatusDoneBit]) begin
             done_d = 1'b0;
           end
-          if (w_strb_q[StatusErrorBit / ByteBits] && w_data_q[StatusErrorBit]) begin
+          if (w_strb_q[odpu_pkg::StatusErrorBit / ByteBits] && w_data_q[odpu_pkg::StatusErrorBit]) begin
             error_d = 1'b0;
           end
         end
-        widx(RegInsnBaseLoOffset): insn_base_lo_d = merge(insn_base_lo_q, w_data_q, wmask);
-        widx(RegInsnBaseHiOffset): insn_base_hi_d = merge(insn_base_hi_q, w_data_q, wmask);
-        widx(RegInsnCountOffset):  insn_count_d   = merge(insn_count_q, w_data_q, wmask);
-        widx(RegDdrBaseLoOffset):  ddr_base_lo_d  = merge(ddr_base_lo_q, w_data_q, wmask);
-        widx(RegDdrBaseHiOffset):  ddr_base_hi_d  = merge(ddr_base_hi_q, w_data_q, wmask);
-        widx(RegDdrSizeLoOffset):  ddr_size_lo_d  = merge(ddr_size_lo_q, w_data_q, wmask);
-        widx(RegDdrSizeHiOffset):  ddr_size_hi_d  = merge(ddr_size_hi_q, w_data_q, wmask);
-        widx(RegWatchdogOffset):   watchdog_d     = merge(watchdog_q, w_data_q, wmask);
+        widx(odpu_pkg::RegInsnBaseLoOffset): insn_base_lo_d = merge(insn_base_lo_q, w_data_q, wmask);
+        widx(odpu_pkg::RegInsnBaseHiOffset): insn_base_hi_d = merge(insn_base_hi_q, w_data_q, wmask);
+        widx(odpu_pkg::RegInsnCountOffset): insn_count_d   = merge(insn_count_q, w_data_q, wmask);
+        widx(odpu_pkg::RegDdrBaseLoOffset): ddr_base_lo_d  = merge(ddr_base_lo_q, w_data_q, wmask);
+        widx(odpu_pkg::RegDdrBaseHiOffset): ddr_base_hi_d  = merge(ddr_base_hi_q, w_data_q, wmask);
+        widx(odpu_pkg::RegDdrSizeLoOffset): ddr_size_lo_d  = merge(ddr_size_lo_q, w_data_q, wmask);
+        widx(odpu_pkg::RegDdrSizeHiOffset): ddr_size_hi_d  = merge(ddr_size_hi_q, w_data_q, wmask);
+        widx(odpu_pkg::RegWatchdogOffset): watchdog_d     = merge(watchdog_q, w_data_q, wmask);
         default: ;  // RO registers and unknown offsets ignore writes
       endcase
     end

@@ -7,7 +7,7 @@ module odpu_store (
   input  logic                          rst_ni,
   input  logic                          clear_i,
   input  logic                          start_i,
-  input  logic [InsnBits-1:0]           insn_i,
+  input  logic [odpu_pkg::InsnBits-1:0] insn_i,
   output logic                          done_o,
   output logic                          busy_o,
   output logic                          stall_ddr_o,
@@ -34,11 +34,17 @@ module odpu_store (
   output logic                          s_wd_last_o,
   input  logic                          s_wb_done_i
 );
+  // insn_i read as the instruction class(es) it holds (odpu_pkg, generated from isa_fields.def);
+  // a view: this module reads only the fields it needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  odpu_pkg::insn_save_t save;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign save = insn_i;
   localparam int BeatBytes  = AxiDataBits / 8;
   localparam int BeatShift  = $clog2(BeatBytes);
   localparam int NBits      = $clog2(Rows) + 1;
   localparam int WordBits   = Rows * 8;  // IBUF and OBUF words
-  localparam int BufAddrBits = SaveBufAddrWidth;
+  localparam int BufAddrBits = odpu_pkg::SaveBufAddrWidth;
   // Buffer words read ahead of the packer; the read port answers one cycle later without
   // back-pressure, so a read is issued only with room for its data.
   localparam int PieceDepth = 4;
@@ -51,23 +57,23 @@ module odpu_store (
   localparam int PosBits    = $clog2(Cap + 1);
 
   // ---- Instruction fields (insn_i is held from start_i to done_o) ----------------------
-  logic [SaveBufWidth-1:0]  f_buf;
+  logic [odpu_pkg::SaveBufWidth-1:0] f_buf;
   logic [63:0]              f_ddr, f_ps, f_rs;
   logic [BufAddrBits-1:0]   f_addr;
-  logic [SaveHWidth-1:0]    f_h;
-  logic [SaveWWidth-1:0]    f_w;
-  logic [SaveCWidth-1:0]    f_c;
+  logic [odpu_pkg::SaveHWidth-1:0] f_h;
+  logic [odpu_pkg::SaveWWidth-1:0] f_w;
+  logic [odpu_pkg::SaveCWidth-1:0] f_c;
   logic                     f_obuf, pixel_mode;
 
-  assign f_buf  = insn_i[SaveBufLsb +: SaveBufWidth];
-  assign f_ddr  = 64'(insn_i[SaveDdrAddrLsb +: SaveDdrAddrWidth]);
-  assign f_addr = insn_i[SaveBufAddrLsb +: SaveBufAddrWidth];
-  assign f_h    = insn_i[SaveHLsb +: SaveHWidth];
-  assign f_w    = insn_i[SaveWLsb +: SaveWWidth];
-  assign f_c    = insn_i[SaveCLsb +: SaveCWidth];
-  assign f_ps   = 64'(insn_i[SavePixelStrideLsb +: SavePixelStrideWidth]);
-  assign f_rs   = 64'(insn_i[SaveRowStrideLsb +: SaveRowStrideWidth]);
-  assign f_obuf = 32'(f_buf) == BufObuf;
+  assign f_buf  = save.buf_id;
+  assign f_ddr  = 64'(save.ddr_addr);
+  assign f_addr = save.buf_addr;
+  assign f_h    = save.h;
+  assign f_w    = save.w;
+  assign f_c    = save.c;
+  assign f_ps   = 64'(save.pixel_stride);
+  assign f_rs   = 64'(save.row_stride);
+  assign f_obuf = 32'(f_buf) == odpu_pkg::BufObuf;
   // A row is one contiguous run when pixels are packed (pixel_stride == c); otherwise
   // every pixel is its own run of c bytes (a Concat part, a channel slice).
   assign pixel_mode = f_ps != 64'(f_c);
@@ -121,7 +127,7 @@ module odpu_store (
   logic                   rd_active_q, rd_pend_q, rd_fire, rd_ready, rd_rvalid, rd_last;
   logic [23:0]            rd_pix_q, hw_q;
   logic [31:0]            rd_kofs_q;
-  logic [SaveCWidth-1:0]  rd_rem_q;
+  logic [odpu_pkg::SaveCWidth-1:0] rd_rem_q;
   logic [11:0]            rd_x_q;
   logic [BeatShift-1:0]   rd_row_lo_q, rd_pix_lo_q;  // run start offsets inside a beat
   logic [NBits-1:0]       rd_n;
@@ -130,8 +136,8 @@ module odpu_store (
   logic [PieceBits-1:0]   meta_q;  // the piece whose word arrives next cycle (data bits unused)
   logic [WordBits-1:0]    rd_rdata;
 
-  assign rd_n             = (rd_rem_q > SaveCWidth'(Rows)) ? NBits'(Rows) : NBits'(rd_rem_q);
-  assign pixel_last_block = rd_rem_q <= SaveCWidth'(Rows);
+  assign rd_n             = (rd_rem_q > odpu_pkg::SaveCWidth'(Rows)) ? NBits'(Rows) : NBits'(rd_rem_q);
+  assign pixel_last_block = rd_rem_q <= odpu_pkg::SaveCWidth'(Rows);
   assign rd_first         = (rd_rem_q == f_c) && (pixel_mode || rd_x_q == '0);
   assign rd_run_last      = pixel_last_block && (pixel_mode || rd_x_q == 12'(f_w - 1'b1));
   assign rd_last          = pixel_last_block && (rd_pix_q == hw_q - 1'b1);
@@ -183,7 +189,7 @@ module odpu_store (
           rd_active_q <= 1'b0;
         end
         if (!pixel_last_block) begin
-          rd_rem_q  <= rd_rem_q - SaveCWidth'(Rows);
+          rd_rem_q  <= rd_rem_q - odpu_pkg::SaveCWidth'(Rows);
           rd_kofs_q <= rd_kofs_q + 32'(hw_q);
         end else begin
           rd_rem_q  <= f_c;
@@ -332,6 +338,6 @@ module odpu_store (
                                   (!aw_active && !rd_active_q && outst_q != '0));
 
   logic unused_store;
-  assign unused_store = ^{insn_i, aw_skip_unused, aw_hi_unused, meta_q[PieceBits-1 -: WordBits],
+  assign unused_store = ^{aw_skip_unused, aw_hi_unused, meta_q[PieceBits-1 -: WordBits],
                           f_ps[63:BeatShift], f_rs[63:BeatShift]};
 endmodule

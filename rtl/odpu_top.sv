@@ -9,7 +9,7 @@ module odpu_top (
   // AXI4-Lite slave: control and status registers (isa/regs.def)
   input  logic                     s_axil_awvalid_i,
   output logic                     s_axil_awready_o,
-  input  logic [RegAddrBits-1:0]   s_axil_awaddr_i,
+  input  logic [odpu_pkg::RegAddrBits-1:0] s_axil_awaddr_i,
   input  logic                     s_axil_wvalid_i,
   output logic                     s_axil_wready_o,
   input  logic [31:0]              s_axil_wdata_i,
@@ -19,7 +19,7 @@ module odpu_top (
   output logic [1:0]               s_axil_bresp_o,
   input  logic                     s_axil_arvalid_i,
   output logic                     s_axil_arready_o,
-  input  logic [RegAddrBits-1:0]   s_axil_araddr_i,
+  input  logic [odpu_pkg::RegAddrBits-1:0] s_axil_araddr_i,
   output logic                     s_axil_rvalid_o,
   input  logic                     s_axil_rready_i,
   output logic [31:0]              s_axil_rdata_o,
@@ -151,7 +151,7 @@ module odpu_top (
   logic                ld_start, ld_done, ld_busy, ld_stall_ddr;
   logic                cp_start, cp_done, cp_busy, cp_stall_ddr;
   logic                st_start, st_done, st_busy, st_stall_ddr;
-  logic [InsnBits-1:0] ld_insn, cp_insn, st_insn;
+  logic [odpu_pkg::InsnBits-1:0] ld_insn, cp_insn, st_insn;
 
   odpu_ctrl u_ctrl (
     .clk_i               (clk_i),

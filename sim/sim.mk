@@ -1,6 +1,6 @@
 # sim/sim.mk - the build of the `sim` HAL backend, included at the end of the Makefile.
 #
-# Each arch of SIM_ARCHS gets rtl/*.sv verilated with top odpu_top into $(SIM_DIR)/<arch>/
+# Each arch of SIM_ARCHS gets the engine (RTL_SRCS: the package and rtl/rtl.f) verilated with top odpu_top into $(SIM_DIR)/<arch>/
 # under the prefix Vodpu_<arch>, so that every arch links into one binary and the backend
 # picks the model by fingerprint. The verilated C++ (models, Verilator's runtime, the thin
 # shim sim/vl_model.cpp) is built once in $(SIM_DIR) and linked unchanged by the normal and
@@ -20,11 +20,10 @@ SIM ?= $(if $(and $(SIM_HAVE_RTL),$(shell command -v $(VERILATOR) 2>/dev/null)),
 SIM_ARCHS ?= tiny b512 b1024 b4096
 # Shared by build/ and build-san/: the verilated objects are not sanitized.
 SIM_DIR ?= build/sim
-SIM_RTL_SRCS ?= $(wildcard rtl/*.sv)
+SIM_RTL_SRCS ?= $(RTL_SRCS)
 # Waveform format compiled in: FST needs zlib (zlib1g-dev, in make deps); else VCD.
 SIM_TRACE ?= $(if $(shell pkg-config --exists zlib 2>/dev/null && echo y),fst,vcd)
 
-SIM_VL_GEN := $(BUILD)/sim/vl_gen
 SIM_LIB_OBJS := $(BUILD)/sim/ddr_model.o
 
 # Test binaries run the engine tests on every backend of this list (tests/engine_runner.h),
@@ -68,13 +67,9 @@ $(BUILD)/sim/sim_archs.h: FORCE
 	  "$(foreach a,$(SIM_ARCHS),X($(a)))" > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
-# One arch: generated parameters, verilate, compile the model, compile the shim (our
+# One arch: verilate with its generated parameters, compile the model, compile the shim (our
 # warnings on, Verilator's headers treated as system headers).
 define SIM_ARCH_RULES
-$(SIM_DIR)/$(1)/gen/odpu_arch_params.vh $(SIM_DIR)/$(1)/gen/odpu_arch_params.h &: arch/$(1).yaml $(SIM_VL_GEN)
-	@mkdir -p $(SIM_DIR)/$(1)/gen
-	$(SIM_VL_GEN) arch/$(1).yaml $(SIM_DIR)/$(1)/gen/odpu_arch_params.vh $(SIM_DIR)/$(1)/gen/odpu_arch_params.h
-
 # Verilator rewrites every output file, and with them the whole C++ compile follows: it
 # runs only when the RTL, the arch or the options (the flags file) changed.
 $(SIM_DIR)/$(1)/flags: FORCE
@@ -82,9 +77,8 @@ $(SIM_DIR)/$(1)/flags: FORCE
 	@echo "$(SIM_VL_FLAGS) | $(SIM_OPT_FAST) | $(SIM_OPT_SLOW) | $(SIM_RTL_SRCS)" > $$@.tmp
 	@if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv $$@.tmp $$@; fi
 
-$(SIM_DIR)/$(1)/Vodpu_$(1).mk: $(SIM_RTL_SRCS) $(SIM_DIR)/$(1)/gen/odpu_arch_params.vh $(SIM_DIR)/$(1)/flags
-	@test -n "$(SIM_RTL_SRCS)" || { echo "sim: no rtl/*.sv to verilate"; exit 1; }
-	$(VERILATOR) $(SIM_VL_FLAGS) --prefix Vodpu_$(1) -Mdir $(SIM_DIR)/$(1) -I$(SIM_DIR)/$(1)/gen $(SIM_RTL_SRCS)
+$(SIM_DIR)/$(1)/Vodpu_$(1).mk: $(SIM_RTL_SRCS) rtl/rtl.f $(GEN_DIR)/$(1)/odpu_arch_params.vh $(SIM_DIR)/$(1)/flags
+	$(VERILATOR) $(SIM_VL_FLAGS) --prefix Vodpu_$(1) -Mdir $(SIM_DIR)/$(1) -I$(GEN_DIR)/$(1) $(SIM_RTL_SRCS)
 	@touch $$@ # may be left as it was: mark the run as done
 
 $(SIM_DIR)/$(1)/Vodpu_$(1)__ALL.a: $(SIM_DIR)/$(1)/Vodpu_$(1).mk
@@ -93,8 +87,8 @@ $(SIM_DIR)/$(1)/Vodpu_$(1)__ALL.a: $(SIM_DIR)/$(1)/Vodpu_$(1).mk
 	@touch $$@
 
 $(SIM_DIR)/$(1)/vl_model.o: sim/vl_model.cpp sim/vl_model.h sim/vl_ports.def $(SIM_DIR)/$(1)/Vodpu_$(1).mk \
-                            $(SIM_DIR)/$(1)/gen/odpu_arch_params.h
-	$(CXX) $(SIM_CXXFLAGS) -Wall -Wextra -Werror -I. -isystem $(VL_ROOT)/include -isystem $(SIM_DIR)/$(1) -I$(SIM_DIR)/$(1)/gen \
+                            $(GEN_DIR)/$(1)/odpu_arch_params.h
+	$(CXX) $(SIM_CXXFLAGS) -Wall -Wextra -Werror -I. -isystem $(VL_ROOT)/include -isystem $(SIM_DIR)/$(1) -I$(GEN_DIR)/$(1) \
 	  -DVL_ARCH=$(1) -DVL_TOP=Vodpu_$(1) '-DVL_TOP_H="Vodpu_$(1).h"' -c $$< -o $$@
 endef
 $(foreach a,$(SIM_ARCHS),$(eval $(call SIM_ARCH_RULES,$(a))))
@@ -111,12 +105,10 @@ $(BUILD)/sim/enabled: FORCE
 	@echo "SIM=$(SIM) SIM_ARCHS=$(SIM_ARCHS)" > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
-# The build tool and our C objects, which join libodpu.a.
-$(SIM_VL_GEN): $(BUILD)/sim/vl_gen.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(YAML_LIBS) -lm
+# Our C objects, which join libodpu.a.
 $(LIB): $(SIM_LIB_OBJS)
 
 .PHONY: FORCE
 FORCE:
 
--include $(SIM_LIB_OBJS:.o=.d) $(BUILD)/sim/vl_gen.d
+-include $(SIM_LIB_OBJS:.o=.d)

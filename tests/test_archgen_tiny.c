@@ -1,6 +1,6 @@
 /* test_archgen_tiny.c - the generated C header of arch/tiny.yaml, compiled into this test
- * (the Makefile generates $(BUILD)/gen/tiny/odpu_arch_params.h with `opendpu archgen`
- * first), agrees with the arch the library loads from the same file. */
+ * (tools/odpu_gen writes build/gen/tiny/odpu_arch_params.h before anything compiles),
+ * agrees with the arch the library loads from the same file. */
 #include <string.h>
 
 #include "arch/arch.h"

@@ -20,6 +20,11 @@ typedef struct field_info {
     size_t offset;
 } field_info;
 
+/* The codec's structs under the class names of the table, for offsetof. */
+#define X_ALIAS(OP, code, name, FIELDS) typedef odpu_##name odpu_struct_##OP;
+ODPU_OPCODES(X_ALIAS)
+#undef X_ALIAS
+
 #define SIGN_U 0
 #define SIGN_S 1
 #define X_INFO(OP, field, word, lsb, width, sign, bias) \

@@ -19,7 +19,7 @@ run() {
   rm -f "$vec"
 }
 for arch in tiny b512; do
-  build_tb tb_compute "$arch" tests/rtl/tb_compute.sv $COMPUTE_RTL
+  build_tb tb_compute "$arch" tests/rtl/tb_compute.sv
 done
 run tiny 1 600 0
 run tiny 2 600 30

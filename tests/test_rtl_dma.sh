@@ -6,9 +6,6 @@
 # tiny with words narrower than an AXI beat and b4096 with words wider than one).
 . "$(dirname "$0")/rtl/rtl_lib.sh"
 archs=${ODPU_RTL_ARCHS:-tiny b4096}
-DMA_RTL="rtl/odpu_axi_master.sv rtl/odpu_axi_rd_buf.sv rtl/odpu_load.sv rtl/odpu_store.sv
-  rtl/odpu_bufs.sv rtl/odpu_buf_port.sv rtl/odpu_buf_ram.sv rtl/odpu_rr_arb.sv
-  rtl/odpu_count_fifo.sv rtl/odpu_dma_walker.sv rtl/odpu_byte_align.sv rtl/odpu_load_stage.sv"
 passed=0
 failed=0
 ok() { passed=$((passed + 1)); }
@@ -17,7 +14,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 for a in tiny b512 b1024 b4096; do
   for t in odpu_axi_master odpu_load odpu_store odpu_bufs; do
     # shellcheck disable=SC2086
-    if out=$(verilator --lint-only -Wall -I"$BUILD/gen/$a" --top-module "$t" $DMA_RTL 2>&1); then
+    if out=$(verilator --lint-only -Wall -I"$GEN/$a" --top-module "$t" $RTL_FILES 2>&1); then
       ok
     else
       bad "lint of $t on $a: $(echo "$out" | head -5)"
@@ -31,8 +28,7 @@ steps_for() { case $1 in tiny) echo 300 ;; b512|b1024) echo 100 ;; *) echo 40 ;;
 overlap_for() { case $1 in tiny) echo 150 ;; b512|b1024) echo 60 ;; *) echo 30 ;; esac; }
 
 for a in $archs; do
-  # shellcheck disable=SC2086
-  build_tb tb_dma "$a" tests/rtl/tb_dma.sv $DMA_RTL
+  build_tb tb_dma "$a" tests/rtl/tb_dma.sv
   out=$("$RTL_OUT/tb_dma_$a/tb" +steps="$(steps_for "$a")" +overlap="$(overlap_for "$a")" +seed=1 2>&1)
   status=$?
   if [ $status -eq 0 ] && grep -q "tb_dma PASS" <<<"$out"; then

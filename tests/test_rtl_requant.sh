@@ -4,7 +4,7 @@
 . tests/rtl/rtl_lib.sh
 COUNT=200000 # every shift in [-31, 31] about 3000 times, every pair of edge values
 build_gen gen_requant_vectors
-build_tb tb_requant tiny tests/rtl/tb_requant.sv rtl/odpu_requant.sv rtl/odpu_srdhm.sv rtl/odpu_rdbpot.sv
+build_tb tb_requant tiny tests/rtl/tb_requant.sv
 vec=$RTL_OUT/requant_vectors.hex
 "$RTL_OUT/gen_requant_vectors" 1 "$COUNT" "$vec" || { echo "FAIL: gen_requant_vectors"; exit 1; }
 "$RTL_OUT/tb_requant_tiny/tb" +vectors="$vec" +count="$COUNT" | grep -E "PASS|FAIL|MISMATCH"

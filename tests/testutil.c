@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 void test_rng_seed(test_rng *r, uint64_t seed)
 {
@@ -35,6 +36,41 @@ const char *test_arch_path(const char *name)
     static char path[256];
     snprintf(path, sizeof path, "arch/%s.yaml", name);
     return path;
+}
+
+enum { TEXT_MAX = 1 << 20, PATH_MAX_LEN = 256 };
+
+char *test_tmpdir(const char *tag)
+{
+    static char dir[PATH_MAX_LEN];
+    snprintf(dir, sizeof dir, "/tmp/odpu_%s.XXXXXX", tag);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    return dir;
+}
+
+int test_system(const char *cmd)
+{
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+void test_remove_tree(const char *dir)
+{
+    char cmd[PATH_MAX_LEN + 16];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(test_system(cmd), 0);
+}
+
+char *test_read_text(const char *path)
+{
+    static char buf[TEXT_MAX];
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    ck_assert_msg(feof(f), "%s is larger than %d bytes", path, TEXT_MAX - 1);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
 }
 
 int test_run_suite(Suite *s)

@@ -22,6 +22,16 @@ void test_rng_bytes(test_rng *r, void *buf, size_t len);
  * run from the repository root (make test does). */
 const char *test_arch_path(const char *name);
 
+/* Files and commands for tests of generated files and tools. test_tmpdir makes a fresh
+ * directory under /tmp named after `tag` (a static buffer, valid until the next call);
+ * test_system runs a shell command and returns its exit status (-1 if it did not exit);
+ * test_remove_tree deletes a directory; test_read_text returns a file's whole text (NUL
+ * terminated, a static buffer of up to 1 MiB, valid until the next call). */
+char *test_tmpdir(const char *tag);
+int test_system(const char *cmd);
+void test_remove_tree(const char *dir);
+char *test_read_text(const char *path);
+
 /* Run one suite; exit status 0 iff every test passed. */
 int test_run_suite(Suite *s);
 

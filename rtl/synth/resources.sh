@@ -4,9 +4,10 @@
 #   rtl/synth/resources.sh OUT.md ARCH...     e.g. rtl/synth/resources.sh docs/resources.md b1024 b4096
 #
 # For every arch: `synth_xilinx -family xcup` of odpu_top with that arch's generated include
-# (build/gen/ARCH/odpu_arch_params.vh, made by `make gen`), keeping the module hierarchy, so
-# each module and parameterization is synthesized once however often it is instantiated (the
-# 1024 odpu_mac_pair of b4096 are two: chain heads and the rest), and `stat` multiplies the counts out. From it:
+# (build/gen/ARCH/odpu_arch_params.vh) and the package build/gen/isa/odpu_pkg.sv (`make gen`),
+# keeping the module hierarchy, so each module and parameterization is synthesized once
+# however often it is instantiated (the 1024 odpu_mac_pair of b4096 are two: chain heads and
+# the rest), and `stat` multiplies the counts out. From it:
 # LUTs, flip-flops, DSP48E2, block RAM and UltraRAM next to the budgets of the two boards the
 # project targets, where the DSPs go, and which buffer got which memory. Logs and the full
 # `stat` go to build/synth/ARCH.{log,stat}. Yosys's numbers are pre-place-and-route estimates.
@@ -34,6 +35,8 @@ synth_cmd="synth_xilinx -family xcup -top odpu_top -uram -widemux 5 -noiopad"
 
 logdir=build/synth
 mkdir -p "$logdir"
+# The engine: the generated package, then rtl/rtl.f (the one list of its sources).
+rtl_srcs="build/gen/isa/odpu_pkg.sv $(sed -e 's,//.*,,' rtl/rtl.f | tr '\n' ' ')"
 
 param() {  # param ARCH NAME: a localparam int of the arch's generated include
     awk -v n="$2" '$1 == "localparam" && $3 == n {gsub(";", "", $5); print $5; exit}' \
@@ -67,7 +70,7 @@ synth() {
     local arch=$1 inc=build/gen/$1 start
     start=$(date +%s)
     yosys -q -l "$logdir/$arch.log" \
-        -p "read_verilog -sv -I$inc rtl/*.sv; $synth_cmd; tee -q -o $logdir/$arch.stat stat -top odpu_top" \
+        -p "read_verilog -sv -I$inc $rtl_srcs; $synth_cmd; tee -q -o $logdir/$arch.stat stat -top odpu_top" \
         >/dev/null 2>"$logdir/$arch.err" || { cat "$logdir/$arch.err" >&2; return 1; }
     echo $(( $(date +%s) - start )) > "$logdir/$arch.secs"
 }

@@ -3,7 +3,10 @@
 # `verilator --binary`, into $ODPU_BUILD/rtl/, rebuilding only what is older than its sources.
 set -u
 BUILD=${ODPU_BUILD:-build}
+GEN=${ODPU_GEN:-build/gen}
 RTL_OUT=$BUILD/rtl
+# The engine's sources: the generated package, then the one list rtl/rtl.f.
+RTL_FILES="$GEN/isa/odpu_pkg.sv $(sed -e 's,//.*,,' rtl/rtl.f | tr '\n' ' ')"
 mkdir -p "$RTL_OUT"
 command -v verilator >/dev/null || { echo "verilator not found (make deps installs it)"; exit 1; }
 
@@ -27,26 +30,26 @@ build_gen() {
   local name=$1 out=$RTL_OUT/$1
   if stale "$out" "tests/rtl/$name.c" "$BUILD/libodpu.a"; then
     gcc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g -Wall -Wextra -Werror -Wshadow \
-      -Wstrict-prototypes -Wmissing-prototypes -Wvla -I. -I"$BUILD/gen" $SAN_FLAGS \
+      -Wstrict-prototypes -Wmissing-prototypes -Wvla -I. -I"$BUILD/gen" -I"$GEN" $SAN_FLAGS \
       "tests/rtl/$name.c" "$BUILD/tests/testutil.o" "$BUILD/libodpu.a" $CHECK_LIBS $LIBS \
       -o "$out" || { echo "FAIL: building $name"; exit 1; }
   fi
 }
 
-# build_tb TOP ARCH FILES...: a Verilator binary $RTL_OUT/TOP_ARCH/tb of testbench TOP.
+# build_tb TOP INCDIR FILES...: a Verilator binary $RTL_OUT/TOP_<name of INCDIR>/tb of
+# testbench TOP from FILES and the whole engine (only TOP's hierarchy is elaborated), with the
+# arch include of INCDIR (an arch name stands for $GEN/ARCH).
 build_tb() {
-  local top=$1 arch=$2
+  local top=$1 inc=$2
   shift 2
-  local dir=$RTL_OUT/${top}_$arch
-  if stale "$dir/tb" "$@" "$BUILD/gen/$arch/odpu_arch_params.vh"; then
+  [ -d "$inc" ] || inc=$GEN/$inc
+  local dir=$RTL_OUT/${top}_$(basename "$inc")
+  # shellcheck disable=SC2086
+  if stale "$dir/tb" "$@" $RTL_FILES rtl/rtl.f "$inc/odpu_arch_params.vh"; then
     # -O1 for the C++: the testbenches run for seconds, compiling them at -O3 takes longer.
-    verilator --binary -Wno-fatal -Wno-lint -Wno-style -I"$BUILD/gen/$arch" --top-module "$top" \
-      -Mdir "$dir" -CFLAGS -O1 -o tb "$@" >"$dir.log" 2>&1 ||
-      { echo "FAIL: verilator $top ($arch), see $dir.log"; tail -20 "$dir.log"; exit 1; }
+    # shellcheck disable=SC2086
+    verilator --binary -Wno-fatal -Wno-lint -Wno-style -I"$inc" --top-module "$top" \
+      -Mdir "$dir" -CFLAGS -O1 -o tb $RTL_FILES "$@" >"$dir.log" 2>&1 ||
+      { echo "FAIL: verilator $top ($inc), see $dir.log"; tail -20 "$dir.log"; exit 1; }
   fi
 }
-
-# The compute engine's RTL files.
-COMPUTE_RTL="rtl/odpu_compute.sv rtl/odpu_conv_unit.sv rtl/odpu_conv_agu.sv rtl/odpu_pool_div.sv rtl/odpu_mac_array.sv rtl/odpu_adder.sv
-  rtl/odpu_mac_chain.sv rtl/odpu_mac_pair.sv rtl/odpu_requant.sv rtl/odpu_srdhm.sv rtl/odpu_rdbpot.sv rtl/odpu_out_stage.sv rtl/odpu_pool_merge.sv rtl/odpu_count_fifo.sv
-  rtl/odpu_pool_unit.sv rtl/odpu_elew_unit.sv"

@@ -24,7 +24,7 @@ module tb_compute;
   logic clk = 1'b0;
   logic rst_n = 1'b0;
   logic start = 1'b0;
-  logic [InsnBits-1:0] insn = '0;
+  logic [odpu_pkg::InsnBits-1:0] insn = '0;
   logic done, busy, stall_ddr;
 
   // Buffer contents (DUT side) and the expected images.
@@ -128,10 +128,10 @@ module tb_compute;
 
   task automatic set_word(input int b, input int a, input logic [MaxW-1:0] d, input bit both);
     case (b)
-      BufIbuf: begin ibuf_x[a] = IW'(d); if (both) ibuf[a] = IW'(d); end
-      BufObuf: begin obuf_x[a] = OW'(d); if (both) obuf[a] = OW'(d); end
-      BufWbuf: begin wbuf_x[a] = WW'(d); if (both) wbuf[a] = WW'(d); end
-      BufPbuf: begin pbuf_x[a] = PW'(d); if (both) pbuf[a] = PW'(d); end
+      odpu_pkg::BufIbuf: begin ibuf_x[a] = IW'(d); if (both) ibuf[a] = IW'(d); end
+      odpu_pkg::BufObuf: begin obuf_x[a] = OW'(d); if (both) obuf[a] = OW'(d); end
+      odpu_pkg::BufWbuf: begin wbuf_x[a] = WW'(d); if (both) wbuf[a] = WW'(d); end
+      odpu_pkg::BufPbuf: begin pbuf_x[a] = PW'(d); if (both) pbuf[a] = PW'(d); end
       default: begin abuf_x[a] = AW'(d); if (both) abuf[a] = AW'(d); end
     endcase
   endtask
@@ -185,7 +185,7 @@ module tb_compute;
     longint macs, cyc, conv_cycles, conv_macs, other_cycles;
     longint cycles_of [int];
     int base, slack, pairs, pair_worst;
-    logic [InsnBits-1:0] word;
+    logic [odpu_pkg::InsnBits-1:0] word;
     int seed;
     bit percase;
 

@@ -47,7 +47,7 @@ module tb_dma;
   logic        clear;
   logic [63:0] ddr_base, ddr_size;
   logic ld_start, ld_done, ld_busy, ld_stall, st_start, st_done, st_busy, st_stall;
-  logic [InsnBits-1:0] ld_insn, st_insn;
+  logic [odpu_pkg::InsnBits-1:0] ld_insn, st_insn;
 
   logic f_rq_valid, f_rq_ready, f_rd_valid, f_rd_ready, f_rd_last;
   logic [63:0] f_rq_addr;
@@ -532,19 +532,31 @@ module tb_dma;
     longint buf_id, ddr, addr, h, w, c, ps, rs, len;
   } box_t;
 
-  function automatic logic [InsnBits-1:0] enc(bit is_load, box_t b);
-    logic [InsnBits-1:0] x = '0;
-    x[HdrOpcodeLsb +: HdrOpcodeWidth] = is_load ? OpLoad : OpSave;
-    x[LoadBufLsb +: LoadBufWidth] = LoadBufWidth'(b.buf_id);
-    x[LoadDdrAddrLsb +: LoadDdrAddrWidth] = LoadDdrAddrWidth'(b.ddr);
-    x[LoadBufAddrLsb +: LoadBufAddrWidth] = LoadBufAddrWidth'(b.addr);
-    x[LoadHLsb +: LoadHWidth] = LoadHWidth'(b.h);
-    x[LoadWLsb +: LoadWWidth] = LoadWWidth'(b.w);
-    x[LoadCLsb +: LoadCWidth] = LoadCWidth'(b.c);
-    x[LoadPixelStrideLsb +: LoadPixelStrideWidth] = LoadPixelStrideWidth'(b.ps);
-    x[LoadRowStrideLsb +: LoadRowStrideWidth] = LoadRowStrideWidth'(b.rs);
-    if (is_load) x[LoadLenLsb +: LoadLenWidth] = LoadLenWidth'(b.len);
-    return x;
+  function automatic logic [odpu_pkg::InsnBits-1:0] enc(bit is_load, box_t b);
+    odpu_pkg::insn_load_t ld;
+    odpu_pkg::insn_save_t sv;
+    ld = '0;
+    sv = '0;
+    ld.opcode       = odpu_pkg::OpLoad;
+    ld.buf_id       = odpu_pkg::LoadBufWidth'(b.buf_id);
+    ld.ddr_addr     = odpu_pkg::LoadDdrAddrWidth'(b.ddr);
+    ld.buf_addr     = odpu_pkg::LoadBufAddrWidth'(b.addr);
+    ld.h            = odpu_pkg::LoadHWidth'(b.h);
+    ld.w            = odpu_pkg::LoadWWidth'(b.w);
+    ld.c            = odpu_pkg::LoadCWidth'(b.c);
+    ld.pixel_stride = odpu_pkg::LoadPixelStrideWidth'(b.ps);
+    ld.row_stride   = odpu_pkg::LoadRowStrideWidth'(b.rs);
+    ld.len          = odpu_pkg::LoadLenWidth'(b.len);
+    sv.opcode       = odpu_pkg::OpSave;
+    sv.buf_id       = odpu_pkg::SaveBufWidth'(b.buf_id);
+    sv.ddr_addr     = odpu_pkg::SaveDdrAddrWidth'(b.ddr);
+    sv.buf_addr     = odpu_pkg::SaveBufAddrWidth'(b.addr);
+    sv.h            = odpu_pkg::SaveHWidth'(b.h);
+    sv.w            = odpu_pkg::SaveWWidth'(b.w);
+    sv.c            = odpu_pkg::SaveCWidth'(b.c);
+    sv.pixel_stride = odpu_pkg::SavePixelStrideWidth'(b.ps);
+    sv.row_stride   = odpu_pkg::SaveRowStrideWidth'(b.rs);
+    return is_load ? ld : sv;
   endfunction
 
   function automatic box_t zero_box();
@@ -561,12 +573,12 @@ module tb_dma;
   // docs/isa.md LOAD: channel ch of pixel (y, x) is DDR byte ddr + y*rs + x*ps + ch and
   // lane ch mod R of word A + ((ch div R)*h + y)*w + x; padding lanes 0. Linear: bytes.
   task automatic expect_load(box_t b);
-    if (b.buf_id == BufWbuf || b.buf_id == BufPbuf) begin
-      int wb = b.buf_id == BufWbuf ? WbufWordBytes : PbufWordBytes;
+    if (b.buf_id == odpu_pkg::BufWbuf || b.buf_id == odpu_pkg::BufPbuf) begin
+      int wb = b.buf_id == odpu_pkg::BufWbuf ? WbufWordBytes : PbufWordBytes;
       for (int i = 0; i < b.len; i++)
         for (int j = 0; j < wb; j++) begin
           byte unsigned v = mem[int'(b.ddr) + i * wb + j];
-          if (b.buf_id == BufWbuf) sh_wbuf[b.addr + i][j] = v; else sh_pbuf[b.addr + i][j] = v;
+          if (b.buf_id == odpu_pkg::BufWbuf) sh_wbuf[b.addr + i][j] = v; else sh_pbuf[b.addr + i][j] = v;
         end
       return;
     end
@@ -575,7 +587,7 @@ module tb_dma;
         for (int ch = 0; ch < (b.c + R - 1) / R * R; ch++) begin
           int word = b.addr + ((ch / R) * b.h + y) * b.w + x;
           byte unsigned v = ch < b.c ? mem[int'(b.ddr + y * b.rs + x * b.ps) + ch] : 8'h00;
-          if (b.buf_id == BufIbuf) sh_ibuf[word][ch % R] = v; else sh_obuf[word][ch % R] = v;
+          if (b.buf_id == odpu_pkg::BufIbuf) sh_ibuf[word][ch % R] = v; else sh_obuf[word][ch % R] = v;
         end
   endtask
 
@@ -586,7 +598,7 @@ module tb_dma;
         for (int ch = 0; ch < b.c; ch++) begin
           int word = b.addr + ((ch / R) * b.h + y) * b.w + x;
           exp_mem[int'(b.ddr + y * b.rs + x * b.ps) + ch] =
-              b.buf_id == BufIbuf ? sh_ibuf[word][ch % R] : sh_obuf[word][ch % R];
+              b.buf_id == odpu_pkg::BufIbuf ? sh_ibuf[word][ch % R] : sh_obuf[word][ch % R];
         end
   endtask
 
@@ -672,8 +684,8 @@ module tb_dma;
   // Reads back every word of a buffer through its compute read port (for WBUF every
   // port-wide piece: piece k is bytes (k mod W)*P .. of word k div W).
   task automatic check_buf(int buf_id);
-    int depth = buf_id == BufIbuf ? IbufDepth : buf_id == BufObuf ? ObufDepth :
-                buf_id == BufWbuf ? WbufPortDepth : PbufDepth;
+    int depth = buf_id == odpu_pkg::BufIbuf ? IbufDepth : buf_id == odpu_pkg::BufObuf ? ObufDepth :
+                buf_id == odpu_pkg::BufWbuf ? WbufPortDepth : PbufDepth;
     int bad = 0;
     // Word a is requested after edge a, read at edge a+1, and seen after edge a+2.
     for (int a = 0; a < depth + 2; a++) begin
@@ -682,9 +694,9 @@ module tb_dma;
         int k = a - 2;
         logic rv;
         case (buf_id)
-          BufIbuf: rv = cp_ibuf_rd_rvalid;
-          BufObuf: rv = cp_obuf_rd_rvalid;
-          BufWbuf: rv = cp_wbuf_rd_rvalid;
+          odpu_pkg::BufIbuf: rv = cp_ibuf_rd_rvalid;
+          odpu_pkg::BufObuf: rv = cp_obuf_rd_rvalid;
+          odpu_pkg::BufWbuf: rv = cp_wbuf_rd_rvalid;
           default: rv = cp_pbuf_rd_rvalid;
         endcase
         if (!rv) begin
@@ -692,19 +704,19 @@ module tb_dma;
           if (bad <= 3) $display("ERROR: buffer %0d readback of word %0d: no rvalid", buf_id, k);
         end
         case (buf_id)
-          BufIbuf: for (int i = 0; i < IbufWordBytes; i++)
+          odpu_pkg::BufIbuf: for (int i = 0; i < IbufWordBytes; i++)
             if (cp_ibuf_rd_rdata[i*8 +: 8] != sh_ibuf[k][i]) begin
               bad++;
               if (bad <= 3) $display("ERROR: IBUF word %0d byte %0d = %02x, expected %02x", k,
                                      i, cp_ibuf_rd_rdata[i*8 +: 8], sh_ibuf[k][i]);
             end
-          BufObuf: for (int i = 0; i < ObufWordBytes; i++)
+          odpu_pkg::BufObuf: for (int i = 0; i < ObufWordBytes; i++)
             if (cp_obuf_rd_rdata[i*8 +: 8] != sh_obuf[k][i]) begin
               bad++;
               if (bad <= 3) $display("ERROR: OBUF word %0d byte %0d = %02x, expected %02x", k,
                                      i, cp_obuf_rd_rdata[i*8 +: 8], sh_obuf[k][i]);
             end
-          BufWbuf: for (int i = 0; i < WbufPortBytes; i++) begin
+          odpu_pkg::BufWbuf: for (int i = 0; i < WbufPortBytes; i++) begin
             int w = k / WeightLoadCycles, j = k % WeightLoadCycles * WbufPortBytes + i;
             if (cp_wbuf_rd_rdata[i*8 +: 8] != sh_wbuf[w][j]) begin
               bad++;
@@ -721,10 +733,10 @@ module tb_dma;
         endcase
       end
       @(negedge clk);
-      ck_ibuf_rd_valid = buf_id == BufIbuf && a < depth;
-      ck_obuf_rd_valid = buf_id == BufObuf && a < depth;
-      cp_wbuf_rd_valid = buf_id == BufWbuf && a < depth;
-      cp_pbuf_rd_valid = buf_id == BufPbuf && a < depth;
+      ck_ibuf_rd_valid = buf_id == odpu_pkg::BufIbuf && a < depth;
+      ck_obuf_rd_valid = buf_id == odpu_pkg::BufObuf && a < depth;
+      cp_wbuf_rd_valid = buf_id == odpu_pkg::BufWbuf && a < depth;
+      cp_pbuf_rd_valid = buf_id == odpu_pkg::BufPbuf && a < depth;
       ck_ibuf_rd_addr = IbufAB'(a);
       ck_obuf_rd_addr = ObufAB'(a);
       cp_wbuf_rd_addr = WbufAB'(a);
@@ -751,14 +763,14 @@ module tb_dma;
     none = zero_box();
     b = zero_box();
     b.buf_id = buf_id;
-    if (buf_id <= BufObuf) begin
-      b.w = 64; b.h = (buf_id == BufIbuf ? IbufDepth : ObufDepth) / 64;
+    if (buf_id <= odpu_pkg::BufObuf) begin
+      b.w = 64; b.h = (buf_id == odpu_pkg::BufIbuf ? IbufDepth : ObufDepth) / 64;
       // Rows overlap in DDR (row_stride < w*c is legal for LOAD) so that any buffer fits.
       b.c = R; b.ps = R; b.rs = rnd(1, 500); b.ddr = rnd(0, 999);
       run(1, b, 0, none);
     end else begin
-      int depth = buf_id == BufWbuf ? WbufDepth : PbufDepth;
-      int wb = buf_id == BufWbuf ? WbufWordBytes : PbufWordBytes;
+      int depth = buf_id == odpu_pkg::BufWbuf ? WbufDepth : PbufDepth;
+      int wb = buf_id == odpu_pkg::BufWbuf ? WbufWordBytes : PbufWordBytes;
       int chunk = 65536 / wb;
       for (int a = 0; a < depth; a += chunk) begin
         b.addr = a; b.len = depth - a < chunk ? depth - a : chunk;
@@ -774,7 +786,7 @@ module tb_dma;
   task automatic perf_load(string what, box_t b, int min_pct);
     box_t none;
     int t0;
-    longint bytes = b.len != 0 ? b.len * (b.buf_id == BufWbuf ? WbufWordBytes : PbufWordBytes)
+    longint bytes = b.len != 0 ? b.len * (b.buf_id == odpu_pkg::BufWbuf ? WbufWordBytes : PbufWordBytes)
                                : b.h * b.w * b.c;
     none = zero_box();
     t0 = int'(cyc);
@@ -859,7 +871,7 @@ module tb_dma;
       bit span;
       b = zero_box();
       b.buf_id = $urandom_range(1);
-      depth = b.buf_id == BufIbuf ? IbufDepth : CpLo;
+      depth = b.buf_id == odpu_pkg::BufIbuf ? IbufDepth : CpLo;
       do begin
         case ($urandom_range(4))
           0: b.c = rnd(1, R);
@@ -937,7 +949,7 @@ module tb_dma;
     @(posedge clk);
 
     // Fill IBUF, OBUF, WBUF, PBUF completely (every later check compares whole buffers).
-    fill(BufIbuf); fill(BufObuf); fill(BufWbuf); fill(BufPbuf);
+    fill(odpu_pkg::BufIbuf); fill(odpu_pkg::BufObuf); fill(odpu_pkg::BufWbuf); fill(odpu_pkg::BufPbuf);
     for (int b = 0; b < 4; b++) check_buf(b);
 
     fetch_en = 1;
@@ -947,12 +959,12 @@ module tb_dma;
       bit dl = kind != 0, ds = kind <= 4;
       int lbuf;
       // Concurrent load and save touch different buffers and DDR regions.
-      lbuf = $urandom_range(99) < 15 ? (BufWbuf + $urandom_range(1)) : $urandom_range(1);
-      if (dl && lbuf <= BufObuf) begin
-        lb = rand_box(1, lbuf, lbuf == BufIbuf ? IbufDepth : CpLo, 0, ds ? SaveLo : FetchLo);
+      lbuf = $urandom_range(99) < 15 ? (odpu_pkg::BufWbuf + $urandom_range(1)) : $urandom_range(1);
+      if (dl && lbuf <= odpu_pkg::BufObuf) begin
+        lb = rand_box(1, lbuf, lbuf == odpu_pkg::BufIbuf ? IbufDepth : CpLo, 0, ds ? SaveLo : FetchLo);
       end else if (dl) begin
-        int depth = lbuf == BufWbuf ? WbufDepth : PbufDepth;
-        int wb = lbuf == BufWbuf ? WbufWordBytes : PbufWordBytes;
+        int depth = lbuf == odpu_pkg::BufWbuf ? WbufDepth : PbufDepth;
+        int wb = lbuf == odpu_pkg::BufWbuf ? WbufWordBytes : PbufWordBytes;
         lb.buf_id = lbuf; lb.h = 0; lb.w = 0; lb.c = 0; lb.ps = 0; lb.rs = 0;
         lb.len = rnd(1, depth < 8 ? depth : 8);
         lb.addr = rnd(0, depth - lb.len);
@@ -960,10 +972,10 @@ module tb_dma;
         n_linear++;
       end
       if (ds) begin
-        int sbuf = (dl && lbuf <= BufObuf) ? 1 - lbuf : $urandom_range(1);
-        sb = rand_box(0, sbuf, sbuf == BufIbuf ? IbufDepth : CpLo, dl ? SaveLo : 0, FetchLo);
+        int sbuf = (dl && lbuf <= odpu_pkg::BufObuf) ? 1 - lbuf : $urandom_range(1);
+        sb = rand_box(0, sbuf, sbuf == odpu_pkg::BufIbuf ? IbufDepth : CpLo, dl ? SaveLo : 0, FetchLo);
       end
-      cp_ibuf_en = !(dl && lbuf == BufIbuf);
+      cp_ibuf_en = !(dl && lbuf == odpu_pkg::BufIbuf);
       run(dl, lb, ds, sb);
       if (dl) n_load++;
       if (ds) n_save++;
@@ -995,7 +1007,7 @@ module tb_dma;
       none = zero_box();
       ddr_size = 64'(SaveLo + 5);
       lb = zero_box();
-      lb.buf_id = BufIbuf; lb.ddr = SaveLo - 64; lb.h = 1; lb.w = 1; lb.c = 64 + 2 * BeatBytes;
+      lb.buf_id = odpu_pkg::BufIbuf; lb.ddr = SaveLo - 64; lb.h = 1; lb.w = 1; lb.c = 64 + 2 * BeatBytes;
       lb.ps = lb.c;
       ld_insn = enc(1, lb);
       pulse_start(1);
@@ -1008,7 +1020,7 @@ module tb_dma;
         $display("ERROR: the refused LOAD finished"); errors++;
       end
       sb = zero_box();
-      sb.buf_id = BufObuf; sb.ddr = SaveLo - 2 * BeatBytes + 3; sb.h = 1; sb.w = 1;
+      sb.buf_id = odpu_pkg::BufObuf; sb.ddr = SaveLo - 2 * BeatBytes + 3; sb.h = 1; sb.w = 1;
       sb.c = 3 * BeatBytes; sb.ps = sb.c;
       // Expected: the bytes of the first burst (below SaveLo) written, none beyond.
       expect_save(sb);
@@ -1037,11 +1049,11 @@ module tb_dma;
         $display("ERROR: clear did not stop the engines"); errors++;
       end
       ddr_size = DdrBytes;
-      fill(BufIbuf);  // the refused LOAD wrote part of its tile
-      lb = rand_box(1, BufIbuf, IbufDepth, 0, FetchLo);
+      fill(odpu_pkg::BufIbuf); // the refused LOAD wrote part of its tile
+      lb = rand_box(1, odpu_pkg::BufIbuf, IbufDepth, 0, FetchLo);
       run(1, lb, 0, none);
-      check_buf(BufIbuf);
-      sb = rand_box(0, BufObuf, CpLo, 0, FetchLo);
+      check_buf(odpu_pkg::BufIbuf);
+      sb = rand_box(0, odpu_pkg::BufObuf, CpLo, 0, FetchLo);
       run(0, none, 1, sb);
       check_ddr("SAVE after clear");
     end
@@ -1052,14 +1064,14 @@ module tb_dma;
       none = zero_box();
       poison_lo = 4096; poison_hi = 4096 + 64;
       lb = zero_box();
-      lb.buf_id = BufIbuf; lb.ddr = 4096; lb.h = 1; lb.w = 1; lb.c = 16; lb.ps = 16;
+      lb.buf_id = odpu_pkg::BufIbuf; lb.ddr = 4096; lb.h = 1; lb.w = 1; lb.c = 16; lb.ps = 16;
       run(1, lb, 0, none);
       if (resp_pulses[1] == 0 || resp_pulses[0] != 0) begin
         $display("ERROR: SLVERR on a load beat: %0d load pulses, %0d fetch pulses",
                  resp_pulses[1], resp_pulses[0]); errors++;
       end
       sb = zero_box();
-      sb.buf_id = BufIbuf; sb.ddr = 4096 + 8; sb.h = 1; sb.w = 1; sb.c = 8; sb.ps = 8;
+      sb.buf_id = odpu_pkg::BufIbuf; sb.ddr = 4096 + 8; sb.h = 1; sb.w = 1; sb.c = 8; sb.ps = 8;
       run(0, none, 1, sb);
       if (resp_pulses[2] != 1) begin
         $display("ERROR: SLVERR on a store burst: %0d pulses (want 1)", resp_pulses[2]); errors++;
@@ -1077,7 +1089,7 @@ module tb_dma;
       lat_min = DdrLatency; lat_max = DdrLatency; ready_pct = 100; rvalid_pct = 100;
       // Packed tile: rows are single runs.
       lb = zero_box();
-      lb.buf_id = BufIbuf; lb.ddr = 3; lb.h = 8; lb.w = 64; lb.c = 2 * R; lb.ps = lb.c;
+      lb.buf_id = odpu_pkg::BufIbuf; lb.ddr = 3; lb.h = 8; lb.w = 64; lb.c = 2 * R; lb.ps = lb.c;
       lb.rs = lb.w * lb.c;
       perf_load("packed rows", lb, 60);
       // Concat part: every pixel its own run.
@@ -1089,11 +1101,11 @@ module tb_dma;
       perf_overlap("folded", lb, 75);
       // Linear WBUF.
       lb = zero_box();
-      lb.buf_id = BufWbuf; lb.ddr = 5; lb.len = 65536 / WbufWordBytes > WbufDepth ? WbufDepth
+      lb.buf_id = odpu_pkg::BufWbuf; lb.ddr = 5; lb.len = 65536 / WbufWordBytes > WbufDepth ? WbufDepth
                                                  : 65536 / WbufWordBytes;
       perf_load("linear WBUF", lb, 60);
       sb = zero_box();
-      sb.buf_id = BufIbuf; sb.ddr = 1; sb.h = 8; sb.w = 64; sb.c = 2 * R; sb.ps = sb.c;
+      sb.buf_id = odpu_pkg::BufIbuf; sb.ddr = 1; sb.h = 8; sb.w = 64; sb.c = 2 * R; sb.ps = sb.c;
       sb.rs = sb.w * sb.c;
       perf_save("packed rows", sb, 60);
       sb.ps = sb.c + 8; sb.rs = sb.ps * sb.w;

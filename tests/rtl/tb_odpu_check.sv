@@ -9,7 +9,7 @@ module tb_odpu_check;
   always #5 clk = !clk;
 
   logic                in_valid = 0, in_ready, out_valid, out_ready = 0;
-  logic [InsnBits-1:0] in_insn = '0, out_insn;
+  logic [odpu_pkg::InsnBits-1:0] in_insn = '0, out_insn;
   logic [31:0]         in_index = '0, out_index, out_err;
   logic [63:0]         ddr_size = '0;
   int                  failures = 0, checks = 0, max_cycles = 0;
@@ -23,7 +23,7 @@ module tb_odpu_check;
 
   string               path;
   int                  fd, n;
-  logic [InsnBits-1:0] insn;
+  logic [odpu_pkg::InsnBits-1:0] insn;
   logic [63:0]         size;
   logic [31:0]         want;
 

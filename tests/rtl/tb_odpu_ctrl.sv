@@ -37,7 +37,7 @@ module tb_odpu_ctrl;
   logic [1:0]             err_client = '0;
   logic                   axi_idle, axi_activity;
   logic [NumEngines-1:0]  core_start, core_done, core_busy, core_stall;
-  logic [InsnBits-1:0]    core_insn [NumEngines];
+  logic [odpu_pkg::InsnBits-1:0] core_insn [NumEngines];
   logic [2:0]             tr_retire;
   logic [3*32-1:0]        tr_index, tr_start, tr_dep, tr_ddr;
 
@@ -160,50 +160,57 @@ module tb_odpu_ctrl;
     if (inject_engine >= 0 && core_busy[inject_engine]) begin
       err_resp   <= !inject_ddr;
       err_ddr    <= inject_ddr;
-      err_client <= (inject_engine == EngineLoad) ? 2'd1 : 2'd2;  // clients of the master
+      err_client <= (inject_engine == odpu_pkg::EngineLoad) ? 2'd1 : 2'd2; // clients of the master
       inject_engine <= -1;
     end
   end
 
   // ---- Streams ---------------------------------------------------------------------------
-  logic [InsnBits-1:0] prog [MaxInsns];
+  logic [odpu_pkg::InsnBits-1:0] prog [MaxInsns];
   int                  prog_engine [MaxInsns];   // 0..2, 3 = END
   int                  producer [MaxInsns][2];   // stream index whose token it pops (-1: none)
   int                  n_insns = 0;
 
-  function automatic logic [InsnBits-1:0] make_insn(int engine, logic nop, logic pp, logic pn,
-                                                    logic qp, logic qn);
-    logic [InsnBits-1:0] in = '0;
-    if (nop) begin
-      in[HdrOpcodeLsb +: HdrOpcodeWidth] = OpNop;
-      in[NopEngineLsb +: NopEngineWidth] = NopEngineWidth'(engine);
-    end else if (engine == EngineLoad) begin  // LOAD of one WBUF word from DDR 0
-      in[HdrOpcodeLsb +: HdrOpcodeWidth] = OpLoad;
-      in[LoadBufLsb +: LoadBufWidth] = LoadBufWidth'(BufWbuf);
-      in[LoadLenLsb +: LoadLenWidth] = LoadLenWidth'(1);
-    end else if (engine == EngineCompute) begin  // CONV 1x1, one pixel, one channel
-      in[HdrOpcodeLsb +: HdrOpcodeWidth] = OpConv;
-      in[ConvInHLsb +: ConvInHWidth] = ConvInHWidth'(1);
-      in[ConvInWLsb +: ConvInWWidth] = ConvInWWidth'(1);
-      in[ConvOutHLsb +: ConvOutHWidth] = ConvOutHWidth'(1);
-      in[ConvOutWLsb +: ConvOutWWidth] = ConvOutWWidth'(1);
-      in[ConvInCLsb +: ConvInCWidth] = ConvInCWidth'(1);
-      in[ConvOutCLsb +: ConvOutCWidth] = ConvOutCWidth'(1);
-      in[ConvGroupsLsb +: ConvGroupsWidth] = ConvGroupsWidth'(1);
-      in[ConvActMinLsb +: ConvActMinWidth] = 8'h80;  // -128 .. 127: no activation
-      in[ConvActMaxLsb +: ConvActMaxWidth] = 8'h7f;
-    end else begin  // SAVE of one byte from OBUF
-      in[HdrOpcodeLsb +: HdrOpcodeWidth] = OpSave;
-      in[SaveBufLsb +: SaveBufWidth] = SaveBufWidth'(BufObuf);
-      in[SaveHLsb +: SaveHWidth] = SaveHWidth'(1);
-      in[SaveWLsb +: SaveWWidth] = SaveWWidth'(1);
-      in[SaveCLsb +: SaveCWidth] = SaveCWidth'(1);
-    end
-    in[HdrPopPrevLsb] = pp;
-    in[HdrPopNextLsb] = pn;
-    in[HdrPushPrevLsb] = qp;
-    in[HdrPushNextLsb] = qn;
-    return in;
+  function automatic logic [odpu_pkg::InsnBits-1:0] make_insn(int engine, logic nop, logic pp, logic pn,
+                                                              logic qp, logic qn);
+    odpu_pkg::insn_nop_t  np;
+    odpu_pkg::insn_load_t ld;
+    odpu_pkg::insn_conv_t cv;
+    odpu_pkg::insn_save_t sv;
+    odpu_pkg::insn_hdr_t  hd;
+    np = '0;
+    ld = '0;
+    cv = '0;
+    sv = '0;
+    np.opcode = odpu_pkg::OpNop;
+    np.engine = odpu_pkg::NopEngineWidth'(engine);
+    ld.opcode = odpu_pkg::OpLoad;  // LOAD of one WBUF word from DDR 0
+    ld.buf_id = odpu_pkg::LoadBufWidth'(odpu_pkg::BufWbuf);
+    ld.len    = odpu_pkg::LoadLenWidth'(1);
+    cv.opcode = odpu_pkg::OpConv;  // CONV 1x1, one pixel, one channel, no activation clamp
+    cv.in_h   = odpu_pkg::ConvInHWidth'(1);
+    cv.in_w   = odpu_pkg::ConvInWWidth'(1);
+    cv.out_h  = odpu_pkg::ConvOutHWidth'(1);
+    cv.out_w  = odpu_pkg::ConvOutWWidth'(1);
+    cv.in_c   = odpu_pkg::ConvInCWidth'(1);
+    cv.out_c  = odpu_pkg::ConvOutCWidth'(1);
+    cv.groups = odpu_pkg::ConvGroupsWidth'(1);
+    cv.act_min = -8'sd128;
+    cv.act_max = 8'sd127;
+    sv.opcode = odpu_pkg::OpSave;  // SAVE of one byte from OBUF
+    sv.buf_id = odpu_pkg::SaveBufWidth'(odpu_pkg::BufObuf);
+    sv.h      = odpu_pkg::SaveHWidth'(1);
+    sv.w      = odpu_pkg::SaveWWidth'(1);
+    sv.c      = odpu_pkg::SaveCWidth'(1);
+    if (nop) hd = np;
+    else if (engine == odpu_pkg::EngineLoad) hd = ld;
+    else if (engine == odpu_pkg::EngineCompute) hd = cv;
+    else hd = sv;
+    hd.pop_prev  = pp;
+    hd.pop_next  = pn;
+    hd.push_prev = qp;
+    hd.push_next = qn;
+    return hd;
   endfunction
 
   // Queues 0 load->compute, 1 compute->load, 2 compute->store, 3 store->compute; the
@@ -223,22 +230,22 @@ module tb_odpu_ctrl;
     int i = n_insns;
     producer[i][0] = -1;
     producer[i][1] = -1;
-    if (e != EngineLoad && tok_tail[q_pop_prev(e)] > tok_head[q_pop_prev(e)] && $urandom % 2) begin
+    if (e != odpu_pkg::EngineLoad && tok_tail[q_pop_prev(e)] > tok_head[q_pop_prev(e)] && $urandom % 2) begin
       pp = 1;
       producer[i][0] = tokq[q_pop_prev(e)][tok_head[q_pop_prev(e)]];
       tok_head[q_pop_prev(e)]++;
     end
-    if (e != EngineStore && tok_tail[q_pop_next(e)] > tok_head[q_pop_next(e)] && $urandom % 2) begin
+    if (e != odpu_pkg::EngineStore && tok_tail[q_pop_next(e)] > tok_head[q_pop_next(e)] && $urandom % 2) begin
       pn = 1;
       producer[i][1] = tokq[q_pop_next(e)][tok_head[q_pop_next(e)]];
       tok_head[q_pop_next(e)]++;
     end
-    if (e != EngineLoad && tok_tail[q_push_prev(e)] - tok_head[q_push_prev(e)] < DepDepth && $urandom % 2) begin
+    if (e != odpu_pkg::EngineLoad && tok_tail[q_push_prev(e)] - tok_head[q_push_prev(e)] < DepDepth && $urandom % 2) begin
       qp = 1;
       tokq[q_push_prev(e)][tok_tail[q_push_prev(e)]] = i;
       tok_tail[q_push_prev(e)]++;
     end
-    if (e != EngineStore && tok_tail[q_push_next(e)] - tok_head[q_push_next(e)] < DepDepth && $urandom % 2) begin
+    if (e != odpu_pkg::EngineStore && tok_tail[q_push_next(e)] - tok_head[q_push_next(e)] < DepDepth && $urandom % 2) begin
       qn = 1;
       tokq[q_push_next(e)][tok_tail[q_push_next(e)]] = i;
       tok_tail[q_push_next(e)]++;
@@ -249,9 +256,11 @@ module tb_odpu_ctrl;
   endtask
 
   task automatic add_end;
-    prog[n_insns] = '0;
-    prog[n_insns][HdrOpcodeLsb +: HdrOpcodeWidth] = OpEnd;
-    prog_engine[n_insns] = EngineFetch;
+    odpu_pkg::insn_end_t e;
+    e = '0;
+    e.opcode = odpu_pkg::OpEnd;
+    prog[n_insns] = e;
+    prog_engine[n_insns] = odpu_pkg::EngineFetch;
     n_insns++;
   endtask
 
@@ -263,7 +272,7 @@ module tb_odpu_ctrl;
     for (int q = 0; q < 4; q++) begin
       while (tok_tail[q] > tok_head[q]) begin
         // the consumer of queue q pops it with a NOP that pushes nothing
-        int e = (q == 0 || q == 3) ? EngineCompute : (q == 1 ? EngineLoad : EngineStore);
+        int e = (q == 0 || q == 3) ? odpu_pkg::EngineCompute : (q == 1 ? odpu_pkg::EngineLoad : odpu_pkg::EngineStore);
         int i = n_insns;
         logic pp = (q == 0 || q == 2);
         prog[i] = make_insn(e, 1, pp, !pp, 0, 0);
@@ -279,8 +288,8 @@ module tb_odpu_ctrl;
 
   task automatic load_stream(logic [63:0] base);
     for (int i = 0; i < n_insns; i++)
-      for (int b = 0; b < InsnBytes; b++)
-        mem[(base + 64'(i * InsnBytes + b)) % MemBytes] = prog[i][b*8 +: 8];
+      for (int b = 0; b < odpu_pkg::InsnBytes; b++)
+        mem[(base + 64'(i * odpu_pkg::InsnBytes + b)) % MemBytes] = prog[i][b*8 +: 8];
   endtask
 
   // ---- Retire checks ---------------------------------------------------------------------
@@ -348,7 +357,7 @@ module tb_odpu_ctrl;
     expect_eq({what, ": ERR_CODE"}, err_code, want_code);
     if (want_index >= 0) expect_eq({what, ": ERR_INDEX"}, err_index, want_index);
     if (want_done >= 0) expect_eq({what, ": INSN_DONE"}, insn_done, want_done);
-    expect_eq({what, ": done pulse iff OK"}, was_done, want_code == HwOk);
+    expect_eq({what, ": done pulse iff OK"}, was_done, want_code == odpu_pkg::HwOk);
     expect_eq({what, ": not busy after"}, busy, 0);
     expect_eq({what, ": cycles counted"}, cycles > 0, 1);
   endtask
@@ -356,11 +365,12 @@ module tb_odpu_ctrl;
   task automatic check_all_retired(string what, int upto);
     int missing = 0;
     for (int i = 0; i < upto; i++)
-      if (prog_engine[i] != EngineFetch && retired[i] != 1) missing++;
+      if (prog_engine[i] != odpu_pkg::EngineFetch && retired[i] != 1) missing++;
     expect_eq({what, ": instructions not retired exactly once"}, missing, 0);
   endtask
 
   int stuck;
+  odpu_pkg::insn_hdr_t hdr;
   logic [63:0] base;
   initial begin
     for (int i = 0; i < MemBytes; i++) mem[i] = 8'h00;
@@ -374,14 +384,14 @@ module tb_odpu_ctrl;
     // Valid streams at several alignments, memory speeds and core speeds.
     if (verbose) $display("reset done %0t", $time);
     for (int s = 0; s < 6; s++) begin
-      base = 64'(4096 - 3 * InsnBytes + s * 544);
-      base[$clog2(InsnBytes)-1:0] = '0;
+      base = 64'(4096 - 3 * odpu_pkg::InsnBytes + s * 544);
+      base[$clog2(odpu_pkg::InsnBytes)-1:0] = '0;
       stall_pct = (s % 3) * 25;
       core_max  = (s % 2) ? 3 : 40;
       make_stream(120 + 30 * s, 1);
       if (verbose) $display("stream made: %0d insns", n_insns);
       load_stream(base);
-      run($sformatf("stream %0d", s), base, n_insns + (s % 2) * 5, HwOk, 0, n_insns);
+      run($sformatf("stream %0d", s), base, n_insns + (s % 2) * 5, odpu_pkg::HwOk, 0, n_insns);
       check_all_retired($sformatf("stream %0d", s), n_insns);
     end
     expect_eq("BUSY_COMPUTE counted", busy_compute > 0, 1);
@@ -389,62 +399,64 @@ module tb_odpu_ctrl;
     // INSN_COUNT reached without END: NO_END at INSN_COUNT, everything before it run.
     make_stream(50, 0);
     load_stream(64'h200);
-    run("no END", 64'h200, n_insns, HwNoEnd, n_insns, n_insns);
+    run("no END", 64'h200, n_insns, odpu_pkg::HwNoEnd, n_insns, n_insns);
     check_all_retired("no END", n_insns);
-    run("INSN_COUNT 0", 64'h200, 0, HwNoEnd, 0, 0);
+    run("INSN_COUNT 0", 64'h200, 0, odpu_pkg::HwNoEnd, 0, 0);
 
     // An illegal instruction: the ones before it run (drain), then ILLEGAL_INSN at its index.
     make_stream(60, 1);
     prog[37] = '0;  // opcode 0
     load_stream(64'h800);
-    run("illegal", 64'h800, n_insns, HwIllegalInsn, 37, 37);
+    run("illegal", 64'h800, n_insns, odpu_pkg::HwIllegalInsn, 37, 37);
     check_all_retired("illegal", 37);
 
     // A reserved bit in the last instruction before END.
     make_stream(20, 1);
-    prog[n_insns - 2][InsnBits - 1] = 1'b1;
+    prog[n_insns - 2][odpu_pkg::InsnBits - 1] = 1'b1;
     load_stream(64'h800);
-    run("reserved bit", 64'h800, n_insns, HwIllegalInsn, n_insns - 2, n_insns - 2);
+    run("reserved bit", 64'h800, n_insns, odpu_pkg::HwIllegalInsn, n_insns - 2, n_insns - 2);
 
     // Dependency deadlock: a pop no push precedes; WATCHDOG at the earliest unretired index.
     watchdog = 32'd300;
     make_stream(30, 0);
     stuck = n_insns;
-    add_insn(EngineStore, 1);
-    prog[stuck][HdrPopPrevLsb] = 1'b1;  // the store NOP pops compute->store: empty
-    for (int k = 0; k < 10; k++) add_insn(EngineLoad, 0);
+    add_insn(odpu_pkg::EngineStore, 1);
+    hdr = prog[stuck];
+    hdr.pop_prev = 1'b1;  // the store NOP pops compute->store: empty
+    prog[stuck] = hdr;
+    for (int k = 0; k < 10; k++) add_insn(odpu_pkg::EngineLoad, 0);
     add_end();
     load_stream(64'h0);
-    run("deadlock", 64'h0, n_insns, HwWatchdog, stuck, -1);
+    run("deadlock", 64'h0, n_insns, odpu_pkg::HwWatchdog, stuck, -1);
     watchdog = 32'd0;
 
     // A DMA error of the load client: the load engine's instruction is reported.
     make_stream(40, 1);
     load_stream(64'h1000);
-    hang_engine = EngineLoad;
-    inject_engine = EngineLoad;
+    hang_engine = odpu_pkg::EngineLoad;
+    inject_engine = odpu_pkg::EngineLoad;
     inject_ddr = 0;
-    run("load DMA error", 64'h1000, n_insns, HwAxiResp, -1, -1);
+    run("load DMA error", 64'h1000, n_insns, odpu_pkg::HwAxiResp, -1, -1);
     hang_engine = -1;
-    expect_eq("load DMA error: index is a load", prog_engine[err_index], EngineLoad);
+    expect_eq("load DMA error: index is a load", prog_engine[err_index], odpu_pkg::EngineLoad);
 
     // DDR_BOUNDS from the store client.
     make_stream(40, 1);
     load_stream(64'h1000);
-    hang_engine = EngineStore;
-    inject_engine = EngineStore;
+    hang_engine = odpu_pkg::EngineStore;
+    inject_engine = odpu_pkg::EngineStore;
     inject_ddr = 1;
-    run("store window error", 64'h1000, n_insns, HwDdrBounds, -1, -1);
+    run("store window error", 64'h1000, n_insns, odpu_pkg::HwDdrBounds, -1, -1);
     hang_engine = -1;
-    expect_eq("store window error: index is a store", prog_engine[err_index], EngineStore);
+    expect_eq("store window error: index is a store", prog_engine[err_index], odpu_pkg::EngineStore);
 
     // A misaligned INSN_BASE is refused as AXI_RESP at index 0.
-    run("misaligned base", 64'h810, 10, HwAxiResp, 0, 0);
+    run("misaligned base", 64'h810, 10, odpu_pkg::HwAxiResp, 0, 0);
 
     // After all that, a clean run still works.
     make_stream(100, 1);
     load_stream(64'h3000);
-    run("after errors", 64'h3000, n_insns, HwOk, 0, n_insns);
+    run("after errors", 64'h3000, n_insns, odpu_pkg::HwOk, 0, n_insns);
     check_all_retired("after errors", n_insns);
 
     if (failures == 0) $display("tb_odpu_ctrl: %0d checks passed", checks);
