@@ -31,7 +31,7 @@ PROTOBUF_C_LIBS := $(shell pkg-config --libs libprotobuf-c 2>/dev/null || echo -
 LIBS := $(YAML_LIBS) $(PROTOBUF_C_LIBS) -lz -lm
 
 # The library: one folder per layer of the blueprint (docs/architecture.md).
-LIB_DIRS := common arch isa ref host data quantizer compiler report
+LIB_DIRS := common arch isa emu ref host data quantizer compiler report
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libodpu.a
@@ -61,7 +61,7 @@ RTL_TEST_TOOLS := $(BUILD)/tests/rtl/gen_check_vectors
 
 ARCH_CONFIGS := $(wildcard arch/*.yaml)
 GEN_ISA := $(GEN_DIR)/isa/odpu_isa_codec.h $(GEN_DIR)/isa/odpu_pkg.sv
-GEN_ARCH := $(foreach a,$(ARCH_CONFIGS:arch/%.yaml=%),$(GEN_DIR)/$(a)/odpu_arch_params.h $(GEN_DIR)/$(a)/odpu_arch_params.vh)
+GEN_ARCH := $(foreach a,$(ARCH_CONFIGS:arch/%.yaml=%),$(addprefix $(GEN_DIR)/$(a)/,odpu_arch_params.h odpu_arch_params.vh kernel.xml))
 GEN_FILES := $(GEN_ISA) $(GEN_ARCH)
 
 # The generator is built from the few sources that need no generated file (never sanitized:

@@ -153,6 +153,13 @@ static int at_most(long limit, int count)
 }
 
 /* Accuracy over the data, then the timed engine beside ref over the subset. */
+/* How the backend's cycles come about, as its capabilities say (host/hal.h). */
+static const char *timing_of(const char *backend)
+{
+    const odpu_hal_caps *caps = odpu_hal_backend_capabilities(backend);
+    return caps ? odpu_timing_name(caps->timing) : "unknown backend";
+}
+
 static odpu_status measure(const bench_opts *o, const cli_model *m, const odpu_dataset *ds, bench_row *row,
                            odpu_err *err)
 {
@@ -172,8 +179,8 @@ static odpu_status measure(const bench_opts *o, const cli_model *m, const odpu_d
         st = cli_eval_run(&rq, &row->sim, err);
     }
     if (st == ODPU_OK && !row->sim.cycles_max)
-        st = odpu_fail(err, ODPU_E_ARG, "the '%s' engine counts no cycles; --backend wants a timed engine (sim)",
-                       o->backend);
+        st = odpu_fail(err, ODPU_E_ARG, "the '%s' engine counts no cycles (timing: %s); --backend wants a timed engine",
+                       o->backend, timing_of(o->backend));
     return st;
 }
 
@@ -294,11 +301,12 @@ static odpu_status add_bar_row(odpu_table *t, const bench_row *r, const char *ba
                  percent(r->sim.correct_int8, r->sim.n) - percent(r->sim.correct_check, r->sim.n), r->sim.n);
     else
         snprintf(drop, sizeof drop, "bit-exact on %d of %d images", r->sim.equal, r->sim.n);
-    if (!strcmp(backend, "sim"))
-        snprintf(how, sizeof how, "simulated RTL, %u MHz, DDR model %u B/cycle", r->arch.clock_mhz,
+    const odpu_hal_caps *caps = odpu_hal_backend_capabilities(backend);
+    if (caps && caps->timing == ODPU_TIMING_SIMULATED)
+        snprintf(how, sizeof how, "simulated on '%s', %u MHz, DDR model %u B/cycle", backend, r->arch.clock_mhz,
                  r->arch.ddr_bytes_per_cycle);
     else
-        snprintf(how, sizeof how, "'%s' engine's cycles at %u MHz", backend, r->arch.clock_mhz);
+        snprintf(how, sizeof how, "%s on '%s' at %u MHz", timing_of(backend), backend, r->arch.clock_mhz);
     const char *cells[N_BAR_COLS] = {"opendpu", r->model, r->arch.name, fps, drop, how};
     return odpu_table_add_row(t, cells, err);
 }
@@ -334,9 +342,10 @@ static void print_notes(const bench_opts *o, const bench_row *rows, int n, const
            n ? rows[0].data_source : "the data");
     printf("%saccel: the '%s' engine on the first `accel images` of the same data, each also run on ref; "
            "bit-exact: the share whose int8 output equals ref's byte for byte.\n", bullet, o->backend);
-    printf("%scycles: START to the interrupt, per frame, on '%s' (the same on every image it ran). "
-           "SIMULATED timing: latency = cycles / clock, FPS = 1 / latency (one frame at a time, no batching), "
-           "GOPS = 2 × MACs run × FPS, util = MACs run / (cycles × the array's MACs).\n", bullet, o->backend);
+    printf("%scycles: START to the interrupt, per frame, on '%s' (the same on every image it ran), timing %s. "
+           "latency = cycles / clock, FPS = 1 / latency (one frame at a time, no batching), "
+           "GOPS = 2 × MACs run × FPS, util = MACs run / (cycles × the array's MACs).\n", bullet, o->backend,
+           timing_of(o->backend));
     for (int k = 0; k < n; k++) {
         if (k && !strcmp(rows[k].arch.name, rows[k - 1].arch.name))
             continue;

@@ -321,12 +321,12 @@ static void print_result(const demo_opts *o, const odpu_arch *arch, const odpu_m
            o->images, o->backend, r->matches, o->images);
     printf("  host wall time on the %s engine: %.3f s, %.0f images/s (%u instructions per image)\n", o->backend,
            r->engine_seconds, (double)o->images / r->engine_seconds, r->stats.insns_done);
-    if (r->stats.cycles)
-        printf("  simulated: %llu cycles per image at %u MHz\n", (unsigned long long)r->stats.cycles,
-               arch->clock_mhz);
+    const odpu_hal_caps *caps = odpu_hal_backend_capabilities(o->backend);
+    if (caps && caps->timing != ODPU_TIMING_NONE)
+        printf("  %s: %llu cycles per image at %u MHz\n", odpu_timing_name(caps->timing),
+               (unsigned long long)r->stats.cycles, arch->clock_mhz);
     else
-        printf("  the '%s' engine is functional only: it counts no cycles (cycle-accurate FPS comes from sim)\n",
-               o->backend);
+        printf("  the '%s' engine is functional only: it counts no cycles (timing: none)\n", o->backend);
     print_scores(model_tensor(m, ODPU_TENSOR_OUTPUT), r->scores);
 }
 

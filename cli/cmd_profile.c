@@ -4,7 +4,8 @@
  *
  * A frame's cycle count does not depend on the pixel values (the engine has no data-dependent
  * shortcut), so one frame with a deterministic pseudo-random input stands for every frame.
- * FPS and latency are cycles at the arch's clock: simulated, and labelled as such. */
+ * FPS and latency are cycles at the arch's clock, labelled with how the backend got them
+ * (simulated or measured: its capabilities, host/hal.h). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +54,7 @@ typedef struct profile_opts {
 } profile_opts;
 
 typedef struct frame {
+    odpu_timing timing;    /* how the backend's cycles come about */
     odpu_run_stats regs;   /* the engine's own counters */
     odpu_hal_stats hal;    /* what the backend measured (DDR traffic, wall time) */
     odpu_profile prof;
@@ -76,6 +78,7 @@ static odpu_status run_frame(cli_engine *e, const cli_model *m, frame *f, odpu_e
     fill_input(e->qin, (size_t)in->h * in->w * in->c);
     const int8_t *inputs[1] = {e->qin};
     int8_t *outputs[1] = {e->qout};
+    f->timing = odpu_hal_capabilities(e->hal)->timing;
     odpu_status st = odpu_runtime_run(e->rt, inputs, outputs, PROFILE_TIMEOUT_MS, &f->regs, err);
     const odpu_hal_event *ev = NULL;
     size_t n = 0;
@@ -93,6 +96,7 @@ static odpu_status run_frame(cli_engine *e, const cli_model *m, frame *f, odpu_e
 typedef struct report_file {
     const odpu_model *model;
     const odpu_arch *arch;
+    odpu_timing timing;
     const odpu_hal_event *events; /* timeline */
     size_t n_events;
     const char *title;            /* roofline */
@@ -103,12 +107,12 @@ typedef odpu_status (*report_writer)(FILE *out, const report_file *r, odpu_err *
 
 static odpu_status timeline_writer(FILE *out, const report_file *r, odpu_err *err)
 {
-    return odpu_timeline_write(out, r->model, r->arch, r->events, r->n_events, err);
+    return odpu_timeline_write(out, r->model, r->arch, r->timing, r->events, r->n_events, err);
 }
 
 static odpu_status roofline_writer(FILE *out, const report_file *r, odpu_err *err)
 {
-    return odpu_roofline_svg(out, r->arch, r->title, r->points, r->model->n_layers, NULL, err);
+    return odpu_roofline_svg(out, r->arch, r->timing, r->title, r->points, r->model->n_layers, NULL, err);
 }
 
 static odpu_status write_report_file(const char *path, const char *what, report_writer write, const report_file *r,
@@ -128,7 +132,7 @@ static odpu_status write_report_file(const char *path, const char *what, report_
 /* The frame's events (still held by the backend) as a Chrome trace in path. */
 static odpu_status write_timeline(const char *path, cli_engine *e, const cli_model *m, odpu_err *err)
 {
-    report_file r = {.model = &m->model, .arch = &m->arch};
+    report_file r = {.model = &m->model, .arch = &m->arch, .timing = odpu_hal_capabilities(e->hal)->timing};
     odpu_status st = odpu_hal_events(e->hal, &r.events, &r.n_events, err);
     return st == ODPU_OK ? write_report_file(path, "timeline", timeline_writer, &r, err) : st;
 }
@@ -149,7 +153,7 @@ static odpu_status write_roofline(const char *path, const char *model_path, cons
     const char *base = strrchr(model_path, '/');
     snprintf(title, sizeof title, "%s on %s: layers against the roofline", base ? base + 1 : model_path,
              m->arch.name);
-    report_file r = {.model = md, .arch = &m->arch, .title = title, .points = pts};
+    report_file r = {.model = md, .arch = &m->arch, .timing = f->timing, .title = title, .points = pts};
     odpu_status st = write_report_file(path, "roofline plot", roofline_writer, &r, err);
     free(pts);
     return st;
@@ -277,8 +281,9 @@ static odpu_status frame_table(const cli_model *m, const frame *f, odpu_table **
     snprintf(c[16], CELL_MAX, "%" PRIu64, (uint64_t)f->regs.stall_dep);
     snprintf(c[17], CELL_MAX, "%" PRIu64, (uint64_t)f->regs.stall_ddr);
     snprintf(c[18], CELL_MAX, "%" PRIu64, f->hal.ddr_fetch_bytes);
-    const char *cells[FRAME_COLS] = {a->name, "simulated", c[2],  c[3],  c[4],  c[5],  c[6],  c[7],  c[8], c[9],
-                                     c[10],   c[11],       c[12], c[13], c[14], c[15], c[16], c[17], c[18]};
+    const char *cells[FRAME_COLS] = {a->name, odpu_timing_name(f->timing), c[2],  c[3],  c[4],  c[5],  c[6],
+                                     c[7],    c[8],  c[9],  c[10], c[11], c[12], c[13], c[14], c[15], c[16],
+                                     c[17],   c[18]};
     odpu_status st = odpu_table_new(frame_cols, FRAME_COLS, out, err);
     if (st == ODPU_OK)
         st = odpu_table_add_row(*out, cells, err);

@@ -11,8 +11,11 @@ int cmd_disasm(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 /* opendpu info MODEL.odpu: header, tensors and the per-layer table of a compiled model */
 int cmd_info(int argc, char **argv);
-/* opendpu demo [--arch ARCH.yaml] [--backend NAME]: the end-to-end demonstration */
+/* opendpu demo [--arch ARCH.yaml] [--backend NAME] [--seed N] [--images N] [-o OUT.odpu]: a
+ * random CNN through PTQ and the compiler, the engine checked against the INT8 graph reference */
 int cmd_demo(int argc, char **argv);
+/* opendpu backends [--format F]: the HAL backends of this build and their capabilities */
+int cmd_backends(int argc, char **argv);
 
 /* opendpu quantize MODEL.onnx --calib DATA [options] -o OUT.onnx: INT8 PTQ to a QDQ ONNX file */
 int cmd_quantize(int argc, char **argv);
@@ -22,7 +25,8 @@ int cmd_eval(int argc, char **argv);
 /* opendpu compare MODEL --data DATA [--backends A,B] [--limit N]: are two engines' outputs
  * equal byte for byte? Narrows the first difference down to a layer and a byte. */
 int cmd_compare(int argc, char **argv);
-/* opendpu profile MODEL [--backend sim]: one frame's cycles, per layer (simulated timing) */
+/* opendpu profile MODEL [--backend sim]: one frame's cycles, per layer, timed as the backend's
+ * capabilities say (simulated or measured) */
 int cmd_profile(int argc, char **argv);
 /* opendpu bench MODEL.onnx... [--arch A,B] [--format F]: the model table (shape, FP32 / INT8 /
  * accelerator top-1, bit-exactness, cycles, latency, FPS, GOPS, utilization) per model and arch */

@@ -243,9 +243,6 @@ odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backe
     e->scores = malloc((size_t)out->c * sizeof *e->scores);
     if (!e->qin || !e->qout || !e->scores)
         return odpu_fail(err, ODPU_E_NOMEM, "out of memory for the engine's buffers");
-    if (trace_path && strcmp(backend, "sim")) /* the other backends have no signals to record */
-        return odpu_fail(err, ODPU_E_ARG, "--trace %s: a waveform needs the RTL simulation, --backend sim (not '%s')",
-                         trace_path, backend);
     odpu_hal_options hopt = {.arch = &m->arch, .trace_path = trace_path};
     odpu_status st = odpu_hal_open(backend, &hopt, &e->hal, err);
     if (st == ODPU_OK)

@@ -19,7 +19,9 @@ static const command commands[] = {
                                "[--no-bias-correction] -o OUT.onnx"},
     {"info", cmd_info, "info MODEL.odpu (per layer: shapes, MACs, weights, tile plan, instructions, DDR bytes)"},
     {"compile", cmd_compile, "compile MODEL.onnx --arch ARCH.yaml [--calib DATA] [--calib-method M] -o OUT.odpu"},
-    {"demo", cmd_demo, "demo [--arch ARCH.yaml] [--backend ref] [--seed N]"},
+    {"demo", cmd_demo, "demo [--arch ARCH.yaml] [--backend ref] [--seed N] [--images N] [-o OUT.odpu]"},
+    {"backends", cmd_backends, "backends [--format text|md|csv|json]: the engines this build drives and their "
+                               "timing (none, simulated, measured)"},
     {"eval", cmd_eval, "eval MODEL.onnx|.odpu --data DATA [--backend ref] [--arch ARCH.yaml] [--calib DATA] "
                        "[--limit N] [--threads N]"},
     {"compare", cmd_compare, "compare MODEL.onnx|.odpu --data DATA [--backends ref,sim] [--arch ARCH.yaml] "

@@ -1,5 +1,5 @@
 /* hal.h - the hardware abstraction layer: the one seam between the host runtime and an engine.
- * Registers, DMA buffers with physical addresses, cache sync, start, wait; backends: ref (now), hls, sim, board. */
+ * Registers, DMA buffers with physical addresses, cache sync, start, wait, abort, capabilities. */
 #ifndef ODPU_HOST_HAL_H
 #define ODPU_HOST_HAL_H
 
@@ -26,10 +26,25 @@ typedef enum odpu_sync_dir {
 
 typedef struct odpu_hal_options {
     const odpu_arch *arch;  /* the config the engine was built for (ref/sim: instantiated with it) */
-    const char *trace_path; /* sim: waveform file (.fst or .vcd), NULL for none */
-    const char *device;     /* board: UIO device or XRT device index; sim: test options
-                             * ("ddr-fault=silent|slverr"); NULL for default */
+    const char *trace_path; /* waveform file (.fst or .vcd) from a backend that can trace; NULL for none */
+    const char *device;     /* backend options, "key=value[,key=value]" (docs/hal.md); NULL for defaults */
 } odpu_hal_options;
+
+/* Where a backend's cycle counts and times come from. */
+typedef enum odpu_timing {
+    ODPU_TIMING_NONE,      /* no clock: CYCLES and the counters read 0 (the golden model) */
+    ODPU_TIMING_SIMULATED, /* cycles of a simulation at the arch's clock with its DDR model */
+    ODPU_TIMING_MEASURED   /* counted by the engine on a board; wall time is real */
+} odpu_timing;
+
+/* What a backend is, declared by the backend and the same for every handle of it. */
+typedef struct odpu_hal_caps {
+    odpu_timing timing;
+    int trace;          /* writes a waveform of the engine's signals (trace_path) */
+    int events;         /* records every retired instruction (odpu_hal_events) and run stats */
+    int exclusive;      /* one process at a time holds the engine; a second open fails */
+    const char *what;   /* one line for `opendpu backends` */
+} odpu_hal_caps;
 
 /* One retired instruction of the last run, from a backend that observes time (sim). Cycles
  * count from START. */
@@ -53,9 +68,12 @@ typedef struct odpu_hal_stats {
     uint64_t cpu_ns;          /* of it, CPU time of this process (wall_ns on an idle host) */
 } odpu_hal_stats;
 
-/* What a backend implements. dev is the backend's own state. */
+/* What a backend implements. dev is the backend's own state. The register protocol of
+ * docs/hal.md (starting, acknowledging, aborting, identifying) is host/hal.c's, the same for
+ * every backend; a backend only moves register words, memory and time. */
 typedef struct odpu_hal_ops {
     const char *name;
+    odpu_hal_caps caps;
     odpu_status (*open)(const odpu_hal_options *opt, void **dev, odpu_err *err);
     void (*close)(void *dev);
     uint32_t (*reg_read)(void *dev, uint32_t offset);
@@ -64,37 +82,70 @@ typedef struct odpu_hal_ops {
     void (*buf_free)(void *dev, odpu_dma_buf *buf);
     odpu_status (*buf_sync)(void *dev, odpu_dma_buf *buf, size_t offset, size_t len,
                             odpu_sync_dir dir, odpu_err *err);
-    /* Begin executing the programmed stream (the START bit of CTRL). */
-    odpu_status (*start)(void *dev, odpu_err *err);
-    /* Wait for completion (the interrupt); ODPU_E_TIMEOUT after timeout_ms. */
-    odpu_status (*wait)(void *dev, uint32_t timeout_ms, odpu_err *err);
-    /* Optional (NULL when the backend cannot observe them): the last run's retired
-     * instructions in retirement order, valid until the next start or close; its stats. */
+    /* Block until the engine's interrupt line is raised, for at most timeout_ms of host wall
+     * time: ODPU_OK, or ODPU_E_TIMEOUT with a message saying what the engine was doing. Any
+     * other error is the backend's own failure (a harness fault, a device gone). */
+    odpu_status (*wait_irq)(void *dev, uint32_t timeout_ms, odpu_err *err);
+    /* Optional (NULL if the backend cannot): return the engine to its power-up state by its
+     * reset line, for an engine that does not stop when asked. */
+    void (*reset)(void *dev);
+    /* Optional (caps.events): the last run's retired instructions in retirement order, valid
+     * until the next start or close; its stats. */
     odpu_status (*events)(void *dev, const odpu_hal_event **ev, size_t *n, odpu_err *err);
     odpu_status (*stats)(void *dev, odpu_hal_stats *out, odpu_err *err);
 } odpu_hal_ops;
 
-/* Open a backend by name ("ref", ...). Unknown names get an error listing the known ones. */
+/* Open a backend by name ("ref", ...). Unknown names get an error listing the known ones; an
+ * option the backend cannot honour (a trace path on a backend without signals) is refused. */
 odpu_status odpu_hal_open(const char *backend, const odpu_hal_options *opt, odpu_hal **out,
                           odpu_err *err);
 void odpu_hal_close(odpu_hal *hal);
 
-/* Names of the backends compiled into this build, NULL-terminated. */
+/* Names of the backends compiled into this build, NULL-terminated; the capabilities of one
+ * (NULL for a name this build does not have). */
 const char *const *odpu_hal_backends(void);
+const odpu_hal_caps *odpu_hal_backend_capabilities(const char *backend);
 const char *odpu_hal_backend_name(const odpu_hal *hal);
+const odpu_hal_caps *odpu_hal_capabilities(const odpu_hal *hal);
 const odpu_arch *odpu_hal_arch(const odpu_hal *hal);
+/* "none", "simulated", "measured". */
+const char *odpu_timing_name(odpu_timing timing);
 
 uint32_t odpu_hal_reg_read(odpu_hal *hal, uint32_t offset);
 void odpu_hal_reg_write(odpu_hal *hal, uint32_t offset, uint32_t value);
+uint64_t odpu_hal_reg_read64(odpu_hal *hal, uint32_t lo, uint32_t hi);
+void odpu_hal_reg_write64(odpu_hal *hal, uint32_t lo, uint32_t hi, uint64_t value);
 
 odpu_status odpu_hal_alloc(odpu_hal *hal, size_t size, odpu_dma_buf *buf, odpu_err *err);
 void odpu_hal_free(odpu_hal *hal, odpu_dma_buf *buf);
 odpu_status odpu_hal_sync(odpu_hal *hal, odpu_dma_buf *buf, size_t offset, size_t len,
                           odpu_sync_dir dir, odpu_err *err);
-odpu_status odpu_hal_start(odpu_hal *hal, odpu_err *err);
-odpu_status odpu_hal_wait(odpu_hal *hal, uint32_t timeout_ms, odpu_err *err);
 
-/* Profiling of the last run; ODPU_E_UNSUPPORTED from backends without a clock (ref). */
+/* Start the programmed run: the engine must be idle (ODPU_E_ARG if a run is going); enables
+ * the done interrupt (GIE, IER) and sets AP_CTRL.ap_start, keeping auto_restart. */
+odpu_status odpu_hal_start(odpu_hal *hal, odpu_err *err);
+/* Wait for the run to end: its done interrupt within timeout_ms of host wall time (the one
+ * meaning on every backend, docs/hal.md), then acknowledge it in ISR. AP_CTRL.ap_done is left
+ * for the caller to read. ODPU_E_ARG if no run was started since the last wait;
+ * ODPU_E_TIMEOUT if it did not end in time (the run goes on: abort it). */
+odpu_status odpu_hal_wait(odpu_hal *hal, uint32_t timeout_ms, odpu_err *err);
+/* Return the engine to idle from any state: ABORT stops a run at the next instruction
+ * boundary (it ends with ERR_CODE ABORTED); if the engine has not stopped within timeout_ms,
+ * the backend's reset line (if it has one) returns it to power-up. Leaves ABORT clear and no
+ * interrupt pending. ODPU_E_DEVICE if the engine could not be stopped. */
+odpu_status odpu_hal_abort(odpu_hal *hal, uint32_t timeout_ms, odpu_err *err);
+
+/* The engine's identity (docs/hal.md, "Identifying the engine"). An engine whose output
+ * registers read 0 until it has run (the HLS IP) is identified by an empty run first
+ * (INSN_COUNT 0, no memory touched), for which it must be idle; `probed` says so. */
+typedef struct odpu_hal_identity {
+    uint32_t magic, version;
+    uint64_t fingerprint;
+    int probed;
+} odpu_hal_identity;
+odpu_status odpu_hal_identify(odpu_hal *hal, uint32_t timeout_ms, odpu_hal_identity *id, odpu_err *err);
+
+/* Profiling of the last run; ODPU_E_UNSUPPORTED from backends without caps.events. */
 odpu_status odpu_hal_events(odpu_hal *hal, const odpu_hal_event **ev, size_t *n, odpu_err *err);
 odpu_status odpu_hal_read_stats(odpu_hal *hal, odpu_hal_stats *out, odpu_err *err);
 

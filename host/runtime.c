@@ -17,44 +17,53 @@ struct odpu_runtime {
     odpu_dma_buf insns; /* the encoded instruction stream */
 };
 
-static uint64_t read_pair(odpu_hal *hal, uint32_t lo, uint32_t hi)
-{
-    return (uint64_t)odpu_hal_reg_read(hal, lo) | ((uint64_t)odpu_hal_reg_read(hal, hi) << 32);
-}
-
-static void write_pair(odpu_hal *hal, uint32_t lo, uint32_t hi, uint64_t value)
-{
-    odpu_hal_reg_write(hal, lo, (uint32_t)value);
-    odpu_hal_reg_write(hal, hi, (uint32_t)(value >> 32));
-}
+/* How long the runtime gives an engine to stop when it aborts a run (a timed-out one, or one
+ * a killed process left going) and to answer an identifying run. */
+enum { ABORT_TIMEOUT_MS = 1000, IDENTIFY_TIMEOUT_MS = 1000 };
 
 /* ---- Open: is this the engine the model was built for? ------------------------------- */
+
+/* A run left going by a process that was killed or timed out: stop it first (docs/hal.md). */
+static odpu_status make_idle(odpu_hal *hal, odpu_err *err)
+{
+    uint32_t ctrl = odpu_hal_reg_read(hal, ODPU_REG_AP_CTRL);
+    if ((ctrl & ODPU_AP_IDLE) && !(ctrl & ODPU_AP_START))
+        return ODPU_OK;
+    odpu_status st = odpu_hal_abort(hal, ABORT_TIMEOUT_MS, err);
+    if (st != ODPU_OK)
+        return odpu_err_prefix(err, "the engine at backend '%s' was busy with a run this runtime did not start: ",
+                               odpu_hal_backend_name(hal));
+    return ODPU_OK;
+}
 
 static odpu_status check_engine(odpu_hal *hal, const odpu_model *model, odpu_err *err)
 {
     const char *backend = odpu_hal_backend_name(hal);
     const odpu_arch *arch = odpu_hal_arch(hal);
-    uint32_t magic = odpu_hal_reg_read(hal, ODPU_REG_MAGIC);
-    if (magic != ODPU_MAGIC)
+    odpu_hal_identity id;
+    odpu_status st = make_idle(hal, err);
+    if (st == ODPU_OK)
+        st = odpu_hal_identify(hal, IDENTIFY_TIMEOUT_MS, &id, err);
+    if (st != ODPU_OK)
+        return st;
+    if (id.magic != ODPU_MAGIC)
         return odpu_fail(err, ODPU_E_DEVICE,
-                         "no opendpu engine answers at backend '%s' (MAGIC reads 0x%08" PRIx32 ", expected 0x%08x)",
-                         backend, magic, ODPU_MAGIC);
-    uint32_t version = odpu_hal_reg_read(hal, ODPU_REG_VERSION);
-    if (version >> 16 != ODPU_ISA_VERSION_MAJOR)
+                         "no opendpu engine answers at backend '%s' (MAGIC reads 0x%08" PRIx32 "%s, expected 0x%08x)",
+                         backend, id.magic, id.probed ? " after an identifying run" : "", ODPU_MAGIC);
+    if (id.version >> 16 != ODPU_ISA_VERSION_MAJOR)
         return odpu_fail(err, ODPU_E_MISMATCH,
                          "the engine at backend '%s' implements ISA %" PRIu32 ".%" PRIu32 ", this runtime speaks ISA %d.%d",
-                         backend, version >> 16, version & 0xFFFFu, ODPU_ISA_VERSION_MAJOR,
+                         backend, id.version >> 16, id.version & 0xFFFFu, ODPU_ISA_VERSION_MAJOR,
                          ODPU_ISA_VERSION_MINOR);
-    uint64_t engine_fp = read_pair(hal, ODPU_REG_FP_LO, ODPU_REG_FP_HI);
     uint64_t arch_fp = odpu_arch_fingerprint(arch);
     /* The validator below uses the arch the HAL was opened with; if the engine was built
      * from another config, its verdict would be about the wrong machine. */
-    if (engine_fp != arch_fp)
+    if (id.fingerprint != arch_fp)
         return odpu_fail(err, ODPU_E_MISMATCH,
                          "the engine at backend '%s' reports fingerprint %016" PRIx64 " but was opened with arch '%s' "
                          "(fingerprint %016" PRIx64 "); pass the arch file the engine was built from",
-                         backend, engine_fp, arch->name, arch_fp);
-    return odpu_model_check_fingerprint(model, arch->name, engine_fp, err);
+                         backend, id.fingerprint, arch->name, arch_fp);
+    return odpu_model_check_fingerprint(model, arch->name, id.fingerprint, err);
 }
 
 static odpu_status validate_stream(odpu_hal *hal, const odpu_model *model, odpu_err *err)
@@ -205,17 +214,16 @@ static odpu_status transfer(odpu_runtime *rt, odpu_tensor_role role, const int8_
 static void program(odpu_runtime *rt)
 {
     odpu_hal *hal = rt->hal;
-    write_pair(hal, ODPU_REG_INSN_BASE_LO, ODPU_REG_INSN_BASE_HI, rt->insns.phys);
+    odpu_hal_reg_write64(hal, ODPU_REG_INSN_BASE_LO, ODPU_REG_INSN_BASE_HI, rt->insns.phys);
     odpu_hal_reg_write(hal, ODPU_REG_INSN_COUNT, (uint32_t)rt->model->n_insns);
-    write_pair(hal, ODPU_REG_DDR_BASE_LO, ODPU_REG_DDR_BASE_HI, rt->ddr.phys);
-    write_pair(hal, ODPU_REG_DDR_SIZE_LO, ODPU_REG_DDR_SIZE_HI, rt->model->ddr_size);
-    /* DONE and ERROR are write-1-to-clear: a stale DONE must not pass for this run's. */
-    odpu_hal_reg_write(hal, ODPU_REG_STATUS, ODPU_STATUS_DONE | ODPU_STATUS_ERROR);
+    odpu_hal_reg_write64(hal, ODPU_REG_DDR_BASE_LO, ODPU_REG_DDR_BASE_HI, rt->ddr.phys);
+    odpu_hal_reg_write64(hal, ODPU_REG_DDR_SIZE_LO, ODPU_REG_DDR_SIZE_HI, rt->model->ddr_size);
+    odpu_hal_reg_write(hal, ODPU_REG_ABORT, 0);
 }
 
 static void read_stats(odpu_hal *hal, odpu_run_stats *s)
 {
-    s->cycles = read_pair(hal, ODPU_REG_CYCLES_LO, ODPU_REG_CYCLES_HI);
+    s->cycles = odpu_hal_reg_read64(hal, ODPU_REG_CYCLES_LO, ODPU_REG_CYCLES_HI);
     s->insns_done = odpu_hal_reg_read(hal, ODPU_REG_INSN_DONE);
     s->busy[ODPU_ENGINE_LOAD] = odpu_hal_reg_read(hal, ODPU_REG_BUSY_LOAD);
     s->busy[ODPU_ENGINE_COMPUTE] = odpu_hal_reg_read(hal, ODPU_REG_BUSY_COMPUTE);
@@ -224,24 +232,32 @@ static void read_stats(odpu_hal *hal, odpu_run_stats *s)
     s->stall_ddr = odpu_hal_reg_read(hal, ODPU_REG_STALL_DDR);
 }
 
-static odpu_status check_status(odpu_runtime *rt, odpu_err *err)
+/* After the interrupt: ap_done must say the run ended; ERR_CODE says how. */
+static odpu_status check_result(odpu_runtime *rt, odpu_err *err)
 {
     odpu_hal *hal = rt->hal;
-    uint32_t status = odpu_hal_reg_read(hal, ODPU_REG_STATUS);
-    if (status & ODPU_STATUS_ERROR) {
-        uint32_t code = odpu_hal_reg_read(hal, ODPU_REG_ERR_CODE);
-        uint32_t index = odpu_hal_reg_read(hal, ODPU_REG_ERR_INDEX);
-        const char *name = code < ODPU_HW_ERROR_COUNT ? odpu_hw_error_name((odpu_hw_error)code)
-                                                      : "an unknown error code";
+    uint32_t ctrl = odpu_hal_reg_read(hal, ODPU_REG_AP_CTRL); /* clears ap_done */
+    if (!(ctrl & ODPU_AP_DONE))
         return odpu_fail(err, ODPU_E_DEVICE,
-                         "engine at backend '%s' reported %s (code %" PRIu32 ") at instruction %" PRIu32 " of %zu",
-                         odpu_hal_backend_name(hal), name, code, index, rt->model->n_insns);
-    }
-    if (!(status & ODPU_STATUS_DONE))
-        return odpu_fail(err, ODPU_E_DEVICE,
-                         "engine at backend '%s' signalled completion but STATUS reads 0x%08" PRIx32
-                         " (neither DONE nor ERROR)", odpu_hal_backend_name(hal), status);
-    return ODPU_OK;
+                         "engine at backend '%s' interrupted but AP_CTRL reads 0x%08" PRIx32 " (no ap_done)",
+                         odpu_hal_backend_name(hal), ctrl);
+    uint32_t code = odpu_hal_reg_read(hal, ODPU_REG_ERR_CODE);
+    if (code == ODPU_HW_OK)
+        return ODPU_OK;
+    uint32_t index = odpu_hal_reg_read(hal, ODPU_REG_ERR_INDEX);
+    const char *name = code < ODPU_HW_ERROR_COUNT ? odpu_hw_error_name((odpu_hw_error)code) : "an unknown error code";
+    return odpu_fail(err, ODPU_E_DEVICE,
+                     "engine at backend '%s' reported %s (code %" PRIu32 ") at instruction %" PRIu32 " of %zu",
+                     odpu_hal_backend_name(hal), name, code, index, rt->model->n_insns);
+}
+
+/* A run that did not end in time is stopped, so the engine is idle for the next one. */
+static odpu_status give_up(odpu_runtime *rt, odpu_err *err)
+{
+    odpu_err abort_err;
+    if (odpu_hal_abort(rt->hal, ABORT_TIMEOUT_MS, &abort_err) != ODPU_OK)
+        return odpu_err_prefix(err, "the run did not end in time and could not be aborted (%s): ", abort_err.msg);
+    return odpu_err_prefix(err, "the run did not end in time and was aborted: ");
 }
 
 odpu_status odpu_runtime_run(odpu_runtime *rt, const int8_t *const *inputs, int8_t *const *outputs,
@@ -256,12 +272,15 @@ odpu_status odpu_runtime_run(odpu_runtime *rt, const int8_t *const *inputs, int8
         return st;
     program(rt);
     st = odpu_hal_start(rt->hal, err);
-    if (st == ODPU_OK)
-        st = odpu_hal_wait(rt->hal, timeout_ms, err);
+    if (st != ODPU_OK)
+        return st;
+    st = odpu_hal_wait(rt->hal, timeout_ms, err);
+    if (st == ODPU_E_TIMEOUT)
+        return give_up(rt, err);
     if (st != ODPU_OK)
         return st;
     read_stats(rt->hal, stats);
-    st = check_status(rt, err);
+    st = check_result(rt, err);
     if (st != ODPU_OK)
         return st;
     return transfer(rt, ODPU_TENSOR_OUTPUT, NULL, outputs, err);

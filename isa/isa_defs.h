@@ -8,7 +8,7 @@
 #include "isa/isa_fields.def"
 
 #define ODPU_ISA_VERSION_MAJOR 1
-#define ODPU_ISA_VERSION_MINOR 1
+#define ODPU_ISA_VERSION_MINOR 2
 #define ODPU_ISA_VERSION ((ODPU_ISA_VERSION_MAJOR << 16) | ODPU_ISA_VERSION_MINOR)
 
 /* A PBUF entry (one output channel's odpu_chan_params) is one row of ODPU_PARAM_FIELDS per
@@ -74,6 +74,7 @@ typedef enum odpu_hw_error {
     ODPU_HW_WATCHDOG = 4,
     ODPU_HW_AXI_RESP = 5,
     ODPU_HW_NO_END = 6,
+    ODPU_HW_ABORTED = 7, /* the host's ABORT stopped the run (ISA 1.2) */
     ODPU_HW_ERROR_COUNT
 } odpu_hw_error;
 

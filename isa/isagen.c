@@ -3,10 +3,12 @@
  * isa_fields.def and isa_defs.h, so that no field position or limit is typed twice. */
 #include "isa/isagen.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "common/text.h"
+#include "isa/regs.h"
 
 /* ---- The tables, as data ----------------------------------------------------------------- */
 
@@ -496,7 +498,7 @@ static const named_value elew_ops[] = {NV(ODPU_ELEW_ADD)};
 
 static const named_value hw_errors[] = {NV(ODPU_HW_OK),        NV(ODPU_HW_ILLEGAL_INSN), NV(ODPU_HW_BUF_BOUNDS),
                                         NV(ODPU_HW_DDR_BOUNDS), NV(ODPU_HW_WATCHDOG),     NV(ODPU_HW_AXI_RESP),
-                                        NV(ODPU_HW_NO_END)};
+                                        NV(ODPU_HW_NO_END),    NV(ODPU_HW_ABORTED)};
 _Static_assert(COUNT_OF(hw_errors) == ODPU_HW_ERROR_COUNT, "every odpu_hw_error");
 
 static void sv_name(const char *c_name, const char *suffix, char *out, size_t size)
@@ -540,23 +542,19 @@ static void sv_isa(FILE *out)
 
 /* ---- Register map ------------------------------------------------------------------------ */
 
-/* AXI4-Lite address bits that cover the highest register. */
+/* AXI4-Lite address bits that cover the whole map. */
 static unsigned reg_addr_bits(void)
 {
-#define X_OFFSET(NAME, off, access, desc) off,
-    static const unsigned offsets[] = {ODPU_REGS(X_OFFSET)};
-#undef X_OFFSET
-    unsigned top = 0, bits = 1;
-    for (size_t i = 0; i < COUNT_OF(offsets); i++)
-        top = offsets[i] > top ? offsets[i] : top;
-    while ((1u << bits) < top + 4)
+    unsigned bits = 1;
+    while ((1u << bits) < ODPU_REG_MAP_BYTES)
         bits++;
     return bits;
 }
 
-/* Single-bit masks of regs.def, emitted as bit indices (CtrlStartBit = 0). */
-static const named_value reg_bits[] = {NV(ODPU_CTRL_START), NV(ODPU_CTRL_IRQ_EN), NV(ODPU_STATUS_BUSY),
-                                       NV(ODPU_STATUS_DONE), NV(ODPU_STATUS_ERROR)};
+/* Single-bit masks of regs.def, emitted as bit indices (ApStartBit = 0). */
+static const named_value reg_bits[] = {
+    NV(ODPU_AP_START), NV(ODPU_AP_DONE),     NV(ODPU_AP_IDLE),  NV(ODPU_AP_READY),      NV(ODPU_AP_AUTO_RESTART),
+    NV(ODPU_AP_INTERRUPT), NV(ODPU_GIE_ENABLE), NV(ODPU_IRQ_DONE), NV(ODPU_IRQ_READY), NV(ODPU_ABORT_REQUEST)};
 
 static unsigned bit_index(unsigned mask)
 {
@@ -566,24 +564,101 @@ static unsigned bit_index(unsigned mask)
     return i;
 }
 
+static void sv_reg(FILE *out, const char *c_name, unsigned offset, const char *comment)
+{
+    char name[NAME_MAX_LEN];
+    sv_name(c_name, "Offset", name, sizeof name);
+    sv_int(out, name, offset, comment);
+}
+
 static void sv_regs(FILE *out)
 {
-    fprintf(out, "\n  // Registers (isa/regs.def): byte offsets on the AXI4-Lite port\n");
+    fprintf(out, "\n  // Registers (isa/regs.def): byte offsets on the AXI4-Lite port. The control registers of\n"
+                 "  // ap_ctrl_hs, then the arguments (a 64-bit one as Lo and Hi words), as Vitis HLS lays them.\n");
     sv_int(out, "RegAddrBits", reg_addr_bits(), "address bits that cover every register");
-#define X_REG(NAME, off, access, desc)                                   \
-    {                                                                    \
-        char name_[NAME_MAX_LEN];                                        \
-        sv_name("REG_" #NAME, "Offset", name_, sizeof name_);            \
-        sv_int(out, name_, off, #access ": " desc);                      \
-    }
-    ODPU_REGS(X_REG)
-#undef X_REG
+    sv_int(out, "RegMapBytes", ODPU_REG_MAP_BYTES, "the span of the map");
+#define X_CTRL(NAME, off, access, desc) sv_reg(out, "REG_" #NAME, off, #access ": " desc);
+    ODPU_CTRL_REGS(X_CTRL)
+#undef X_CTRL
+#define SV_ARG_PTR(NAME, dir, desc)                                                   \
+    sv_reg(out, "REG_" #NAME "_LO", ODPU_REG_##NAME##_LO, #dir ", low word: " desc); \
+    sv_reg(out, "REG_" #NAME "_HI", ODPU_REG_##NAME##_HI, #dir ", high word");
+#define SV_ARG_U64(NAME, dir, desc) SV_ARG_PTR(NAME, dir, desc)
+#define SV_ARG_U32(NAME, dir, desc) sv_reg(out, "REG_" #NAME, ODPU_REG_##NAME, #dir ": " desc);
+#define X_ARG(NAME, dir, kind, desc) SV_ARG_##kind(NAME, dir, desc)
+    ODPU_ARGS(X_ARG)
+#undef X_ARG
+#undef SV_ARG_PTR
+#undef SV_ARG_U64
+#undef SV_ARG_U32
     sv_bits(out, "Magic", WORD_BITS, ODPU_MAGIC, "MAGIC register value");
     for (size_t i = 0; i < COUNT_OF(reg_bits); i++) {
         char name[NAME_MAX_LEN];
         sv_name(reg_bits[i].c_name, "Bit", name, sizeof name);
         sv_int(out, name, bit_index(reg_bits[i].value), NULL);
     }
+}
+
+/* ---- Kernel description (kernel.xml) ------------------------------------------------------ */
+
+static void lower(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < size; s++)
+        out[n++] = (char)tolower((unsigned char)*s);
+    out[n] = '\0';
+}
+
+enum { ARG_PTR, ARG_U64, ARG_U32 };
+#define ARG_BYTES(kind) ((kind) == ARG_U32 ? 4u : 8u)
+
+static void xml_arg(FILE *out, const char *name, int id, int kind, unsigned offset, const char *dir)
+{
+    char lname[NAME_MAX_LEN];
+    lower(name, lname, sizeof lname);
+    static const char *const types[] = {"void*", "unsigned long long", "unsigned int"};
+    fprintf(out,
+            "      <arg name=\"%s\" addressQualifier=\"%d\" id=\"%d\" port=\"%s\" size=\"0x%x\" offset=\"0x%x\" "
+            "type=\"%s\" hostOffset=\"0x0\" hostSize=\"0x%x\"/>",
+            lname, kind == ARG_PTR ? 1 : 0, id, kind == ARG_PTR ? ODPU_KERNEL_MEMORY_PORT : ODPU_KERNEL_CONTROL_PORT,
+            ARG_BYTES(kind), offset, types[kind], ARG_BYTES(kind));
+    fprintf(out, "%s\n", strcmp(dir, "OUT") ? "" : "  <!-- output: read it, never set it -->");
+}
+
+odpu_status odpu_isa_write_kernel_xml(const char *kernel_name, unsigned axi_data_bits, FILE *out, odpu_err *err)
+{
+    fprintf(out,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<!-- kernel.xml - generated from isa/regs.def by tools/odpu_gen; do not edit. The engine as a\n"
+            "     Vitis kernel: the ap_ctrl_hs control port, the AXI4 master to DDR, and the arguments of\n"
+            "     the top function with their index, offset and size (docs/hal.md), for an xclbin's\n"
+            "     metadata and the XRT backend. -->\n"
+            "<root versionMajor=\"1\" versionMinor=\"6\">\n"
+            "  <kernel name=\"%s\" language=\"ip_c\" vlnv=\"opendpu.org:kernel:%s:%d.%d\" attributes=\"\" "
+            "preferredWorkGroupSizeMultiple=\"0\" workGroupSize=\"1\" interrupt=\"true\" hwControlProtocol=\"ap_ctrl_hs\">\n"
+            "    <ports>\n"
+            "      <port name=\"%s\" mode=\"slave\" range=\"0x%x\" dataWidth=\"32\" portType=\"addressable\" base=\"0x0\"/>\n"
+            "      <port name=\"%s\" mode=\"master\" range=\"0xFFFFFFFFFFFFFFFF\" dataWidth=\"%u\" portType=\"addressable\" "
+            "base=\"0x0\"/>\n"
+            "    </ports>\n"
+            "    <args>\n",
+            kernel_name, kernel_name, ODPU_ISA_VERSION_MAJOR, ODPU_ISA_VERSION_MINOR, ODPU_KERNEL_CONTROL_PORT,
+            1u << reg_addr_bits(), ODPU_KERNEL_MEMORY_PORT, axi_data_bits);
+#define XML_OFFSET_PTR(NAME) ODPU_REG_##NAME##_LO
+#define XML_OFFSET_U64(NAME) ODPU_REG_##NAME##_LO
+#define XML_OFFSET_U32(NAME) ODPU_REG_##NAME
+#define X_ARG(NAME, dir, kind, desc) xml_arg(out, #NAME, ODPU_ARG_##NAME, ARG_##kind, XML_OFFSET_##kind(NAME), #dir);
+    ODPU_ARGS(X_ARG)
+#undef X_ARG
+#undef XML_OFFSET_PTR
+#undef XML_OFFSET_U64
+#undef XML_OFFSET_U32
+    fprintf(out, "    </args>\n"
+                 "    <compileWorkGroupSize x=\"1\" y=\"1\" z=\"1\"/>\n"
+                 "    <maxWorkGroupSize x=\"1\" y=\"1\" z=\"1\"/>\n"
+                 "  </kernel>\n"
+                 "</root>\n");
+    return odpu_gen_status(out, "kernel description", err);
 }
 
 odpu_status odpu_isa_write_sv_package(FILE *out, odpu_err *err)

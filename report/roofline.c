@@ -90,7 +90,7 @@ static void put_xml_text(FILE *out, const char *s)
     }
 }
 
-static void put_grid(FILE *out, const axes *ax)
+static void put_grid(FILE *out, const axes *ax, odpu_timing timing)
 {
     fputs("<g stroke=\"#ddd\" font-size=\"11\" fill=\"#444\">\n", out);
     for (double x = ax->x_lo; x <= ax->x_hi * 1.0001; x *= 10)
@@ -106,8 +106,8 @@ static void put_grid(FILE *out, const axes *ax)
                  "byte)</text>\n",
             (SVG_W + MARGIN_L - MARGIN_R) / 2, SVG_H - 14);
     fprintf(out, "<text x=\"18\" y=\"%d\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 18 %d)\">"
-                 "GOPS (simulated)</text>\n",
-            (SVG_H + MARGIN_T - MARGIN_B) / 2, (SVG_H + MARGIN_T - MARGIN_B) / 2);
+                 "GOPS (%s)</text>\n",
+            (SVG_H + MARGIN_T - MARGIN_B) / 2, (SVG_H + MARGIN_T - MARGIN_B) / 2, odpu_timing_name(timing));
 }
 
 static void put_roof(FILE *out, const odpu_arch *a, const axes *ax)
@@ -135,9 +135,21 @@ static void put_point(FILE *out, const odpu_arch *a, const axes *ax, const odpu_
             odpu_roofline_attainable_gops(a, x), p->cycles);
 }
 
-odpu_status odpu_roofline_svg(FILE *out, const odpu_arch *a, const char *title, const odpu_roofline_point *pts,
-                              size_t n, size_t *plotted, odpu_err *err)
+/* Where the plot's cycles come from, in a sentence. */
+static void put_timing(FILE *out, const odpu_arch *a, odpu_timing timing)
 {
+    if (timing == ODPU_TIMING_SIMULATED)
+        fprintf(out, "simulated: cycles at %u MHz with the DDR model (%u B/cycle, %u cycles latency)", a->clock_mhz,
+                a->ddr_bytes_per_cycle, a->ddr_latency_cycles);
+    else
+        fprintf(out, "measured: the engine's cycle counters at %u MHz", a->clock_mhz);
+}
+
+odpu_status odpu_roofline_svg(FILE *out, const odpu_arch *a, odpu_timing timing, const char *title,
+                              const odpu_roofline_point *pts, size_t n, size_t *plotted, odpu_err *err)
+{
+    if (timing == ODPU_TIMING_NONE)
+        return odpu_fail(err, ODPU_E_ARG, "roofline: the run was timed by no clock (timing: none)");
     if (!out || !a || (n && !pts) || !a->clock_mhz || !a->ddr_bytes_per_cycle || !odpu_arch_macs(a))
         return odpu_fail(err, ODPU_E_ARG, "roofline: missing points, clock, DDR bandwidth or array size");
     axes ax = fit_axes(a, pts, n);
@@ -146,12 +158,13 @@ odpu_status odpu_roofline_svg(FILE *out, const odpu_arch *a, const char *title, 
             SVG_W, SVG_H, SVG_W, SVG_H);
     fprintf(out, "<text x=\"%d\" y=\"24\" font-size=\"15\">", MARGIN_L);
     put_xml_text(out, title ? title : "roofline");
-    fprintf(out, "</text>\n<text x=\"%d\" y=\"40\" font-size=\"11\" fill=\"#444\">simulated: cycles at %u MHz with "
-                 "the DDR model (%u B/cycle, %u cycles latency); a point is one layer, its label the layer "
-                 "number.</text>\n<text x=\"%d\" y=\"53\" font-size=\"11\" fill=\"#444\">A point above the "
-                 "bandwidth roof moved its DDR bytes while earlier layers still held the frame (prefetch).</text>\n",
-            MARGIN_L, a->clock_mhz, a->ddr_bytes_per_cycle, a->ddr_latency_cycles, MARGIN_L);
-    put_grid(out, &ax);
+    fprintf(out, "</text>\n<text x=\"%d\" y=\"40\" font-size=\"11\" fill=\"#444\">", MARGIN_L);
+    put_timing(out, a, timing);
+    fprintf(out, "; a point is one layer, its label the layer number.</text>\n<text x=\"%d\" y=\"53\" "
+                 "font-size=\"11\" fill=\"#444\">A point above the bandwidth roof moved its DDR bytes while earlier "
+                 "layers still held the frame (prefetch).</text>\n",
+            MARGIN_L);
+    put_grid(out, &ax, timing);
     put_roof(out, a, &ax);
     size_t drawn = 0;
     for (size_t i = 0; i < n; i++)

@@ -9,6 +9,7 @@
 
 #include "arch/arch.h"
 #include "common/err.h"
+#include "host/hal.h"
 
 typedef struct odpu_roofline_point {
     const char *name;   /* layer name, shown when the mouse is over its point */
@@ -23,9 +24,11 @@ double odpu_roofline_ddr_gbps(const odpu_arch *a);
 /* What the roof allows at an intensity (ops per DDR byte). */
 double odpu_roofline_attainable_gops(const odpu_arch *a, double ops_per_byte);
 
-/* Write the plot. Points without MACs, cycles or DDR bytes have no place on it; *plotted gets
- * how many were drawn (may be NULL). ODPU_E_IO when writing fails. */
-odpu_status odpu_roofline_svg(FILE *out, const odpu_arch *a, const char *title, const odpu_roofline_point *pts,
-                              size_t n, size_t *plotted, odpu_err *err);
+/* Write the plot, labelled with how its cycles were obtained (timing: simulated with the DDR
+ * model, or measured). Points without MACs, cycles or DDR bytes have no place on it; *plotted
+ * gets how many were drawn (may be NULL). ODPU_E_ARG for a timing without cycles, ODPU_E_IO
+ * when writing fails. */
+odpu_status odpu_roofline_svg(FILE *out, const odpu_arch *a, odpu_timing timing, const char *title,
+                              const odpu_roofline_point *pts, size_t n, size_t *plotted, odpu_err *err);
 
 #endif

@@ -32,11 +32,11 @@ static odpu_status check_event(const odpu_model *m, const odpu_hal_event *e, siz
     return ODPU_OK;
 }
 
-static void put_track_names(FILE *out, const odpu_arch *a)
+static void put_track_names(FILE *out, const odpu_arch *a, odpu_timing timing)
 {
     fprintf(out, "{\"ph\":\"M\",\"pid\":%d,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":", TRACE_PID);
     char title[128];
-    snprintf(title, sizeof title, "opendpu %s, simulated at %u MHz", a->name, a->clock_mhz);
+    snprintf(title, sizeof title, "opendpu %s, %s at %u MHz", a->name, odpu_timing_name(timing), a->clock_mhz);
     odpu_json_put_string(out, title);
     fputs("}}", out);
     for (int t = 0; t < ODPU_ENGINE_COUNT; t++) {
@@ -70,9 +70,11 @@ static void put_slice(FILE *out, const odpu_model *m, const odpu_hal_event *e, d
             e->index, e->start, e->end, e->dep_wait, e->ddr_stall);
 }
 
-odpu_status odpu_timeline_write(FILE *out, const odpu_model *m, const odpu_arch *a, const odpu_hal_event *ev,
-                                size_t n_ev, odpu_err *err)
+odpu_status odpu_timeline_write(FILE *out, const odpu_model *m, const odpu_arch *a, odpu_timing timing,
+                                const odpu_hal_event *ev, size_t n_ev, odpu_err *err)
 {
+    if (timing == ODPU_TIMING_NONE)
+        return odpu_fail(err, ODPU_E_ARG, "timeline: the run was timed by no clock (timing: none)");
     if (!out || !m || !a || (n_ev && !ev) || !a->clock_mhz)
         return odpu_fail(err, ODPU_E_ARG, "timeline: missing stream, model, events or clock");
     for (size_t k = 0; k < n_ev; k++) {
@@ -81,11 +83,13 @@ odpu_status odpu_timeline_write(FILE *out, const odpu_model *m, const odpu_arch 
             return st;
     }
     double us_per_cycle = 1.0 / (double)a->clock_mhz;
-    fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"timing\":\"simulated\",\"arch\":", out);
+    fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"timing\":", out);
+    odpu_json_put_string(out, odpu_timing_name(timing));
+    fputs(",\"arch\":", out);
     odpu_json_put_string(out, a->name);
     fprintf(out, ",\"clock_mhz\":%u,\"ddr_bytes_per_cycle\":%u,\"ddr_latency_cycles\":%u},\n\"traceEvents\":[\n",
             a->clock_mhz, a->ddr_bytes_per_cycle, a->ddr_latency_cycles);
-    put_track_names(out, a);
+    put_track_names(out, a, timing);
     for (size_t k = 0; k < n_ev; k++)
         put_slice(out, m, &ev[k], us_per_cycle);
     fputs("\n]}\n", out);

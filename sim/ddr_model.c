@@ -16,11 +16,6 @@ enum { DDR_DEFAULT_OUTSTANDING = 8 };
  * burst may cross. */
 enum { AXI_BURST_INCR = 1, AXI_MAX_BEATS = 256, AXI_PAGE_BYTES = 4096 };
 
-typedef struct region {
-    uint64_t phys;
-    uint8_t *host;
-    size_t size;
-} region;
 
 /* One accepted burst. Reads complete beat by beat from ready_at on; writes receive their
  * beats, then answer at ready_at (set when the last beat arrived). */
@@ -39,8 +34,6 @@ typedef struct burst_queue {
 struct ddr_model {
     ddr_config cfg;
     uint32_t size_log2; /* AXI AxSIZE of a full beat */
-    region *regions;
-    size_t n_regions, cap_regions;
     ddr_fault fault;
     uint64_t now;
     int64_t credit;      /* bytes the DDR may still move: bytes_per_cycle a cycle, shared */
@@ -100,6 +93,8 @@ odpu_status ddr_create(const ddr_config *cfg, ddr_model **out, odpu_err *err)
                          cfg->beat_bytes, DDR_MAX_BEAT_BYTES);
     if (cfg->bytes_per_cycle == 0)
         return odpu_fail(err, ODPU_E_ARG, "DDR model: bandwidth of 0 bytes per cycle");
+    if (!cfg->memory)
+        return odpu_fail(err, ODPU_E_ARG, "DDR model: no memory (arena) to serve");
     ddr_model *m = calloc(1, sizeof *m);
     if (!m)
         return odpu_fail(err, ODPU_E_NOMEM, "DDR model: out of memory");
@@ -127,42 +122,9 @@ void ddr_destroy(ddr_model *m)
 {
     if (!m)
         return;
-    free(m->regions);
     free(m->rq.slot);
     free(m->wq.slot);
     free(m);
-}
-
-odpu_status ddr_map(ddr_model *m, uint64_t phys, void *host, size_t size, odpu_err *err)
-{
-    if (size == 0 || phys > UINT64_MAX - size)
-        return odpu_fail(err, ODPU_E_ARG, "DDR model: cannot map %zu bytes at 0x%" PRIx64, size, phys);
-    for (size_t i = 0; i < m->n_regions; i++) {
-        const region *r = &m->regions[i];
-        if (phys < r->phys + r->size && r->phys < phys + size)
-            return odpu_fail(err, ODPU_E_ARG,
-                             "DDR model: [0x%" PRIx64 ", +%zu) overlaps the region at 0x%" PRIx64, phys, size,
-                             r->phys);
-    }
-    if (m->n_regions == m->cap_regions) {
-        size_t cap = m->cap_regions ? 2 * m->cap_regions : 8;
-        region *grown = realloc(m->regions, cap * sizeof *grown);
-        if (!grown)
-            return odpu_fail(err, ODPU_E_NOMEM, "DDR model: out of memory for the address map");
-        m->regions = grown;
-        m->cap_regions = cap;
-    }
-    m->regions[m->n_regions++] = (region){phys, host, size};
-    return ODPU_OK;
-}
-
-void ddr_unmap(ddr_model *m, uint64_t phys)
-{
-    for (size_t i = 0; i < m->n_regions; i++)
-        if (m->regions[i].phys == phys) {
-            m->regions[i] = m->regions[--m->n_regions];
-            return;
-        }
 }
 
 void ddr_set_fault(ddr_model *m, ddr_fault fault)
@@ -233,17 +195,6 @@ static void violation(ddr_model *m, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The host bytes behind [phys, phys+len), or NULL when no one region holds all of it. */
-static uint8_t *resolve(const ddr_model *m, uint64_t phys, uint64_t len)
-{
-    for (size_t i = 0; i < m->n_regions; i++) {
-        const region *r = &m->regions[i];
-        if (phys >= r->phys && phys - r->phys <= r->size && len <= r->size - (phys - r->phys))
-            return r->host + (phys - r->phys);
-    }
-    return NULL;
-}
-
 /* Check an address phase and decide its response. */
 static burst accept_burst(ddr_model *m, char dir, uint32_t id, uint64_t addr, uint32_t len,
                           uint32_t size, uint32_t type)
@@ -268,7 +219,7 @@ static burst accept_burst(ddr_model *m, char dir, uint32_t id, uint64_t addr, ui
     }
     if (!ok || m->fault == DDR_FAULT_SLVERR)
         b.resp = DDR_RESP_SLVERR;
-    else if (!(b.host = resolve(m, addr, bytes)))
+    else if (!(b.host = odpu_arena_resolve(m->cfg.memory, addr, bytes)))
         b.resp = DDR_RESP_DECERR;
     if (b.resp != DDR_RESP_OKAY) {
         b.host = NULL;

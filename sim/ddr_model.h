@@ -1,8 +1,8 @@
 /* ddr_model.h - the DDR behind the simulated engine: an AXI4 slave, advanced one clock at a
  * time, serving the host's DMA buffers with the arch config's bandwidth and read latency.
  *
- * The model knows the physical address map (one region per DMA buffer; a burst that is not
- * inside one region gets DECERR, as from a real interconnect), queues several bursts per
+ * The model serves the physical memory of an arena (emu/arena.h): a burst that is not inside
+ * one DMA buffer's pages gets DECERR, as from a real interconnect. It queues several bursts per
  * direction, returns read data latency_cycles after the address and then one beat per
  * cycle at most, paced by a byte budget of bytes_per_cycle that reads and writes share.
  * Bursts complete in the order they were accepted, which keeps AXI's per-ID order. It
@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "emu/arena.h"
 
 enum {
     DDR_MAX_BEAT_BYTES = 64,   /* AXI data width up to 512 bits */
@@ -39,6 +40,7 @@ typedef struct ddr_config {
     uint32_t latency_cycles;  /* from an accepted read address to its first data beat, and
                                * from a write's last beat to its response */
     uint32_t max_outstanding; /* bursts queued per direction before AR/AW stall; 0 = default */
+    const odpu_arena *memory; /* the physical memory it serves (not owned) */
 } ddr_config;
 
 /* Master -> slave signals of one cycle, sampled before the clock edge. */
@@ -79,11 +81,6 @@ typedef struct ddr_model ddr_model;
 
 odpu_status ddr_create(const ddr_config *cfg, ddr_model **out, odpu_err *err);
 void ddr_destroy(ddr_model *m);
-
-/* The address map: [phys, phys+size) is backed by host memory (not owned by the model).
- * Regions must not overlap. */
-odpu_status ddr_map(ddr_model *m, uint64_t phys, void *host, size_t size, odpu_err *err);
-void ddr_unmap(ddr_model *m, uint64_t phys);
 
 void ddr_set_fault(ddr_model *m, ddr_fault fault);
 

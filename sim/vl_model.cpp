@@ -122,7 +122,7 @@ static void trace_close(vl_model *m)
 extern "C" const vl_model_ops VL_CAT(vl_model_ops_, VL_ARCH);
 
 const vl_model_ops VL_CAT(vl_model_ops_, VL_ARCH) = {
-    VL_STR(VL_ARCH), ODPU_ARCH_FINGERPRINT, ODPU_ARCH_AXI_DATA_BITS, VL_TRACE_EXT,
+    {VL_STR(VL_ARCH), ODPU_ARCH_FINGERPRINT, ODPU_ARCH_AXI_DATA_BITS}, VL_TRACE_EXT,
     create,          destroy,               eval,                    trace_open,
     trace_dump,      trace_close,
 };

@@ -13,6 +13,8 @@
 extern "C" {
 #endif
 
+#include "emu/models.h"
+
 typedef enum vl_port_id {
 #define VL_X_ENUM(name, dir) VL_PORT_##name,
     VL_PORTS(VL_X_ENUM)
@@ -34,9 +36,7 @@ typedef struct vl_model vl_model;
 enum { VL_ERR_MAX = 256 };
 
 typedef struct vl_model_ops {
-    const char *arch;          /* the arch name the RTL was verilated for */
-    uint64_t fingerprint;      /* odpu_arch_fingerprint of that arch */
-    uint32_t axi_data_bits;    /* width of its AXI4 master data bus */
+    odpu_emu_model id;         /* the arch it was verilated for (emu/models.h) */
     const char *trace_ext;     /* waveform format compiled in: ".fst" or ".vcd" */
     /* A new model with every port bound in ports[]; with_trace must be set if a waveform
      * will be opened. NULL and a message in err on failure. */

@@ -107,37 +107,28 @@ int engine_runs_case(const engine_runner *runner, int index)
     return runner->max_cases < 0 || index < runner->max_cases;
 }
 
-static void write_pair(odpu_hal *hal, uint32_t lo, uint32_t hi, uint64_t value)
-{
-    odpu_hal_reg_write(hal, lo, (uint32_t)value);
-    odpu_hal_reg_write(hal, hi, (uint32_t)(value >> 32));
-}
-
-/* Registers as the host runtime programs them (docs/isa.md section 9), then START. */
+/* Registers as the host runtime programs them (docs/hal.md), then ap_start. */
 static odpu_status start_engine(odpu_hal *hal, const odpu_dma_buf *insns, uint32_t n_insns,
                                 const odpu_dma_buf *ddr, uint64_t ddr_size, odpu_err *err)
 {
-    write_pair(hal, ODPU_REG_INSN_BASE_LO, ODPU_REG_INSN_BASE_HI, insns->phys);
+    odpu_hal_reg_write64(hal, ODPU_REG_INSN_BASE_LO, ODPU_REG_INSN_BASE_HI, insns->phys);
     odpu_hal_reg_write(hal, ODPU_REG_INSN_COUNT, n_insns);
-    write_pair(hal, ODPU_REG_DDR_BASE_LO, ODPU_REG_DDR_BASE_HI, ddr->phys);
-    write_pair(hal, ODPU_REG_DDR_SIZE_LO, ODPU_REG_DDR_SIZE_HI, ddr_size);
-    odpu_hal_reg_write(hal, ODPU_REG_STATUS, ODPU_STATUS_DONE | ODPU_STATUS_ERROR);
+    odpu_hal_reg_write64(hal, ODPU_REG_DDR_BASE_LO, ODPU_REG_DDR_BASE_HI, ddr->phys);
+    odpu_hal_reg_write64(hal, ODPU_REG_DDR_SIZE_LO, ODPU_REG_DDR_SIZE_HI, ddr_size);
+    odpu_hal_reg_write(hal, ODPU_REG_ABORT, 0);
     return odpu_hal_start(hal, err);
 }
 
+/* After the interrupt: ap_done must be set, and the output registers say how the run ended. */
 static odpu_status read_outcome(odpu_hal *hal, engine_outcome *out, odpu_err *err)
 {
-    uint32_t status = odpu_hal_reg_read(hal, ODPU_REG_STATUS);
-    if (!(status & (ODPU_STATUS_DONE | ODPU_STATUS_ERROR)))
-        return odpu_fail(err, ODPU_E_DEVICE,
-                         "%s: wait returned but STATUS = 0x%x shows neither DONE nor ERROR",
-                         odpu_hal_backend_name(hal), status);
+    uint32_t ctrl = odpu_hal_reg_read(hal, ODPU_REG_AP_CTRL);
+    if (!(ctrl & ODPU_AP_DONE) || !(ctrl & ODPU_AP_IDLE))
+        return odpu_fail(err, ODPU_E_DEVICE, "%s: wait returned but AP_CTRL = 0x%x is not done and idle",
+                         odpu_hal_backend_name(hal), ctrl);
     out->hw_error = (odpu_hw_error)odpu_hal_reg_read(hal, ODPU_REG_ERR_CODE);
     out->err_index = odpu_hal_reg_read(hal, ODPU_REG_ERR_INDEX);
     out->insns_done = odpu_hal_reg_read(hal, ODPU_REG_INSN_DONE);
-    if ((status & ODPU_STATUS_ERROR) && out->hw_error == ODPU_HW_OK)
-        return odpu_fail(err, ODPU_E_DEVICE, "%s: STATUS.ERROR is set but ERR_CODE is OK",
-                         odpu_hal_backend_name(hal));
     return ODPU_OK;
 }
 

@@ -35,7 +35,7 @@ const char *engine_name(const engine_runner *runner);
  * ODPU_TEST_CASES_SIM=20 for the RTL simulation; make test sets it); unset means all. */
 int engine_runs_case(const engine_runner *runner, int index);
 
-/* How a run ended: ERR_CODE, ERR_INDEX and INSN_DONE after STATUS showed DONE or ERROR. */
+/* How a run ended: ERR_CODE, ERR_INDEX and INSN_DONE after AP_CTRL showed ap_done. */
 typedef struct engine_outcome {
     odpu_hw_error hw_error;
     uint32_t err_index;

@@ -108,7 +108,7 @@ text=$(bench 2>&1) || bad "bench (text) failed: $(tail -3 <<<"$text")"
 fps=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["models"][0]["FPS"])' "$tmp/b.json")
 grep -qE "^mnist_cnn +tiny +1×28×28 +3 +3 +70500 +2245028 .* $fps " <<<"$text" && ok ||
   bad "text: mnist_cnn's tiny row lacks its cells (FPS $fps): $(grep mnist_cnn <<<"$text" | head -1)"
-grep -q "SIMULATED timing" <<<"$text" && grep -q "arch tiny: 200 MHz clock" <<<"$text" &&
+grep -q "timing simulated" <<<"$text" && grep -q "arch tiny: 200 MHz clock" <<<"$text" &&
   grep -qE "^mnist_cnn +$fps +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+$" <<<"$(sed -n '/^Scaling with the array/,/speedup:/p' <<<"$text")" &&
   grep -qE "^report's DPU \(Vitis AI\) +CustomNet +B4096 +480-604" <<<"$text" && ok ||
   bad "text: notes or bar missing: $(tail -12 <<<"$text")"

@@ -4,6 +4,17 @@
 set -u
 . "$(dirname "$0")/cli_lib.sh"
 
+# The backends of this build, each with its timing kind; a waveform only where there are signals.
+expect 0 "^ref +none +no +no +no +the golden model" -- "$CLI" backends
+case ",${ODPU_TEST_BACKENDS:-ref}," in
+  *,sim,*) expect 0 "^sim +simulated +yes +yes +no " -- "$CLI" backends ;;
+esac
+expect 0 '"backend": "ref", "timing": "none"' -- "$CLI" backends --format json
+expect 2 "unknown argument '--bogus'" -- "$CLI" backends --bogus
+# A waveform asked of a backend without signals is refused, naming both.
+expect 1 "'ref' has no signals to write a waveform of \('$tmp/w.fst'\)" -- \
+  "$CLI" profile models/mnist_cnn/mnist_cnn.onnx --backend ref --arch arch/tiny.yaml --trace "$tmp/w.fst"
+
 # The end-to-end demo: a float CNN with random weights through PTQ and the compiler, every
 # engine output equal to the INT8 graph reference; it writes the compiled model file.
 expect 0 "20/20 outputs equal the INT8 graph reference" -- "$CLI" demo --images 20 -o "$tmp/demo.odpu"

@@ -53,7 +53,8 @@ START_TEST(points_and_escaping)
     size_t len = 0, drawn = 0;
     FILE *out = open_memstream(&buf, &len);
     odpu_err err;
-    ck_assert_msg(odpu_roofline_svg(out, &a, "t <title>", pts, 4, &drawn, &err) == ODPU_OK, "%s", err.msg);
+    ck_assert_msg(odpu_roofline_svg(out, &a, ODPU_TIMING_SIMULATED, "t <title>", pts, 4, &drawn, &err) == ODPU_OK,
+                  "%s", err.msg);
     fclose(out);
     ck_assert_uint_eq(drawn, 2);
     ck_assert_uint_eq(count(buf, "<circle"), 2);
@@ -66,9 +67,22 @@ START_TEST(points_and_escaping)
                   "%s", buf);
     free(buf);
 
+    /* Measured cycles say so; a backend without a clock has nothing to plot. */
+    out = open_memstream(&buf, &len);
+    ck_assert(odpu_roofline_svg(out, &a, ODPU_TIMING_MEASURED, "m", pts, 4, NULL, &err) == ODPU_OK);
+    fclose(out);
+    ck_assert_msg(strstr(buf, "measured: the engine's cycle counters at 200 MHz") && strstr(buf, "GOPS (measured)") &&
+                      !strstr(buf, "simulated"),
+                  "%s", buf);
+    free(buf);
+    out = open_memstream(&buf, &len);
+    ck_assert_int_eq(odpu_roofline_svg(out, &a, ODPU_TIMING_NONE, "n", pts, 4, NULL, &err), ODPU_E_ARG);
+    fclose(out);
+    free(buf);
+
     a.ddr_bytes_per_cycle = 0;
     out = open_memstream(&buf, &len);
-    ck_assert_int_eq(odpu_roofline_svg(out, &a, "x", pts, 4, NULL, &err), ODPU_E_ARG);
+    ck_assert_int_eq(odpu_roofline_svg(out, &a, ODPU_TIMING_SIMULATED, "x", pts, 4, NULL, &err), ODPU_E_ARG);
     fclose(out);
     free(buf);
 }

@@ -7,7 +7,7 @@
 . tests/rtl/rtl_lib.sh
 MODEL=tests/rtl/models/DSP48E2.sv
 
-build_tb tb_mac_pair_dsp tiny tests/rtl/tb_mac_pair_dsp.sv rtl/odpu_mac_pair.sv "$MODEL"
+build_tb tb_mac_pair_dsp tiny tests/rtl/tb_mac_pair_dsp.sv "$MODEL"
 "$RTL_OUT/tb_mac_pair_dsp_tiny/tb" | grep -E "PASS|FAIL|MISMATCH"
 [ "${PIPESTATUS[0]}" = 0 ] || exit 1
 
@@ -16,7 +16,6 @@ build_tb tb_mac_pair_dsp tiny tests/rtl/tb_mac_pair_dsp.sv rtl/odpu_mac_pair.sv 
 # beside tests/test_rtl_mac_chain.sh's build of the same testbench with the written-out body.
 RTL_OUT=$BUILD/rtl/dsp48e2_model
 mkdir -p "$RTL_OUT"
-build_tb tb_mac_chain tiny +define+ODPU_DSP48E2_MODEL tests/rtl/tb_mac_chain.sv \
-  rtl/odpu_mac_chain.sv rtl/odpu_mac_pair.sv "$MODEL"
+build_tb tb_mac_chain tiny +define+ODPU_DSP48E2_MODEL tests/rtl/tb_mac_chain.sv "$MODEL"
 "$RTL_OUT/tb_mac_chain_tiny/tb" | grep -E "PASS|FAIL|MISMATCH" | sed 's/^tb_mac_chain:/tb_mac_chain (DSP48E2 primitive on the model):/'
 exit "${PIPESTATUS[0]}"

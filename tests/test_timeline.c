@@ -38,7 +38,7 @@ static char *write_trace(const fixture *f, const odpu_hal_event *ev, size_t n, o
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
     ck_assert_ptr_nonnull(out);
-    *st = odpu_timeline_write(out, &f->m, &f->a, ev, n, err);
+    *st = odpu_timeline_write(out, &f->m, &f->a, ODPU_TIMING_SIMULATED, ev, n, err);
     fclose(out);
     if (*st != ODPU_OK) {
         free(buf);

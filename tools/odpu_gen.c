@@ -4,6 +4,7 @@
  *   OUT/isa/odpu_pkg.sv         SystemVerilog package: encoding, enums, register map
  *   OUT/<arch>/odpu_arch_params.h   one arch config as C macros
  *   OUT/<arch>/odpu_arch_params.vh  and as Verilog localparams
+ *   OUT/<arch>/kernel.xml           the engine as a Vitis kernel: ports and arguments (regs.def)
  * A file is rewritten only when its content changes, so an unchanged config never causes a
  * re-verilation. <arch> is the config file's name without .yaml.
  * usage: odpu_gen OUT_DIR ARCH.yaml... */
@@ -19,15 +20,28 @@
 
 enum { PATH_MAX_LEN = 4096, DIR_MODE = 0777 };
 
-typedef odpu_status (*isa_writer)(FILE *out, odpu_err *err);
-typedef odpu_status (*arch_writer)(const odpu_arch *arch, FILE *out, odpu_err *err);
-
-/* A writer bound to its argument, rendered into memory. */
+/* One generated file: a writer and what it writes from (an arch, or nothing). */
 typedef struct render {
-    isa_writer isa;
-    arch_writer arch_fn;
+    odpu_status (*write)(const odpu_arch *arch, FILE *out, odpu_err *err);
     const odpu_arch *arch;
 } render;
+
+static odpu_status write_codec(const odpu_arch *arch, FILE *out, odpu_err *err)
+{
+    (void)arch;
+    return odpu_isa_write_c_codec(out, err);
+}
+
+static odpu_status write_package(const odpu_arch *arch, FILE *out, odpu_err *err)
+{
+    (void)arch;
+    return odpu_isa_write_sv_package(out, err);
+}
+
+static odpu_status write_kernel(const odpu_arch *arch, FILE *out, odpu_err *err)
+{
+    return odpu_isa_write_kernel_xml(ODPU_KERNEL_NAME, arch->axi_data_bits, out, err);
+}
 
 static odpu_status make_dir(const char *path, odpu_err *err)
 {
@@ -44,7 +58,7 @@ static odpu_status write_if_changed(const render *r, const char *path, odpu_err 
     FILE *mem = open_memstream(&text, &len);
     if (!mem)
         return odpu_fail(err, ODPU_E_NOMEM, "%s: out of memory", path);
-    odpu_status st = r->isa ? r->isa(mem, err) : r->arch_fn(r->arch, mem, err);
+    odpu_status st = r->write(r->arch, mem, err);
     if (fclose(mem) != 0 && st == ODPU_OK)
         st = odpu_fail(err, ODPU_E_NOMEM, "%s: out of memory", path);
     if (st != ODPU_OK) {
@@ -92,11 +106,11 @@ static odpu_status write_isa(const char *dir, odpu_err *err)
     if (st == ODPU_OK)
         st = join(path, dir, "isa", "odpu_isa_codec.h", err);
     if (st == ODPU_OK)
-        st = write_if_changed(&(render){.isa = odpu_isa_write_c_codec}, path, err);
+        st = write_if_changed(&(render){write_codec, NULL}, path, err);
     if (st == ODPU_OK)
         st = join(path, dir, "isa", "odpu_pkg.sv", err);
     if (st == ODPU_OK)
-        st = write_if_changed(&(render){.isa = odpu_isa_write_sv_package}, path, err);
+        st = write_if_changed(&(render){write_package, NULL}, path, err);
     return st;
 }
 
@@ -129,11 +143,15 @@ static odpu_status write_arch(const char *dir, const char *yaml, odpu_err *err)
     if (st == ODPU_OK)
         st = join(path, dir, name, "odpu_arch_params.h", err);
     if (st == ODPU_OK)
-        st = write_if_changed(&(render){.arch_fn = odpu_arch_write_c_header, .arch = &arch}, path, err);
+        st = write_if_changed(&(render){odpu_arch_write_c_header, &arch}, path, err);
     if (st == ODPU_OK)
         st = join(path, dir, name, "odpu_arch_params.vh", err);
     if (st == ODPU_OK)
-        st = write_if_changed(&(render){.arch_fn = odpu_arch_write_verilog, .arch = &arch}, path, err);
+        st = write_if_changed(&(render){odpu_arch_write_verilog, &arch}, path, err);
+    if (st == ODPU_OK)
+        st = join(path, dir, name, "kernel.xml", err);
+    if (st == ODPU_OK)
+        st = write_if_changed(&(render){write_kernel, &arch}, path, err);
     return st;
 }
 
