@@ -208,7 +208,7 @@ lint-c:
 lint-rtl: gen
 	@for a in $(RTL_ARCHS); do \
 	  echo "== verilator --lint-only -Wall, arch $$a"; \
-	  verilator --lint-only -Wall -I$(GEN_DIR)/$$a --top-module odpu_top $(RTL_SRCS) || exit 1; \
+	  verilator --lint-only -Wall -Irtl -I$(GEN_DIR)/$$a --top-module odpu_top $(RTL_SRCS) || exit 1; \
 	done
 
 # FPGA resource estimate (Yosys synth_xilinx for Zynq UltraScale+) of the two board-sized

@@ -100,25 +100,6 @@ odpu_status odpu_arch_write_c_header(const odpu_arch *arch, FILE *out, odpu_err 
 
 /* ---- Verilog include ------------------------------------------------------------------- */
 
-/* `localparam int` rather than `int unsigned`: Icarus Verilog 11 rejects the latter, and
- * every value here is far below 2^31. Bit patterns use sized logic vectors. */
-static void vh_int(FILE *out, const char *name, long long value, const char *comment)
-{
-    fprintf(out, "localparam int %s = %lld;", name, value);
-    if (comment)
-        fprintf(out, " // %s", comment);
-    fputc('\n', out);
-}
-
-static void vh_bits(FILE *out, const char *name, unsigned width, unsigned long long value,
-                    const char *comment)
-{
-    fprintf(out, "localparam logic [%u:0] %s = %u'h%llx;", width - 1, name, width, value);
-    if (comment)
-        fprintf(out, " // %s", comment);
-    fputc('\n', out);
-}
-
 static void vh_arch(FILE *out, const odpu_arch *arch)
 {
     arch_param p[PARAM_COUNT_MAX];
@@ -127,11 +108,12 @@ static void vh_arch(FILE *out, const odpu_arch *arch)
     for (size_t i = 0; i < n; i++) {
         char name[PARAM_NAME_MAX];
         odpu_upper_camel(p[i].name, name, sizeof name);
-        vh_int(out, name, p[i].value, p[i].comment);
+        odpu_sv_int(out, "", name, p[i].value, p[i].comment);
     }
-    vh_bits(out, "ArchFingerprint", 64, arch->fingerprint, "read back as FP_HI:FP_LO");
-    vh_bits(out, "ArchFingerprintLo", 32, arch->fingerprint & 0xFFFFFFFFu, NULL);
-    vh_bits(out, "ArchFingerprintHi", 32, arch->fingerprint >> 32, NULL);
+    odpu_sv_bits(out, "", "ArchFingerprint", 64, arch->fingerprint,
+                 "read back as FINGERPRINT_HI:FINGERPRINT_LO");
+    odpu_sv_bits(out, "", "ArchFingerprintLo", 32, arch->fingerprint & 0xFFFFFFFFu, NULL);
+    odpu_sv_bits(out, "", "ArchFingerprintHi", 32, arch->fingerprint >> 32, NULL);
 }
 
 odpu_status odpu_arch_write_verilog(const odpu_arch *arch, FILE *out, odpu_err *err)

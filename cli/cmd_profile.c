@@ -184,8 +184,11 @@ static void print_frame(const profile_opts *o, const cli_model *m, const frame *
     uint64_t cycles = r.cycles;
     printf("%s on the '%s' engine, arch %s (%ux%u = %u MACs)\n", m->desc, o->backend, a->name, a->rows, a->cols,
            odpu_arch_macs(a));
-    printf("SIMULATED timing: %u MHz clock, DDR model %u bytes/cycle with %u cycles read latency; one frame\n",
-           a->clock_mhz, a->ddr_bytes_per_cycle, a->ddr_latency_cycles);
+    if (f->timing == ODPU_TIMING_SIMULATED)
+        printf("SIMULATED timing: %u MHz clock, DDR model %u bytes/cycle with %u cycles read latency; one frame\n",
+               a->clock_mhz, a->ddr_bytes_per_cycle, a->ddr_latency_cycles);
+    else
+        printf("%s timing: the engine's counters at %u MHz; one frame\n", odpu_timing_name(f->timing), a->clock_mhz);
     printf("  cycles per frame   %" PRIu64 "\n", cycles);
     printf("  latency            %.3f ms   (FPS %.1f, one frame at a time)\n", r.seconds * 1e3, r.fps);
     printf("  MACs per frame     %" PRIu64 "   (%.2f GOPS at the clock)\n", r.macs, r.gops);
@@ -316,7 +319,9 @@ static odpu_status print_report(const profile_opts *o, const cli_model *m, const
             print_legend(m);
             break;
         case ODPU_TABLE_MD:
-            printf("%s, SIMULATED timing (cycles at the clock with the DDR model), one frame\n\n", m->desc);
+            printf("%s, %s timing (%s), one frame\n\n", m->desc, odpu_timing_name(f->timing),
+                   f->timing == ODPU_TIMING_SIMULATED ? "cycles at the clock with the DDR model"
+                                                      : "the engine's counters at the clock");
             st = odpu_table_write(fr, ODPU_TABLE_MD, stdout, err);
             putchar('\n');
             if (st == ODPU_OK)

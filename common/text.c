@@ -26,6 +26,28 @@ void odpu_upper(const char *s, char *out, size_t size)
     out[n] = '\0';
 }
 
+static void end_line(FILE *out, const char *comment)
+{
+    if (comment)
+        fprintf(out, "  // %s", comment);
+    fputc('\n', out);
+}
+
+/* `localparam int` rather than `int unsigned`: Icarus Verilog 11 rejects the latter, and every
+ * value the generators emit is far below 2^31. */
+void odpu_sv_int(FILE *out, const char *indent, const char *name, long long value, const char *comment)
+{
+    fprintf(out, "%slocalparam int %s = %lld;", indent, name, value);
+    end_line(out, comment);
+}
+
+void odpu_sv_bits(FILE *out, const char *indent, const char *name, unsigned width, unsigned long long value,
+                  const char *comment)
+{
+    fprintf(out, "%slocalparam logic [%u:0] %s = %u'h%llx;", indent, width - 1, name, width, value);
+    end_line(out, comment);
+}
+
 odpu_status odpu_gen_status(FILE *out, const char *what, odpu_err *err)
 {
     if (ferror(out))

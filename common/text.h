@@ -15,6 +15,12 @@ void odpu_upper_camel(const char *snake, char *out, size_t size);
 /* "pixel_stride" -> "PIXEL_STRIDE". */
 void odpu_upper(const char *s, char *out, size_t size);
 
+/* A SystemVerilog parameter line, after `indent`: "localparam int NAME = VALUE;" or, for bit
+ * patterns, "localparam logic [W-1:0] NAME = W'hVALUE;", with "  // comment" if comment. */
+void odpu_sv_int(FILE *out, const char *indent, const char *name, long long value, const char *comment);
+void odpu_sv_bits(FILE *out, const char *indent, const char *name, unsigned width, unsigned long long value,
+                  const char *comment);
+
 /* ODPU_E_IO naming `what` if writing to out failed. */
 odpu_status odpu_gen_status(FILE *out, const char *what, odpu_err *err);
 

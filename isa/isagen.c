@@ -339,22 +339,6 @@ odpu_status odpu_isa_write_c_codec(FILE *out, odpu_err *err)
 
 /* ---- SystemVerilog package ------------------------------------------------------------- */
 
-static void sv_int(FILE *out, const char *name, long long value, const char *comment)
-{
-    fprintf(out, "  localparam int %s = %lld;", name, value);
-    if (comment)
-        fprintf(out, "  // %s", comment);
-    fputc('\n', out);
-}
-
-static void sv_bits(FILE *out, const char *name, unsigned width, unsigned long long value, const char *comment)
-{
-    fprintf(out, "  localparam logic [%u:0] %s = %u'h%llx;", width - 1, name, width, value);
-    if (comment)
-        fprintf(out, "  // %s", comment);
-    fputc('\n', out);
-}
-
 /* The SystemVerilog name of a field: the table's name, except where that is a keyword of the
  * language (LOAD.buf and SAVE.buf: `buf` is a gate primitive), which gets "_id" appended. */
 static const char *sv_member_name(const gen_field *f, char *out, size_t size)
@@ -427,10 +411,10 @@ static void sv_field_consts(FILE *out, const gen_class *c)
     for (size_t i = 0; i < c->n_fields; i++) {
         odpu_upper_camel(c->fields[i].name, name, sizeof name);
         snprintf(full, sizeof full, "%s%sWidth", op, name);
-        sv_int(out, full, c->fields[i].width, NULL);
+        odpu_sv_int(out, "  ", full, c->fields[i].width, NULL);
         if (c->fields[i].bias) {
             snprintf(full, sizeof full, "%s%sBias", op, name);
-            sv_int(out, full, c->fields[i].bias, "encoded as value - bias");
+            odpu_sv_int(out, "  ", full, c->fields[i].bias, "encoded as value - bias");
         }
     }
 }
@@ -514,23 +498,23 @@ static void sv_enum(FILE *out, const char *title, const named_value *v, size_t n
     for (size_t i = 0; i < n; i++) {
         char name[NAME_MAX_LEN];
         sv_name(v[i].c_name, "", name, sizeof name);
-        sv_int(out, name, v[i].value, NULL);
+        odpu_sv_int(out, "  ", name, v[i].value, NULL);
     }
 }
 
 static void sv_isa(FILE *out)
 {
-    sv_bits(out, "IsaVersion", WORD_BITS, ODPU_ISA_VERSION, "major << 16 | minor");
-    sv_int(out, "InsnWords", ODPU_INSN_WORDS, NULL);
-    sv_int(out, "InsnBits", ODPU_INSN_WORDS * WORD_BITS, NULL);
-    sv_int(out, "InsnBytes", ODPU_INSN_BYTES, NULL);
-    sv_int(out, "ParamEntryBytes", ODPU_PARAM_ENTRY_BYTES, "one channel's parameters in PBUF");
-    sv_int(out, "AccBytes", ODPU_ACC_BYTES, "one accumulator lane in ABUF");
+    odpu_sv_bits(out, "  ", "IsaVersion", WORD_BITS, ODPU_ISA_VERSION, "major << 16 | minor");
+    odpu_sv_int(out, "  ", "InsnWords", ODPU_INSN_WORDS, NULL);
+    odpu_sv_int(out, "  ", "InsnBits", ODPU_INSN_WORDS * WORD_BITS, NULL);
+    odpu_sv_int(out, "  ", "InsnBytes", ODPU_INSN_BYTES, NULL);
+    odpu_sv_int(out, "  ", "ParamEntryBytes", ODPU_PARAM_ENTRY_BYTES, "one channel's parameters in PBUF");
+    odpu_sv_int(out, "  ", "AccBytes", ODPU_ACC_BYTES, "one accumulator lane in ABUF");
     fprintf(out, "\n  // Opcodes\n");
     for (size_t i = 0; i < COUNT_OF(insn_classes); i++) {
         char name[NAME_MAX_LEN] = "Op";
         odpu_upper_camel(insn_classes[i].op, name + 2, sizeof name - 2);
-        sv_bits(out, name, header_width("opcode"), (unsigned)insn_classes[i].opcode, NULL);
+        odpu_sv_bits(out, "  ", name, header_width("opcode"), (unsigned)insn_classes[i].opcode, NULL);
     }
     sv_enum(out, "Buffer ids (odpu_buf_id)", buf_ids, COUNT_OF(buf_ids));
     sv_enum(out, "Engines (odpu_engine; NOP.engine)", engines, COUNT_OF(engines));
@@ -568,15 +552,15 @@ static void sv_reg(FILE *out, const char *c_name, unsigned offset, const char *c
 {
     char name[NAME_MAX_LEN];
     sv_name(c_name, "Offset", name, sizeof name);
-    sv_int(out, name, offset, comment);
+    odpu_sv_int(out, "  ", name, offset, comment);
 }
 
 static void sv_regs(FILE *out)
 {
     fprintf(out, "\n  // Registers (isa/regs.def): byte offsets on the AXI4-Lite port. The control registers of\n"
                  "  // ap_ctrl_hs, then the arguments (a 64-bit one as Lo and Hi words), as Vitis HLS lays them.\n");
-    sv_int(out, "RegAddrBits", reg_addr_bits(), "address bits that cover every register");
-    sv_int(out, "RegMapBytes", ODPU_REG_MAP_BYTES, "the span of the map");
+    odpu_sv_int(out, "  ", "RegAddrBits", reg_addr_bits(), "address bits that cover every register");
+    odpu_sv_int(out, "  ", "RegMapBytes", ODPU_REG_MAP_BYTES, "the span of the map");
 #define X_CTRL(NAME, off, access, desc) sv_reg(out, "REG_" #NAME, off, #access ": " desc);
     ODPU_CTRL_REGS(X_CTRL)
 #undef X_CTRL
@@ -591,11 +575,11 @@ static void sv_regs(FILE *out)
 #undef SV_ARG_PTR
 #undef SV_ARG_U64
 #undef SV_ARG_U32
-    sv_bits(out, "Magic", WORD_BITS, ODPU_MAGIC, "MAGIC register value");
+    odpu_sv_bits(out, "  ", "Magic", WORD_BITS, ODPU_MAGIC, "MAGIC register value");
     for (size_t i = 0; i < COUNT_OF(reg_bits); i++) {
         char name[NAME_MAX_LEN];
         sv_name(reg_bits[i].c_name, "Bit", name, sizeof name);
-        sv_int(out, name, bit_index(reg_bits[i].value), NULL);
+        odpu_sv_int(out, "  ", name, bit_index(reg_bits[i].value), NULL);
     }
 }
 

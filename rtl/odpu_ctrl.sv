@@ -1,6 +1,6 @@
 // odpu_ctrl - the control path of a run: fetch, per-instruction checks, dispatch to the
-// three in-order engine queues, dependency tokens, the watchdog, END and the error stop
-// (docs/rtl.md "Errors and stopping" and "Control, fetch and checks").
+// three in-order engine queues, dependency tokens, the watchdog, END, the error stop and
+// ABORT (docs/rtl.md "Errors and stopping" and "Control, fetch and checks").
 `include "odpu_arch_params.vh"
 
 module odpu_ctrl (
@@ -13,10 +13,9 @@ module odpu_ctrl (
   input  logic [63:0]            ddr_base_i,
   input  logic [63:0]            ddr_size_i,
   input  logic [31:0]            watchdog_i,
+  input  logic                   abort_i,      // level: stop at the next instruction boundary
   // To odpu_regs
-  output logic                   busy_o,
-  output logic                   done_o,       // pulse: the run reached END
-  output logic                   error_o,      // pulse: the run stopped on an error
+  output logic                   finish_o,     // pulse: the run ended (END, error or abort)
   output logic [31:0]            err_code_o,
   output logic [31:0]            err_index_o,
   output logic [63:0]            cycles_o,
@@ -26,7 +25,7 @@ module odpu_ctrl (
   output logic [31:0]            stall_dep_o,
   output logic [31:0]            stall_ddr_o,
   output logic [31:0]            insn_done_o,
-  // The run's DDR window (latched at START) and the clear pulse, to every engine
+  // The run's DDR window (latched at start) and the clear pulse, to every engine
   output logic [63:0]            ddr_base_o,
   output logic [63:0]            ddr_size_o,
   output logic                   clear_o,
@@ -81,8 +80,9 @@ module odpu_ctrl (
     StIdle,    // no run
     StRun,     // fetch, check and dispatch
     StDrain,   // END, a check error or NO_END: the dispatched instructions run to the end
-    StFlush,   // error of the DMA: nothing new starts; wait for the bus to go quiet
-    StReport   // set the result, pulse done or error
+    StFlush,   // DMA error or ABORT: nothing new starts; the executing instructions finish
+               // and the bus goes quiet
+    StReport   // the result is set; pulse finish
   } state_e;
 
   state_e      state_q, state_d;
@@ -92,7 +92,7 @@ module odpu_ctrl (
   logic        launch_q, launch_d;        // first cycle of StRun: fetch starts
   logic [1:0]  err_client_q, err_client_d;
   logic        err_from_dma_q, err_from_dma_d;
-  logic [31:0] disp_next_q, disp_next_d;   // stream index of the next instruction to dispatch
+  logic [31:0] disp_next_q, disp_next_d;   // next stream index to dispatch (END is never)
   logic [63:0] cycles_q;
   logic [31:0] busy_cnt_q [NumEngines];
   logic [31:0] stall_dep_q, stall_ddr_q, insn_done_q;
@@ -101,8 +101,12 @@ module odpu_ctrl (
   logic                fetch_stop, f_valid, f_ready, f_all, f_idle;
   logic [odpu_pkg::InsnBits-1:0] f_insn;
   logic [31:0]         f_index;
+  // StRun without an abort request: the cycles instructions are fetched and dispatched in.
+  // An abort stops both in the cycle it is seen.
+  logic                running;
 
-  assign fetch_stop = (state_q != StRun);
+  assign running    = (state_q == StRun) && !abort_i;
+  assign fetch_stop = !running;
 
   odpu_fetch u_fetch (
     .clk_i        (clk_i),
@@ -183,13 +187,12 @@ module odpu_ctrl (
   always_comb begin
     q_in_valid = '0;
     c_ready    = 1'b0;
-    if (state_q == StRun && c_valid && c_ok && !c_is_end) begin
+    if (running && c_valid && c_ok && !c_is_end) begin
       q_in_valid[c_engine] = 1'b1;
       c_ready = q_in_ready[c_engine];
     end
   end
-  assign dispatch = (state_q == StRun) && c_valid && c_ok &&
-                    (c_is_end || q_in_ready[c_engine]);
+  assign dispatch = running && c_valid && c_ok && (c_is_end || q_in_ready[c_engine]);
 
   // ---- Engines ---------------------------------------------------------------------------
   logic [TokBits-1:0] tok_lc_q, tok_cl_q, tok_cs_q, tok_sc_q;  // load->compute, ...
@@ -202,7 +205,10 @@ module odpu_ctrl (
   logic [31:0]           seq_oldest [NumEngines];
   logic                  flush;
 
-  assign flush = (state_q == StFlush);
+  // Nothing new starts on any engine from the cycle an abort is seen, nor while the run
+  // stops on a DMA error or an abort; what executes finishes.
+  assign flush = (state_q == StFlush) ||
+                 (abort_i && (state_q == StRun || state_q == StDrain));
 
   // Neighbours of docs/isa.md section 1; an engine without one sees a token and room
   // (its flags for that side are 0 by rule dep-engine).
@@ -317,7 +323,8 @@ module odpu_ctrl (
   );
 
   // Lowest stream index not yet retired: each engine retires in order and dispatch is in
-  // stream order, so it is the least of the engines' oldest and the next to dispatch.
+  // stream order, so it is the least of the engines' oldest and the next to dispatch (END is
+  // never dispatched to an engine and never counted: it retires when the run is done).
   logic [31:0] lowest_unretired;
   always_comb begin
     lowest_unretired = disp_next_q;
@@ -329,7 +336,7 @@ module odpu_ctrl (
   end
 
   // ---- Run state -------------------------------------------------------------------------
-  logic dma_err, all_drained, flushed;
+  logic dma_err, work_done, all_drained, flushed;
   logic [31:0] dma_err_index;
   assign dma_err = axi_err_ddr_bounds_i || axi_err_resp_i;
 
@@ -342,7 +349,9 @@ module odpu_ctrl (
     endcase
   end
 
-  assign all_drained = (q_out_valid == '0) && (&seq_idle) && f_idle;
+  // Every dispatched instruction retired; drained once the fetch unit is quiet too.
+  assign work_done   = (q_out_valid == '0) && (&seq_idle);
+  assign all_drained = work_done && f_idle;
 
   // The engine an AXI client serves (fetch has none).
   function automatic int client_engine(logic [1:0] client);
@@ -354,9 +363,10 @@ module odpu_ctrl (
   endfunction
 
   // After a DMA error every engine but the one whose burst was refused can finish; that
-  // one is returned to idle by clear_o once the bus is quiet.
+  // one is returned to idle by clear_o once the bus is quiet. After an abort every engine
+  // finishes. A fetch request still waiting for the master is part of the bus.
   always_comb begin
-    flushed = axi_idle_i;
+    flushed = axi_idle_i && f_idle;
     for (int e = 0; e < NumEngines; e++) begin
       if (!seq_idle[e] && !(err_from_dma_q && e == client_engine(err_client_q))) begin
         flushed = 1'b0;
@@ -373,9 +383,8 @@ module odpu_ctrl (
     disp_next_d    = disp_next_q;
     launch_d       = 1'b0;
     clear_o        = 1'b0;
-    done_o         = 1'b0;
-    error_o        = 1'b0;
-    if (dispatch) begin
+    finish_o       = 1'b0;
+    if (dispatch && !c_is_end) begin
       disp_next_d = disp_next_q + 1'b1;
     end
     unique case (state_q)
@@ -386,7 +395,11 @@ module odpu_ctrl (
           err_index_d    = '0;
           err_from_dma_d = 1'b0;
           disp_next_d    = '0;
-          if (insn_count_i == '0) begin
+          if (abort_i) begin
+            // ABORT already set: nothing is fetched; ABORTED at index 0.
+            err_code_d = 32'(odpu_pkg::HwAborted);
+            state_d    = StReport;
+          end else if (insn_count_i == '0) begin
             // Nothing may be fetched, so END cannot be: NO_END at index INSN_COUNT = 0.
             err_code_d = 32'(odpu_pkg::HwNoEnd);
             state_d    = StReport;
@@ -402,7 +415,10 @@ module odpu_ctrl (
         end
       end
       StRun: begin
-        if (c_valid && !c_ok) begin
+        if (abort_i) begin
+          err_code_d = 32'(odpu_pkg::HwAborted);
+          state_d    = StFlush;
+        end else if (c_valid && !c_ok) begin
           err_code_d  = c_err;
           err_index_d = c_index;
           state_d     = StDrain;
@@ -415,27 +431,37 @@ module odpu_ctrl (
         end
       end
       StDrain: begin
+        // An abort cuts a drain short unless every instruction of it has already retired
+        // (then the run ends with its own result once the fetch unit is quiet).
         if (all_drained) begin
           state_d = StReport;
+        end else if (abort_i && !work_done) begin
+          err_code_d = 32'(odpu_pkg::HwAborted);
+          state_d    = StFlush;
         end
       end
       StFlush: begin
         if (flushed) begin
           state_d = StReport;
+          // ABORTED names the first instruction that did not retire.
+          if (!err_from_dma_q) begin
+            err_index_d = lowest_unretired;
+          end
         end
       end
       StReport: begin
-        // Every error returns the cores, queues and the DMA to idle for the next START.
-        clear_o = (err_code_q != 32'(odpu_pkg::HwOk));
-        done_o  = !clear_o;
-        error_o = clear_o;
-        state_d = StIdle;
+        // Every error returns the cores, queues and the DMA to idle for the next start.
+        clear_o  = (err_code_q != 32'(odpu_pkg::HwOk));
+        finish_o = 1'b1;
+        state_d  = StIdle;
       end
       default: state_d = StIdle;
     endcase
     // A DMA error belongs to an instruction before anything still queued (or being
-    // drained after a check error), so it takes precedence; the watchdog stops at once.
-    if ((state_q == StRun || state_q == StDrain) && dma_err) begin
+    // drained after a check error, or executing when an abort came), so it takes
+    // precedence over all but an earlier DMA error; the watchdog stops at once.
+    if ((state_q == StRun || state_q == StDrain || (state_q == StFlush && !err_from_dma_q)) &&
+        dma_err) begin
       err_code_d     = axi_err_resp_i ? 32'(odpu_pkg::HwAxiResp) : 32'(odpu_pkg::HwDdrBounds);
       err_index_d    = dma_err_index;
       err_client_d   = axi_err_client_i;
@@ -445,6 +471,9 @@ module odpu_ctrl (
     if (wd_fire) begin
       if (state_q != StFlush) begin
         err_code_d  = 32'(odpu_pkg::HwWatchdog);
+        err_index_d = lowest_unretired;
+      end else if (err_code_d == 32'(odpu_pkg::HwAborted)) begin
+        // An abort whose wait never ends (a DDR that does not answer) still ends ABORTED.
         err_index_d = lowest_unretired;
       end
       state_d = StReport;
@@ -473,7 +502,7 @@ module odpu_ctrl (
       err_from_dma_q <= err_from_dma_d;
       disp_next_q    <= disp_next_d;
       launch_q       <= launch_d;
-      // The run uses the registers as they were at START.
+      // The run uses the registers as they were at start.
       if (state_q == StIdle && start_i) begin
         insn_base_q  <= insn_base_i;
         insn_count_q <= insn_count_i;
@@ -484,9 +513,10 @@ module odpu_ctrl (
     end
   end
 
-  // ---- Counters (docs/hal.md): reset at START, frozen after the run ----------------------
-  logic counting;
-  assign counting = (state_q != StIdle);
+  // ---- Counters (docs/hal.md): reset at start, frozen after the run ----------------------
+  logic counting, end_retire;
+  assign counting   = (state_q != StIdle);
+  assign end_retire = (state_q == StReport) && (err_code_q == 32'(odpu_pkg::HwOk));
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni || (state_q == StIdle && start_i)) begin
@@ -505,14 +535,13 @@ module odpu_ctrl (
                      32'(seq_stall_ddr[2]);
       // END retires when the run is done (INSN_DONE counts it, as the golden model does).
       insn_done_q <= insn_done_q + 32'(seq_retire[0]) + 32'(seq_retire[1]) +
-                     32'(seq_retire[2]) + 32'(done_o);
+                     32'(seq_retire[2]) + 32'(end_retire);
       for (int e = 0; e < NumEngines; e++) begin
         busy_cnt_q[e] <= busy_cnt_q[e] + 32'(seq_busy[e]);
       end
     end
   end
 
-  assign busy_o         = (state_q != StIdle);
   assign err_code_o     = err_code_q;
   assign err_index_o    = err_index_q;
   assign cycles_o       = cycles_q;

@@ -54,7 +54,7 @@ module odpu_top (
   output logic                     m_axi_bready_o,
   input  logic [1:0]               m_axi_bid_i,
   input  logic [1:0]               m_axi_bresp_i,
-  // Interrupt: STATUS.DONE|ERROR and CTRL.IRQ_EN
+  // Interrupt (ap_ctrl_hs): GIE & (ISR.ap_done | ISR.ap_ready)
   output logic                     irq_o,
   // Observation port for the simulator's profiler (lane e at e*32: 0 load, 1 compute,
   // 2 store), valid in the cycle an instruction retires.
@@ -78,7 +78,7 @@ module odpu_top (
   localparam int BeatBytes    = AxiDataBits / 8;
 
   // ---- Registers <-> control -------------------------------------------------------------
-  logic        start, busy, run_done, run_error;
+  logic        start, abort, finish;
   logic [63:0] insn_base, ddr_base, ddr_size, run_ddr_base, run_ddr_size, cycles;
   logic [31:0] insn_count, watchdog, err_code, err_index, insn_done;
   logic [31:0] busy_load, busy_compute, busy_store, stall_dep, stall_ddr;
@@ -111,9 +111,8 @@ module odpu_top (
     .ddr_base_o      (ddr_base),
     .ddr_size_o      (ddr_size),
     .watchdog_o      (watchdog),
-    .busy_i          (busy),
-    .done_i          (run_done),
-    .error_i         (run_error),
+    .abort_o         (abort),
+    .finish_i        (finish),
     .err_code_i      (err_code),
     .err_index_i     (err_index),
     .cycles_i        (cycles),
@@ -162,9 +161,8 @@ module odpu_top (
     .ddr_base_i          (ddr_base),
     .ddr_size_i          (ddr_size),
     .watchdog_i          (watchdog),
-    .busy_o              (busy),
-    .done_o              (run_done),
-    .error_o             (run_error),
+    .abort_i             (abort),
+    .finish_o            (finish),
     .err_code_o          (err_code),
     .err_index_o         (err_index),
     .cycles_o            (cycles),

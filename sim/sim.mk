@@ -37,8 +37,9 @@ SIM_LIB_OBJS += $(BUILD)/sim/hal_sim.o $(BUILD)/sim/vl_device.o
 VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT)
 
 # -O3: Verilator's own optimizations; x-assign/x-initial fast: X becomes whatever is
-# cheapest (the RTL resets everything it relies on).
-SIM_VL_FLAGS := --cc --top-module odpu_top -O3 --x-assign fast --x-initial fast \
+# cheapest (the RTL resets everything it relies on); --assert: the RTL's interface assertions
+# (rtl/odpu_assert.svh) are checked in every simulation the tests run.
+SIM_VL_FLAGS := --cc --top-module odpu_top -O3 --x-assign fast --x-initial fast --assert -Irtl \
                 $(if $(filter fst,$(SIM_TRACE)),--trace-fst,--trace) $(SIM_VL_EXTRA)
 SIM_TRACE_FST := $(if $(filter fst,$(SIM_TRACE)),1,0)
 SIM_TRACE_VCD := $(if $(filter fst,$(SIM_TRACE)),0,1)
@@ -77,7 +78,8 @@ $(SIM_DIR)/$(1)/flags: FORCE
 	@echo "$(SIM_VL_FLAGS) | $(SIM_OPT_FAST) | $(SIM_OPT_SLOW) | $(SIM_RTL_SRCS)" > $$@.tmp
 	@if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv $$@.tmp $$@; fi
 
-$(SIM_DIR)/$(1)/Vodpu_$(1).mk: $(SIM_RTL_SRCS) rtl/rtl.f $(GEN_DIR)/$(1)/odpu_arch_params.vh $(SIM_DIR)/$(1)/flags
+$(SIM_DIR)/$(1)/Vodpu_$(1).mk: $(SIM_RTL_SRCS) rtl/rtl.f rtl/odpu_assert.svh $(GEN_DIR)/$(1)/odpu_arch_params.vh \
+                               $(SIM_DIR)/$(1)/flags
 	$(VERILATOR) $(SIM_VL_FLAGS) --prefix Vodpu_$(1) -Mdir $(SIM_DIR)/$(1) -I$(GEN_DIR)/$(1) $(SIM_RTL_SRCS)
 	@touch $$@ # may be left as it was: mark the run as done
 

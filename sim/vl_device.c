@@ -37,6 +37,10 @@ enum {
     LANE_BYTES = 4,         /* each lane is 32 bits of the packed port */
     PS_PER_US = 1000000,    /* waveform time is in picoseconds */
     EVENTS_INITIAL = 256,
+    /* odpu_regs takes ap_start into a register; the run starts (the engine's cycle 0) the
+     * edge after the one that completed the AP_CTRL write. Events and statistics count from
+     * there, as the engine's own counters do. */
+    START_DELAY_CYCLES = 1,
 };
 
 struct vl_device {
@@ -49,7 +53,7 @@ struct vl_device {
     uint32_t beat_bytes;
     const odpu_arena *memory;
     uint64_t cycle;        /* clock edges since power-up */
-    uint64_t run_start;    /* the edge that completed the last START's address and data */
+    uint64_t run_start;    /* the edge the last run started at (its engine cycle 0) */
     uint64_t write_edge;   /* the edge that completed the last register write's AW and W */
     uint64_t half_ps;      /* half a clock period, for waveform time stamps */
     int tracing;
@@ -430,7 +434,7 @@ void vl_device_write(vl_device *d, uint32_t offset, uint32_t value)
         begin_run(d);
     axil_write(d, offset, value);
     if (start)
-        d->run_start = d->write_edge;
+        d->run_start = d->write_edge + START_DELAY_CYCLES;
 }
 
 uint32_t vl_device_read(vl_device *d, uint32_t offset)
@@ -451,6 +455,9 @@ uint64_t vl_device_run(vl_device *d, uint64_t max_cycles)
         const char *proto = ddr_protocol_error(d->ddr);
         if (proto)
             harness_fault(d, "the engine broke the AXI4 protocol on its DDR port: %s", proto);
+        if (d->ops->assert_failed(d->model))
+            harness_fault(d, "an assertion of the RTL failed at cycle %" PRIu64 " (its message is on stderr)",
+                          d->cycle);
     }
     if (vl_device_irq(d) && d->in_run)
         end_run(d);

@@ -55,6 +55,9 @@ static vl_model *create(int with_trace, vl_port ports[VL_PORT_COUNT], char err[V
         std::unique_ptr<vl_model> m(new vl_model);
         m->context.reset(new VerilatedContext);
         m->context->traceEverOn(with_trace != 0);
+        // A failed assertion must not abort the host process: the harness asks after it
+        // (assert_failed) and reports it as a fault of the run.
+        m->context->fatalOnError(false);
         m->top.reset(new VL_TOP(m->context.get(), "odpu_top"));
 #define VL_X_BIND(name, dir) ports[VL_PORT_##name] = bind(m->top->name);
         VL_PORTS(VL_X_BIND)
@@ -119,10 +122,15 @@ static void trace_close(vl_model *m)
     }
 }
 
+static int assert_failed(const vl_model *m)
+{
+    return m->context->gotError() ? 1 : 0;
+}
+
 extern "C" const vl_model_ops VL_CAT(vl_model_ops_, VL_ARCH);
 
 const vl_model_ops VL_CAT(vl_model_ops_, VL_ARCH) = {
     {VL_STR(VL_ARCH), ODPU_ARCH_FINGERPRINT, ODPU_ARCH_AXI_DATA_BITS}, VL_TRACE_EXT,
     create,          destroy,               eval,                    trace_open,
-    trace_dump,      trace_close,
+    trace_dump,      trace_close,           assert_failed,
 };

@@ -47,6 +47,8 @@ typedef struct vl_model_ops {
     int (*trace_open)(vl_model *m, const char *path, char err[VL_ERR_MAX]);
     void (*trace_dump)(vl_model *m, uint64_t time);
     void (*trace_close)(vl_model *m);
+    /* Whether an assertion of the RTL failed (it printed the message); the model goes on. */
+    int (*assert_failed)(const vl_model *m);
 } vl_model_ops;
 
 #ifdef __cplusplus

@@ -115,7 +115,7 @@ grep -q "timing simulated" <<<"$text" && grep -q "arch tiny: 200 MHz clock" <<<"
 md=$(bench --format md 2>&1)
 [ "$(grep -cE '^\| mnist_cnn \| (tiny|b512) \| ' <<<"$md")" -eq 2 ] && grep -q "^### Model table" <<<"$md" &&
   grep -q "^### Scaling with the array" <<<"$md" &&
-  grep -q "^- .*SIMULATED timing" <<<"$md" && ok || bad "md: $(head -8 <<<"$md")"
+  grep -q "^- .*timing simulated" <<<"$md" && ok || bad "md: $(head -8 <<<"$md")"
 bench --format csv >"$tmp/b.csv" 2>/dev/null
 check=$("$PY" - "$tmp/b.csv" "$tmp/b.json" <<'PYEOF' 2>&1
 import csv, json, sys

@@ -14,6 +14,7 @@
 #include "isa/regs.h"
 #include "isa/stream.h"
 #include "tests/engine_runner.h"
+#include "tests/streams.h"
 #include "tests/testutil.h"
 
 enum {
@@ -78,40 +79,6 @@ static void finish_stream(odpu_stream *s)
 {
     odpu_err err;
     ck_assert_msg(odpu_stream_status(s, &err) == ODPU_OK, "%s", err.msg);
-}
-
-/* n compute NOPs and END: one engine, so the stream retires in order. */
-static void nop_stream(odpu_stream *s, size_t n)
-{
-    odpu_stream_init(s);
-    for (size_t i = 0; i < n; i++) {
-        odpu_insn nop = {.opcode = ODPU_OP_NOP};
-        nop.u.nop.engine = ODPU_ENGINE_COMPUTE;
-        odpu_stream_append(s, &nop);
-    }
-    odpu_insn end = {.opcode = ODPU_OP_END};
-    odpu_stream_append(s, &end);
-    finish_stream(s);
-}
-
-/* LOAD 2x2 pixels of `rows` channels from src, a compute NOP for the token, SAVE them at dst. */
-static void copy_stream(odpu_stream *s, uint32_t rows, uint32_t src, uint32_t dst)
-{
-    odpu_stream_init(s);
-    odpu_insn load = {.opcode = ODPU_OP_LOAD, .deps = {.push_next = 1}};
-    load.u.load = (odpu_load){.buf = ODPU_BUF_IBUF, .ddr_addr = src, .h = 2, .w = 2, .c = rows,
-                              .pixel_stride = rows, .row_stride = 2 * rows};
-    odpu_insn nop = {.opcode = ODPU_OP_NOP, .deps = {.pop_prev = 1, .push_next = 1}};
-    nop.u.nop.engine = ODPU_ENGINE_COMPUTE;
-    odpu_insn save = {.opcode = ODPU_OP_SAVE, .deps = {.pop_prev = 1}};
-    save.u.save = (odpu_save){.buf = ODPU_BUF_IBUF, .ddr_addr = dst, .h = 2, .w = 2, .c = rows,
-                              .pixel_stride = rows, .row_stride = 2 * rows};
-    odpu_insn end = {.opcode = ODPU_OP_END};
-    odpu_stream_append(s, &load);
-    odpu_stream_append(s, &nop);
-    odpu_stream_append(s, &save);
-    odpu_stream_append(s, &end);
-    finish_stream(s);
 }
 
 /* The stream in a DMA buffer and a patterned window beside it, both programmed. */
@@ -348,7 +315,7 @@ START_TEST(run_to_done_and_interrupt)
     FOR_EACH_BACKEND(f, backend) {
         open_backend(&f, backend);
         odpu_stream s;
-        copy_stream(&s, f.arch.rows, 0, 256);
+        test_copy_stream(&s, f.arch.rows, 0, 256);
         program(&f, &s);
         odpu_err err;
         ck_assert_int_eq(odpu_hal_wait(f.hal, TIMEOUT_MS, &err), ODPU_E_ARG); /* nothing started */
@@ -397,7 +364,7 @@ START_TEST(auto_restart_runs_again)
     FOR_EACH_BACKEND(f, backend) {
         open_backend(&f, backend);
         odpu_stream s;
-        nop_stream(&s, 2);
+        test_nop_stream(&s, 2, ODPU_ENGINE_COMPUTE);
         program(&f, &s);
         odpu_err err;
         odpu_hal_reg_write(f.hal, ODPU_REG_GIE, ODPU_GIE_ENABLE);
@@ -445,7 +412,7 @@ START_TEST(engine_errors_end_the_run)
 
         /* Nothing mapped at the stream: the bus answers with an error. */
         odpu_stream_free(&s);
-        nop_stream(&s, 1);
+        test_nop_stream(&s, 1, ODPU_ENGINE_COMPUTE);
         program(&f, &s);
         uint64_t insns = f.insns.phys;
         odpu_hal_reg_write64(f.hal, ODPU_REG_INSN_BASE_LO, ODPU_REG_INSN_BASE_HI, insns + PAGE); /* guard page */
@@ -472,7 +439,7 @@ START_TEST(abort_before_start)
     FOR_EACH_BACKEND(f, backend) {
         open_backend(&f, backend);
         odpu_stream s;
-        copy_stream(&s, f.arch.rows, 0, 256);
+        test_copy_stream(&s, f.arch.rows, 0, 256);
         program(&f, &s);
         odpu_hal_reg_write(f.hal, ODPU_REG_ABORT, ODPU_ABORT_REQUEST);
         start_and_wait(&f, backend);
@@ -501,7 +468,7 @@ START_TEST(timeout_then_abort)
         ck_assert_msg(odpu_hal_abort(f.hal, ABORT_MS, &err) == ODPU_OK, "%s: %s", backend, err.msg);
         ck_assert_uint_eq(odpu_hal_reg_read(f.hal, ODPU_REG_AP_CTRL), ODPU_AP_IDLE);
         odpu_stream s;
-        nop_stream(&s, LONG_STREAM);
+        test_nop_stream(&s, LONG_STREAM, ODPU_ENGINE_COMPUTE);
         program(&f, &s);
         ck_assert_msg(odpu_hal_start(f.hal, &err) == ODPU_OK, "%s: %s", backend, err.msg);
         odpu_status st = odpu_hal_wait(f.hal, 0, &err);
@@ -531,7 +498,7 @@ START_TEST(timeout_then_abort)
         }
         ck_assert_int_eq(odpu_hal_wait(f.hal, TIMEOUT_MS, &err), ODPU_E_ARG); /* nothing left to wait for */
         odpu_stream_free(&s);
-        copy_stream(&s, f.arch.rows, 0, 256);
+        test_copy_stream(&s, f.arch.rows, 0, 256);
         program(&f, &s);
         start_and_wait(&f, backend);
         expect_outcome(&f, backend, ODPU_HW_OK, 0);
@@ -549,14 +516,14 @@ START_TEST(abort_falls_back_on_reset)
     FOR_EACH_BACKEND(f, backend) {
         open_backend(&f, backend);
         odpu_stream s;
-        nop_stream(&s, LONG_STREAM);
+        test_nop_stream(&s, LONG_STREAM, ODPU_ENGINE_COMPUTE);
         program(&f, &s);
         odpu_err err;
         ck_assert(odpu_hal_start(f.hal, &err) == ODPU_OK);
         ck_assert_msg(odpu_hal_abort(f.hal, 0, &err) == ODPU_OK, "%s: %s", backend, err.msg);
         ck_assert_uint_eq(odpu_hal_reg_read(f.hal, ODPU_REG_AP_CTRL) & (ODPU_AP_IDLE | ODPU_AP_START), ODPU_AP_IDLE);
         odpu_stream_free(&s);
-        copy_stream(&s, f.arch.rows, 0, 256);
+        test_copy_stream(&s, f.arch.rows, 0, 256);
         program(&f, &s); /* a reset also cleared the registers: program them again */
         start_and_wait(&f, backend);
         expect_outcome(&f, backend, ODPU_HW_OK, 0);

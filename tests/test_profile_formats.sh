@@ -42,7 +42,7 @@ PYEOF
 [ "$check" = ok ] && ok || bad "csv: $check"
 
 md=$(run --format md)
-grep -q "SIMULATED timing" <<<"$md" && grep -q "^|---:|---|---|---:|" <<<"$md" &&
+grep -q "simulated timing (cycles at the clock with the DDR model)" <<<"$md" && grep -q "^|---:|---|---|---:|" <<<"$md" &&
   [ "$(grep -c '^| [0-9-]' <<<"$md")" -ge "$rows" ] && ok || bad "md report: $(head -5 <<<"$md")"
 
 # The roofline of the same frame: valid SVG, one point per layer with MACs, cycles and DDR

@@ -14,7 +14,7 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 for a in tiny b512 b1024 b4096; do
   for t in odpu_axi_master odpu_load odpu_store odpu_bufs; do
     # shellcheck disable=SC2086
-    if out=$(verilator --lint-only -Wall -I"$GEN/$a" --top-module "$t" $RTL_FILES 2>&1); then
+    if out=$(verilator --lint-only -Wall -Irtl -I"$GEN/$a" --top-module "$t" $RTL_FILES 2>&1); then
       ok
     else
       bad "lint of $t on $a: $(echo "$out" | head -5)"

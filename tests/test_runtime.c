@@ -12,6 +12,7 @@
 #include "isa/regs.h"
 #include "isa/stream.h"
 #include "tests/engine_runner.h"
+#include "tests/streams.h"
 #include "tests/testutil.h"
 
 enum {
@@ -283,11 +284,7 @@ START_TEST(busy_or_unidentified_engine_is_made_ready)
         copy_model cm;
         copy_model_build(&cm, &f.arch);
         odpu_stream loop;
-        odpu_stream_init(&loop);
-        for (int i = 0; i < LONG_STREAM; i++)
-            odpu_stream_append(&loop, &(odpu_insn){.opcode = ODPU_OP_NOP, .u.nop = {.engine = ODPU_ENGINE_COMPUTE}});
-        odpu_stream_append(&loop, &(odpu_insn){.opcode = ODPU_OP_END});
-        finish_stream(&loop);
+        test_nop_stream(&loop, LONG_STREAM, ODPU_ENGINE_COMPUTE);
         odpu_dma_buf insns;
         odpu_err err;
         ck_assert(odpu_hal_alloc(f.hal, loop.n_insns * ODPU_INSN_BYTES, &insns, &err) == ODPU_OK);

@@ -14,6 +14,7 @@
 #include "isa/isa.h"
 #include "isa/regs.h"
 #include "isa/stream.h"
+#include "tests/streams.h"
 #include "tests/testutil.h"
 
 enum {
@@ -78,20 +79,6 @@ static void program(fixture *f, const odpu_stream *s)
     odpu_hal_reg_write64(f->hal, ODPU_REG_DDR_SIZE_LO, ODPU_REG_DDR_SIZE_HI, WINDOW_BYTES);
 }
 
-static void end_stream(odpu_stream *s, size_t n_nops)
-{
-    odpu_stream_init(s);
-    for (size_t i = 0; i < n_nops; i++) {
-        odpu_insn nop = {.opcode = ODPU_OP_NOP};
-        nop.u.nop.engine = ODPU_ENGINE_COMPUTE;
-        odpu_stream_append(s, &nop);
-    }
-    odpu_insn end = {.opcode = ODPU_OP_END};
-    odpu_stream_append(s, &end);
-    odpu_err err;
-    ck_assert_msg(odpu_stream_status(s, &err) == ODPU_OK, "%s", err.msg);
-}
-
 static void start_and_wait(fixture *f, uint32_t timeout_ms)
 {
     odpu_err err;
@@ -118,7 +105,7 @@ START_TEST(run_statistics)
     odpu_err err;
     ck_assert_int_eq(odpu_hal_read_stats(f.hal, &st, &err), ODPU_E_ARG); /* no run yet */
     odpu_stream s;
-    end_stream(&s, 2);
+    test_nop_stream(&s, 2, ODPU_ENGINE_COMPUTE);
     program(&f, &s);
     start_and_wait(&f, TIMEOUT_MS);
     expect_error(&f, ODPU_HW_OK);
@@ -146,7 +133,7 @@ START_TEST(silent_ddr_ends_in_watchdog)
     fixture f;
     fixture_open(&f, "ddr-fault=silent", NULL);
     odpu_stream s;
-    end_stream(&s, 0);
+    test_nop_stream(&s, 0, ODPU_ENGINE_COMPUTE);
     program(&f, &s);
     odpu_hal_reg_write(f.hal, ODPU_REG_WATCHDOG, SHORT_WATCHDOG);
     start_and_wait(&f, TIMEOUT_MS);
@@ -166,7 +153,7 @@ START_TEST(slverr_is_axi_resp)
     fixture f;
     fixture_open(&f, "ddr-fault=slverr", NULL);
     odpu_stream s;
-    end_stream(&s, 1);
+    test_nop_stream(&s, 1, ODPU_ENGINE_COMPUTE);
     program(&f, &s);
     start_and_wait(&f, TIMEOUT_MS);
     expect_error(&f, ODPU_HW_AXI_RESP);
@@ -174,28 +161,6 @@ START_TEST(slverr_is_axi_resp)
     fixture_close(&f);
 }
 END_TEST
-
-/* LOAD 2x2 pixels of `rows` channels into IBUF, a compute NOP for the tokens, SAVE them
- * further up the window, END. */
-static void copy_stream(odpu_stream *s, uint32_t rows, uint32_t src, uint32_t dst)
-{
-    odpu_stream_init(s);
-    odpu_insn load = {.opcode = ODPU_OP_LOAD, .deps = {.push_next = 1}};
-    load.u.load = (odpu_load){.buf = ODPU_BUF_IBUF, .ddr_addr = src, .h = 2, .w = 2, .c = rows,
-                              .pixel_stride = rows, .row_stride = 2 * rows};
-    odpu_insn nop = {.opcode = ODPU_OP_NOP, .deps = {.pop_prev = 1, .push_next = 1}};
-    nop.u.nop.engine = ODPU_ENGINE_COMPUTE;
-    odpu_insn save = {.opcode = ODPU_OP_SAVE, .deps = {.pop_prev = 1}};
-    save.u.save = (odpu_save){.buf = ODPU_BUF_IBUF, .ddr_addr = dst, .h = 2, .w = 2, .c = rows,
-                              .pixel_stride = rows, .row_stride = 2 * rows};
-    odpu_insn end = {.opcode = ODPU_OP_END};
-    odpu_stream_append(s, &load);
-    odpu_stream_append(s, &nop);
-    odpu_stream_append(s, &save);
-    odpu_stream_append(s, &end);
-    odpu_err err;
-    ck_assert_msg(odpu_stream_status(s, &err) == ODPU_OK, "%s", err.msg);
-}
 
 START_TEST(load_save_events_and_traffic)
 {
@@ -205,7 +170,7 @@ START_TEST(load_save_events_and_traffic)
     fixture f;
     fixture_open(&f, NULL, NULL);
     odpu_stream s;
-    copy_stream(&s, f.arch.rows, SRC, DST);
+    test_copy_stream(&s, f.arch.rows, SRC, DST);
     program(&f, &s);
     uint8_t *win = f.window.virt;
     size_t bytes = 4 * (size_t)f.arch.rows;
@@ -261,7 +226,7 @@ START_TEST(unmapped_window_is_axi_resp_at_the_load)
     fixture f;
     fixture_open(&f, NULL, NULL);
     odpu_stream s;
-    copy_stream(&s, f.arch.rows, 0, 256);
+    test_copy_stream(&s, f.arch.rows, 0, 256);
     program(&f, &s);
     /* A window the size of a page where no buffer is: the guard page after the window's
      * own buffer. Inside DDR_SIZE, so the engine issues the read and gets DECERR. */
@@ -304,7 +269,7 @@ START_TEST(abort_with_bursts_in_flight)
     ck_assert_msg(index < LOADS && odpu_hal_reg_read(f.hal, ODPU_REG_INSN_DONE) == index, "ERR_INDEX %u, INSN_DONE %u",
                   index, odpu_hal_reg_read(f.hal, ODPU_REG_INSN_DONE));
     odpu_stream_free(&s);
-    copy_stream(&s, f.arch.rows, 0, 256);
+    test_copy_stream(&s, f.arch.rows, 0, 256);
     odpu_hal_free(f.hal, &f.insns);
     odpu_hal_free(f.hal, &f.window);
     program(&f, &s);
@@ -332,7 +297,7 @@ START_TEST(waveform_file)
     fixture f;
     fixture_open(&f, NULL, path);
     odpu_stream s;
-    end_stream(&s, 1);
+    test_nop_stream(&s, 1, ODPU_ENGINE_COMPUTE);
     program(&f, &s);
     start_and_wait(&f, TIMEOUT_MS);
     odpu_stream_free(&s);

@@ -70,7 +70,7 @@ synth() {
     local arch=$1 inc=build/gen/$1 start
     start=$(date +%s)
     yosys -q -l "$logdir/$arch.log" \
-        -p "read_verilog -sv -I$inc $rtl_srcs; $synth_cmd; tee -q -o $logdir/$arch.stat stat -top odpu_top" \
+        -p "read_verilog -sv -Irtl -I$inc $rtl_srcs; $synth_cmd; tee -q -o $logdir/$arch.stat stat -top odpu_top" \
         >/dev/null 2>"$logdir/$arch.err" || { cat "$logdir/$arch.err" >&2; return 1; }
     echo $(( $(date +%s) - start )) > "$logdir/$arch.secs"
 }

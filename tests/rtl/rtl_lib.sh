@@ -45,10 +45,10 @@ build_tb() {
   [ -d "$inc" ] || inc=$GEN/$inc
   local dir=$RTL_OUT/${top}_$(basename "$inc")
   # shellcheck disable=SC2086
-  if stale "$dir/tb" "$@" $RTL_FILES rtl/rtl.f "$inc/odpu_arch_params.vh"; then
+  if stale "$dir/tb" "$@" $RTL_FILES rtl/rtl.f rtl/odpu_assert.svh "$inc/odpu_arch_params.vh"; then
     # -O1 for the C++: the testbenches run for seconds, compiling them at -O3 takes longer.
     # shellcheck disable=SC2086
-    verilator --binary -Wno-fatal -Wno-lint -Wno-style -I"$inc" --top-module "$top" \
+    verilator --binary --assert -Wno-fatal -Wno-lint -Wno-style -Irtl -I"$inc" --top-module "$top" \
       -Mdir "$dir" -CFLAGS -O1 -o tb $RTL_FILES "$@" >"$dir.log" 2>&1 ||
       { echo "FAIL: verilator $top ($inc), see $dir.log"; tail -20 "$dir.log"; exit 1; }
   fi

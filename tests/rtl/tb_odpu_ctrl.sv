@@ -1,10 +1,13 @@
 // tb_odpu_ctrl - odpu_ctrl with a behavioural instruction memory on its fetch client (random
 // latency and stalls, bursts checked against the AXI rules) and behavioural engine cores
-// (random execution times). Random token-correct streams must end with DONE and every
+// (random execution times). Random token-correct streams must end with ERR_CODE OK and every
 // instruction retired once, in order per engine, never before the instruction whose token it
 // pops, with no queue above DepDepth; NO_END, INSN_COUNT 0, an illegal instruction, a
 // dependency deadlock (WATCHDOG), DMA errors and a misaligned INSN_BASE must end with the
-// golden model's ERR_CODE and ERR_INDEX, and the next run must work.
+// golden model's ERR_CODE and ERR_INDEX, and the next run must work. ABORT at start, in the
+// middle of long streams, while an engine waits for a token and while a core waits for DDR
+// must end ABORTED at the first unretired index, with every executing instruction finished,
+// nothing started after the abort and the bus quiet.
 `include "odpu_arch_params.vh"
 
 module tb_odpu_ctrl;
@@ -25,7 +28,8 @@ module tb_odpu_ctrl;
   logic                   start = 0;
   logic [63:0]            insn_base = '0;
   logic [31:0]            insn_count = '0, watchdog = '0;
-  logic                   busy, done, error, clear;
+  logic                   abort = 0;
+  logic                   finish, clear;
   logic [31:0]            err_code, err_index, busy_load, busy_compute, busy_store;
   logic [31:0]            stall_dep, stall_ddr, insn_done;
   logic [63:0]            cycles, ddr_base_o, ddr_size_o;
@@ -44,7 +48,7 @@ module tb_odpu_ctrl;
   odpu_ctrl dut (
     .clk_i(clk), .rst_ni(rst_n), .start_i(start), .insn_base_i(insn_base),
     .insn_count_i(insn_count), .ddr_base_i(64'h1000_0000), .ddr_size_i(64'h1_0000_0000),
-    .watchdog_i(watchdog), .busy_o(busy), .done_o(done), .error_o(error),
+    .watchdog_i(watchdog), .abort_i(abort), .finish_o(finish),
     .err_code_o(err_code), .err_index_o(err_index), .cycles_o(cycles),
     .busy_load_o(busy_load), .busy_compute_o(busy_compute), .busy_store_o(busy_store),
     .stall_dep_o(stall_dep), .stall_ddr_o(stall_ddr), .insn_done_o(insn_done),
@@ -89,7 +93,9 @@ module tb_odpu_ctrl;
       f_rd_data[b*8 +: 8] = mem[(bq_addr[bq_head % MaxBursts] + 64'(beat_no * BeatBytes) + 64'(b)) % MemBytes];
   end
   assign f_rd_last    = f_rd_valid && (32'(beat_no + 1) == bq_beats[bq_head % MaxBursts]);
-  assign axi_idle     = (bq_head == bq_tail);
+  // A hung core (hang_engine) holds a burst of its own on the bus while hang_bus is set.
+  logic hang_bus = 0;
+  assign axi_idle     = (bq_head == bq_tail) && !hang_bus;
   assign axi_activity = (f_rq_valid && f_rq_ready) || (f_rd_valid && f_rd_ready);
 
   always @(negedge clk) begin
@@ -126,8 +132,18 @@ module tb_odpu_ctrl;
   logic [31:0] core_left [NumEngines];
   int  core_max = 20;         // longest execution, cycles
   int  starts [NumEngines];
-  int  hang_engine = -1;      // this core never finishes (for DMA-error stops)
+  int  hang_engine = -1;      // this core does not finish while set (DMA errors, DDR waits)
+  int  abort_at = -1;         // cycle of the first edge the DUT saw ABORT in this run
+  int  rq_rises = 0;          // fetch requests raised in this run
+  int  late_rq_rises = 0;     // of them, raised after the abort was seen
+  logic rq_valid_prev = 0;
   always @(posedge clk) begin
+    if (abort && abort_at < 0) abort_at <= cycle;
+    rq_valid_prev <= f_rq_valid;
+    if (f_rq_valid && !rq_valid_prev) begin
+      rq_rises <= rq_rises + 1;
+      if (abort_at >= 0) late_rq_rises <= late_rq_rises + 1;
+    end
     for (int e = 0; e < NumEngines; e++) begin
       if (clear) begin
         core_left[e] <= 0;
@@ -136,6 +152,11 @@ module tb_odpu_ctrl;
         if (core_left[e] != 0) begin
           failures++;
           $display("FAIL engine %0d started while busy", e);
+        end
+        // The edge that sees ABORT may still carry a start taken the cycle before it.
+        if (abort_at >= 0 && cycle > abort_at) begin
+          failures++;
+          $display("FAIL engine %0d started an instruction after the abort", e);
         end
         core_left[e] <= 1 + ($urandom % core_max);
         starts[e] <= starts[e] + 1;
@@ -168,6 +189,7 @@ module tb_odpu_ctrl;
   // ---- Streams ---------------------------------------------------------------------------
   logic [odpu_pkg::InsnBits-1:0] prog [MaxInsns];
   int                  prog_engine [MaxInsns];   // 0..2, 3 = END
+  bit                  prog_nop [MaxInsns];      // a NOP: retires without a core
   int                  producer [MaxInsns][2];   // stream index whose token it pops (-1: none)
   int                  n_insns = 0;
 
@@ -252,6 +274,7 @@ module tb_odpu_ctrl;
     end
     prog[i] = make_insn(e, nop, pp, pn, qp, qn);
     prog_engine[i] = e;
+    prog_nop[i] = nop;
     n_insns++;
   endtask
 
@@ -261,6 +284,7 @@ module tb_odpu_ctrl;
     e.opcode = odpu_pkg::OpEnd;
     prog[n_insns] = e;
     prog_engine[n_insns] = odpu_pkg::EngineFetch;
+    prog_nop[n_insns] = 1;
     n_insns++;
   endtask
 
@@ -277,6 +301,7 @@ module tb_odpu_ctrl;
         logic pp = (q == 0 || q == 2);
         prog[i] = make_insn(e, 1, pp, !pp, 0, 0);
         prog_engine[i] = e;
+        prog_nop[i] = 1;
         producer[i][0] = pp ? tokq[q][tok_head[q]] : -1;
         producer[i][1] = pp ? -1 : tokq[q][tok_head[q]];
         tok_head[q]++;
@@ -294,13 +319,14 @@ module tb_odpu_ctrl;
 
   // ---- Retire checks ---------------------------------------------------------------------
   int  retired [MaxInsns];       // retire count per index
+  int  n_retired = 0;            // instructions retired in this run
   longint retire_cyc [MaxInsns];
   int  last_index [NumEngines];
   int  idx;
   longint st;
 
   always @(posedge clk) begin
-    if (rst_n && busy) begin
+    if (rst_n && int'(dut.state_q) != 0) begin
       // no queue ever holds more than DepDepth tokens
       if (int'(dut.tok_lc_q) > DepDepth || int'(dut.tok_cl_q) > DepDepth ||
           int'(dut.tok_cs_q) > DepDepth || int'(dut.tok_sc_q) > DepDepth) begin
@@ -318,6 +344,7 @@ module tb_odpu_ctrl;
           $display("FAIL engine %0d retired index %0d (out of order or not its own)", e, idx);
         end else begin
           retired[idx]++;
+          n_retired++;
           retire_cyc[idx] = longint'(cycles);
           for (int k = 0; k < 2; k++) begin
             if (producer[idx][k] >= 0 && !(retired[producer[idx][k]] > 0 &&
@@ -334,32 +361,74 @@ module tb_odpu_ctrl;
   end
 
   // ---- Runs ------------------------------------------------------------------------------
-  task automatic run(string what, logic [63:0] base, int count, int want_code, int want_index,
-                     int want_done);
-    int t0;
-    logic was_done;
+  int   t0, starts0;
+  logic cores_busy_at_finish, bus_quiet_at_finish;
+
+  function automatic int all_starts();
+    return starts[0] + starts[1] + starts[2];
+  endfunction
+
+  task automatic begin_run(logic [63:0] base, int count);
     for (int i = 0; i < MaxInsns; i++) retired[i] = 0;
     for (int e = 0; e < NumEngines; e++) last_index[e] = -1;
+    n_retired  = 0;
     insn_base  = base;
     insn_count = 32'(count);
+    starts0    = all_starts();
     @(negedge clk);
+    rq_rises = 0;
+    late_rq_rises = 0;
+    abort_at = -1;
     start = 1;
     @(negedge clk);
     start = 0;
     t0 = cycle;
-    if (verbose) $display("%s: started, state %0d busy %0d error %0d", what, dut.state_q, busy, error);
-    while (!done && !error && cycle - t0 < 200000) @(negedge clk);
+    if (verbose) $display("started, state %0d", dut.state_q);
+  endtask
+
+  // Waits for finish and checks the result registers (a want of -1 is not checked). clear
+  // pulses with finish exactly when the run ended with an error.
+  task automatic end_run(string what, int want_code, int want_index, int want_done);
+    logic was_clear;
+    while (!finish && cycle - t0 < 200000) @(negedge clk);
     if (verbose) $display("%s: %0d cycles, code %0d index %0d done %0d", what, cycle - t0, err_code, err_index, insn_done);
-    // done/error are pulses; the registers show the result from the next cycle on
-    was_done = done;
-    expect_eq({what, ": finished"}, done || error, 1);
+    expect_eq({what, ": finished"}, finish, 1);
+    was_clear = clear;
+    cores_busy_at_finish = |core_busy;
+    bus_quiet_at_finish  = axi_idle && !f_rq_valid;
     @(negedge clk);
     expect_eq({what, ": ERR_CODE"}, err_code, want_code);
     if (want_index >= 0) expect_eq({what, ": ERR_INDEX"}, err_index, want_index);
     if (want_done >= 0) expect_eq({what, ": INSN_DONE"}, insn_done, want_done);
-    expect_eq({what, ": done pulse iff OK"}, was_done, want_code == odpu_pkg::HwOk);
-    expect_eq({what, ": not busy after"}, busy, 0);
+    expect_eq({what, ": clear with finish iff an error"}, was_clear, want_code != odpu_pkg::HwOk);
+    expect_eq({what, ": idle after"}, int'(dut.state_q), 0);
+    expect_eq({what, ": one finish"}, finish, 0);
     expect_eq({what, ": cycles counted"}, cycles > 0, 1);
+  endtask
+
+  task automatic run(string what, logic [63:0] base, int count, int want_code, int want_index,
+                     int want_done);
+    begin_run(base, count);
+    end_run(what, want_code, want_index, want_done);
+  endtask
+
+  // After an aborted run: ERR_INDEX is the first instruction that did not retire, every
+  // instruction retired at most once and INSN_DONE counts them, every core start belongs to
+  // a retired instruction (what executed finished), no fetch request was raised after the
+  // abort and the bus was quiet at the end.
+  task automatic check_aborted(string what);
+    int lower_missing = 0, core_insns = 0;
+    for (int i = 0; i < int'(err_index) && i < MaxInsns; i++)
+      if (retired[i] != 1) lower_missing++;
+    expect_eq({what, ": every instruction below ERR_INDEX retired"}, lower_missing, 0);
+    if (err_index < MaxInsns) expect_eq({what, ": ERR_INDEX not retired"}, retired[err_index], 0);
+    expect_eq({what, ": INSN_DONE counts the retired"}, insn_done, n_retired);
+    for (int i = 0; i < MaxInsns; i++)
+      if (retired[i] > 0 && !prog_nop[i]) core_insns++;
+    expect_eq({what, ": every core start retired"}, all_starts() - starts0, core_insns);
+    expect_eq({what, ": no core busy at the end"}, cores_busy_at_finish, 0);
+    expect_eq({what, ": bus quiet at the end"}, bus_quiet_at_finish, 1);
+    expect_eq({what, ": no fetch request after the abort"}, late_rq_rises, 0);
   endtask
 
   task automatic check_all_retired(string what, int upto);
@@ -369,9 +438,23 @@ module tb_odpu_ctrl;
     expect_eq({what, ": instructions not retired exactly once"}, missing, 0);
   endtask
 
-  int stuck;
+  int stuck, hung_index, k;
+  bit finished_early;
   odpu_pkg::insn_hdr_t hdr;
   logic [63:0] base;
+
+  // Starts a random stream at base whose load core hangs (its burst outstanding on the bus)
+  // from its first LOAD on, and returns once that core is busy.
+  task automatic run_until_load_hangs(logic [63:0] at);
+    make_stream(80, 1);
+    load_stream(at);
+    hang_engine = odpu_pkg::EngineLoad;
+    begin_run(at, n_insns);
+    while (!core_busy[odpu_pkg::EngineLoad] && !finish) @(negedge clk);
+    hang_bus = 1;
+    hung_index = int'(dut.seq_index[odpu_pkg::EngineLoad]);
+    repeat (20) @(negedge clk);
+  endtask
   initial begin
     for (int i = 0; i < MemBytes; i++) mem[i] = 8'h00;
     for (int e = 0; e < NumEngines; e++) begin core_left[e] = 0; starts[e] = 0; end
@@ -452,6 +535,142 @@ module tb_odpu_ctrl;
 
     // A misaligned INSN_BASE is refused as AXI_RESP at index 0.
     run("misaligned base", 64'h810, 10, odpu_pkg::HwAxiResp, 0, 0);
+
+    // ---- ABORT ----
+    // Set before the start: nothing is fetched, no core starts, ABORTED at index 0.
+    make_stream(40, 1);
+    load_stream(64'h2000);
+    abort = 1;
+    run("abort at start", 64'h2000, n_insns, odpu_pkg::HwAborted, 0, 0);
+    abort = 0;
+    expect_eq("abort at start: nothing fetched", rq_rises, 0);
+    expect_eq("abort at start: no core started", all_starts() - starts0, 0);
+
+    // In the middle of long random streams (right after the start, after a random number of
+    // retires, near the end); each followed by a clean run.
+    for (int a = 0; a < 6; a++) begin
+      base = 64'(4096 + a * 1632);
+      base[$clog2(odpu_pkg::InsnBytes)-1:0] = '0;
+      stall_pct = (a % 3) * 25;
+      core_max  = (a % 2 && a != 5) ? 3 : 40;
+      make_stream(250, 1);
+      load_stream(base);
+      begin_run(base, n_insns);
+      // a = 0: 25 cycles after the start, with the first fetch bursts in flight; a = 5: in
+      // the drain after END (StDrain), with the last instructions still to run.
+      k = (a == 0 || a == 5) ? 0 : 1 + int'($urandom % 32'(n_insns / 2));
+      if (a == 0) repeat (25) @(negedge clk);
+      if (a == 5) while (!(int'(dut.state_q) == 2 && !dut.work_done) && !finish) @(negedge clk);
+      while (n_retired < k && !finish) @(negedge clk);
+      finished_early = finish;
+      if (a == 5) expect_eq("abort 5: in the drain", int'(dut.state_q), 2);
+      if (verbose) $display("abort %0d at state %0d, fetch idle %0d", a, dut.state_q, axi_idle);
+      expect_eq($sformatf("abort %0d: still running at the abort", a), finished_early, 0);
+      abort = 1;
+      end_run($sformatf("abort %0d after %0d retires", a, k), odpu_pkg::HwAborted, -1, -1);
+      abort = 0;
+      check_aborted($sformatf("abort %0d", a));
+      make_stream(60, 1);
+      load_stream(base);
+      run($sformatf("run after abort %0d", a), base, n_insns, odpu_pkg::HwOk, 0, n_insns);
+      check_all_retired($sformatf("run after abort %0d", a), n_insns);
+    end
+    stall_pct = 0;
+
+    // An abort in the drain after a check error: not everything before it ran, so ABORTED.
+    core_max = 40;
+    make_stream(60, 1);
+    prog[37] = '0;
+    load_stream(64'h800);
+    begin_run(64'h800, n_insns);
+    while (!(int'(dut.state_q) == 2 && !dut.work_done) && !finish) @(negedge clk);
+    expect_eq("abort in an error's drain: reached", finish, 0);
+    abort = 1;
+    end_run("abort in an error's drain", odpu_pkg::HwAborted, -1, -1);
+    abort = 0;
+    check_aborted("abort in an error's drain");
+    expect_eq("abort in an error's drain: ERR_INDEX below the error", err_index < 37, 1);
+
+    // An abort once everything before END has retired, while fetch bursts beyond END are
+    // still on their way (a short stream, INSN_COUNT far beyond it): the run ends with its
+    // own result.
+    core_max = 1;
+    make_stream(3, 1);
+    load_stream(64'h6000);
+    begin_run(64'h6000, n_insns + 200);
+    while (!(int'(dut.state_q) == 2 && dut.work_done && !dut.f_idle) && !finish) @(negedge clk);
+    expect_eq("abort after the drain: reached with fetch outstanding", finish, 0);
+    abort = 1;
+    end_run("abort after the drain", odpu_pkg::HwOk, 0, n_insns);
+    abort = 0;
+    check_all_retired("abort after the drain", n_insns);
+    core_max = 20;
+
+    // While an engine waits for a token (one that never comes): ABORTED at its index, long
+    // before the watchdog.
+    watchdog = 32'd100000;
+    make_stream(30, 0);
+    stuck = n_insns;
+    add_insn(odpu_pkg::EngineStore, 1);
+    hdr = prog[stuck];
+    hdr.pop_prev = 1'b1;
+    prog[stuck] = hdr;
+    for (int j = 0; j < 10; j++) add_insn(odpu_pkg::EngineLoad, 0);
+    add_end();
+    load_stream(64'h0);
+    begin_run(64'h0, n_insns);
+    while (n_retired < n_insns - 2 && cycle - t0 < 20000) @(negedge clk);
+    repeat (50) @(negedge clk);
+    abort = 1;
+    end_run("abort on a token wait", odpu_pkg::HwAborted, stuck, n_insns - 2);
+    abort = 0;
+    check_aborted("abort on a token wait");
+    expect_eq("abort on a token wait: before the watchdog", cycle - t0 < 20000, 1);
+    watchdog = 32'd0;
+
+    // While a core waits for DDR: the run waits for it, and once DDR answers the core
+    // finishes and the run ends ABORTED with that instruction retired.
+    run_until_load_hangs(64'h5000);
+    abort = 1;
+    finished_early = 0;
+    repeat (300) begin
+      @(negedge clk);
+      finished_early |= finish;
+    end
+    expect_eq("abort on a DDR wait: waits for the core", finished_early, 0);
+    hang_engine = -1;  // DDR answers
+    hang_bus    = 0;
+    end_run("abort on a DDR wait", odpu_pkg::HwAborted, -1, -1);
+    abort = 0;
+    check_aborted("abort on a DDR wait");
+    expect_eq("abort on a DDR wait: the waiting LOAD retired", retired[hung_index], 1);
+
+    // A DDR that never answers: the watchdog ends the wait, and the run is still ABORTED.
+    watchdog = 32'd400;
+    run_until_load_hangs(64'h5000);
+    abort = 1;
+    end_run("abort, DDR never answers", odpu_pkg::HwAborted, -1, -1);
+    abort = 0;
+    expect_eq("abort, DDR never answers: ERR_INDEX at most the hung LOAD",
+              int'(err_index) <= hung_index, 1);
+    expect_eq("abort, DDR never answers: hung LOAD not retired", retired[hung_index], 0);
+    for (int i = 0; i < int'(err_index); i++)
+      expect_eq($sformatf("abort, DDR never answers: %0d retired", i), retired[i], 1);
+    hang_engine = -1;
+    hang_bus    = 0;
+    watchdog    = 32'd0;
+
+    // A DMA error during an abort's wait is reported instead of ABORTED: its code, and the
+    // instruction of its client.
+    run_until_load_hangs(64'h5000);
+    abort = 1;
+    repeat (50) @(negedge clk);
+    hang_bus      = 0;  // the refused burst never reached the bus
+    inject_engine = odpu_pkg::EngineLoad;
+    inject_ddr    = 1;
+    end_run("DMA error during an abort", odpu_pkg::HwDdrBounds, hung_index, -1);
+    abort       = 0;
+    hang_engine = -1;
 
     // After all that, a clean run still works.
     make_stream(100, 1);
