@@ -655,12 +655,13 @@ odpu_status odpu_isa_write_sv_package(FILE *out, odpu_err *err)
             "// tools/odpu_gen; do not edit. The instruction set and register map for rtl/: a packed\n"
             "// struct per instruction class (cast the 256-bit instruction to it to read a field), the\n"
             "// bits each opcode uses, the enumerations and the register offsets (docs/isa.md).\n"
+            "`default_nettype none\n"
             "package odpu_pkg;\n"
             "  // A definition library: any one module uses a few of these.\n"
             "  /* verilator lint_off UNUSEDPARAM */\n");
     sv_isa(out);
     sv_classes(out);
     sv_regs(out);
-    fprintf(out, "  /* verilator lint_on UNUSEDPARAM */\nendpackage\n");
+    fprintf(out, "  /* verilator lint_on UNUSEDPARAM */\nendpackage\n`default_nettype wire\n");
     return odpu_gen_status(out, "SystemVerilog package", err);
 }

@@ -2,6 +2,7 @@
 // Its own module so that synthesis keeps each node a carry-chain adder: Yosys 0.23 merges a
 // tree of + into one $macc cell and maps that into LUTs and wide multiplexers, about three
 // times the LUTs of the same tree as carry-chain adders (docs/rtl.md, "Resources").
+`default_nettype none
 module odpu_adder #(
   parameter int Width = 32
 ) (
@@ -11,3 +12,4 @@ module odpu_adder #(
 );
   assign sum_o = a_i + b_i;
 endmodule
+`default_nettype wire

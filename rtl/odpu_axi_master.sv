@@ -1,6 +1,8 @@
 // odpu_axi_master.sv - the engine's one AXI4 master port to DDR, shared by instruction fetch
 // (read, ID 0), load (read, ID 1) and store (write): window check, bursts, response errors.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_axi_master (
   input  logic                     clk_i,
@@ -298,4 +300,29 @@ module odpu_axi_master (
   // The write ID is always 0 and only one read ID per client is used.
   logic unused_axi;
   assign unused_axi = ^m_axi_bid_i;
+
+  // ---- Assertions (docs/rtl.md "Assertions"): AXI4 keeps every channel's valid and
+  // payload until the handshake, on both sides of the bus; the clients do as well until
+  // START clears them.
+  `ODPU_ASSERT_HANDSHAKE(a_ar_stable, m_axi_arvalid_o, m_axi_arready_i,
+      {m_axi_arid_o, m_axi_araddr_o, m_axi_arlen_o, m_axi_arsize_o, m_axi_arburst_o},
+      clk_i, !rst_ni)
+  `ODPU_ASSERT_HANDSHAKE(a_aw_stable, m_axi_awvalid_o, m_axi_awready_i,
+      {m_axi_awid_o, m_axi_awaddr_o, m_axi_awlen_o, m_axi_awsize_o, m_axi_awburst_o},
+      clk_i, !rst_ni)
+  `ODPU_ASSERT_HANDSHAKE(a_w_stable, m_axi_wvalid_o, m_axi_wready_i,
+      {m_axi_wdata_o, m_axi_wstrb_o, m_axi_wlast_o}, clk_i, !rst_ni)
+  `ODPU_ASSERT_HANDSHAKE(a_r_stable, m_axi_rvalid_i, m_axi_rready_o,
+      {m_axi_rid_i, m_axi_rdata_i, m_axi_rresp_i, m_axi_rlast_i}, clk_i, !rst_ni)
+  `ODPU_ASSERT_HANDSHAKE(a_b_stable, m_axi_bvalid_i, m_axi_bready_o,
+      {m_axi_bid_i, m_axi_bresp_i}, clk_i, !rst_ni)
+  `ODPU_ASSERT_HANDSHAKE(a_f_rq_stable, f_rq_valid_i, f_rq_ready_o,
+      {f_rq_addr_i, f_rq_beats_i}, clk_i, !rst_ni || clear_i)
+  `ODPU_ASSERT_HANDSHAKE(a_l_rq_stable, l_rq_valid_i, l_rq_ready_o,
+      {l_rq_addr_i, l_rq_beats_i}, clk_i, !rst_ni || clear_i)
+  `ODPU_ASSERT_HANDSHAKE(a_s_wq_stable, s_wq_valid_i, s_wq_ready_o,
+      {s_wq_addr_i, s_wq_beats_i}, clk_i, !rst_ni || clear_i)
+  `ODPU_ASSERT_HANDSHAKE(a_s_wd_stable, s_wd_valid_i, s_wd_ready_o,
+      {s_wd_data_i, s_wd_strb_i, s_wd_last_i}, clk_i, !rst_ni || clear_i)
 endmodule
+`default_nettype wire

@@ -1,6 +1,8 @@
 // odpu_axi_rd_buf.sv - read data buffer of one AXI read client of odpu_axi_master, with the
 // credits that let a burst be requested only when all its beats have room.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_axi_rd_buf #(
   parameter int Depth    = 32,  // beats, a power of two
@@ -79,4 +81,10 @@ module odpu_axi_rd_buf #(
   end
   assign credits_o = cred_q;
   assign idle_o    = (inflight_q == '0) && (count == '0);
+
+  // ---- Assertions (docs/rtl.md "Assertions"): a buffered beat stays offered to its
+  // client until taken.
+  `ODPU_ASSERT_HANDSHAKE(a_rd_stable, rd_valid_o, rd_ready_i, {rd_data_o, rd_last_o}, clk_i,
+      !rst_ni || clear_i)
 endmodule
+`default_nettype wire

@@ -1,6 +1,8 @@
 // odpu_buf_port.sv - one buffer with its client arbitration: NWr writers and NRd readers
 // share the single write and read port of an odpu_buf_ram, each round-robin.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_buf_port #(
   parameter int Depth     = 1024,
@@ -83,4 +85,17 @@ module odpu_buf_port #(
     end
   end
   assign rd_rvalid_o = rd_gnt_q;
+
+  // ---- Assertions (docs/rtl.md "Assertions"): every client keeps its request and
+  // its address (and write data) until granted.
+  for (genvar i = 0; i < NWr; i++) begin : g_wr_assert
+    `ODPU_ASSERT_HANDSHAKE(a_wr_stable, wr_valid_i[i], wr_ready_o[i],
+        {wr_addr_i[i*AddrBits +: AddrBits], wr_data_i[i*WordBits +: WordBits],
+         wr_strb_i[i*WordBytes +: WordBytes]}, clk_i, !rst_ni)
+  end
+  for (genvar i = 0; i < NRd; i++) begin : g_rd_assert
+    `ODPU_ASSERT_HANDSHAKE(a_rd_stable, rd_valid_i[i], rd_ready_o[i],
+        rd_addr_i[i*AddrBits +: AddrBits], clk_i, !rst_ni)
+  end
 endmodule
+`default_nettype wire

@@ -1,5 +1,6 @@
 // odpu_buf_ram.sv - one on-chip buffer: simple-dual-port RAM (one write, one read port),
 // banked by the low address bits, byte write enables, one-cycle registered read.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_buf_ram #(
@@ -103,3 +104,4 @@ module odpu_buf_ram #(
   end
 `endif
 endmodule
+`default_nettype wire

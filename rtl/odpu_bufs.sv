@@ -1,5 +1,6 @@
 // odpu_bufs.sv - the five on-chip buffers (IBUF OBUF WBUF PBUF ABUF) with the client ports
 // of docs/rtl.md: one write and one read port each, shared round-robin by the engines.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_bufs (
@@ -175,3 +176,4 @@ module odpu_bufs (
   );
   assign cp_abuf_rd_rdata_o = abuf_rdata;
 endmodule
+`default_nettype wire

@@ -1,5 +1,6 @@
 // odpu_byte_align.sv - byte-stream aligner of the load engine: takes AXI beats with a valid
 // byte range [lo, hi) each, hands out the stream again in pieces of n bytes, left-aligned.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_byte_align #(
@@ -77,3 +78,4 @@ module odpu_byte_align #(
     end
   end
 endmodule
+`default_nettype wire

@@ -7,7 +7,9 @@
 // Multi-cycle: a CONV with groups > 1 divides in_c and out_c by groups bit-serially, then
 // the buffer footprints are sized one per cycle with one multiplier chain; the verdict is
 // formed in the output state. See docs/rtl.md "Control, fetch and checks".
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_check (
   input  logic                 clk_i,
@@ -754,4 +756,10 @@ module odpu_check (
       div_step_q <= div_step_d;
     end
   end
+
+  // ---- Assertions (docs/rtl.md "Assertions"): a checked instruction and its verdict
+  // stay offered until the controller takes them.
+  `ODPU_ASSERT_HANDSHAKE(a_out_stable, out_valid_o, out_ready_i,
+      {out_insn_o, out_index_o, out_err_o}, clk_i, !rst_ni || clear_i)
 endmodule
+`default_nettype wire

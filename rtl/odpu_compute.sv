@@ -3,6 +3,7 @@
 // time, connects the active unit to the compute client ports of odpu_bufs and its results to
 // the one output stage they share (odpu_out_stage: the requantization lanes and the OBUF
 // write port). It never touches DDR, so stall_ddr_o is constantly 0.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_compute (
@@ -385,3 +386,4 @@ module odpu_compute (
   logic unused_compute;
   assign unused_compute = ^{cv_idle, cp_obuf_rd_rvalid_i};
 endmodule
+`default_nettype wire

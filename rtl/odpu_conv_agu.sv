@@ -16,7 +16,9 @@
 // the per-block registers (column groups, PBUF word, OBUF base) change only when idle.
 // With fused max pooling the OBUF tile is the pooled one: (out_h / pool_h) x (out_w / pool_w)
 // pixels per channel block; the passes, tokens and ABUF are those of the full tile.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_conv_agu #(
   parameter int LaneBits = Rows > 1 ? $clog2(Rows) : 1  // bits of a lane index
@@ -588,4 +590,14 @@ module odpu_conv_agu #(
   assign unused_agu = ^{tblocks_q, c_oy_q, c_ox_q, f_out_h[31:10], f_dil_h[31:4],
                        f_dil_w[31:4], in_hw_q[31:20], d_blk_q[31:16], div_rc_q[31], div_ro_q[31],
                        div_qc_q[31], div_qo_q[31]};
+
+  // ---- Assertions (docs/rtl.md "Assertions"): a weight load and a pixel token stay
+  // offered until the datapath takes them.
+  `ODPU_ASSERT_HANDSHAKE(a_wld_stable, wld_valid_o, wld_ready_i,
+      {wld_addr_o, wld_dw_o, wld_off_o, wld_tap_o, wld_lane_en_o, wld_col_en_o, wld_col_lane_o},
+      clk_i, !rst_ni || clear_i)
+  `ODPU_ASSERT_HANDSHAKE(a_tok_stable, tok_valid_o, tok_ready_i,
+      {tok_pad_o, tok_ibuf_addr_o, tok_abuf_addr_o, tok_pixel_o, tok_use_bias_o,
+       tok_last_pass_o, tok_pass_end_o, tok_chunk_len_o}, clk_i, !rst_ni || clear_i)
 endmodule
+`default_nettype wire

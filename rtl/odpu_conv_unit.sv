@@ -14,7 +14,9 @@
 // Fused max pooling: output items carry the address of their pooled OBUF word and where the
 // pixel sits in its pool_h x pool_w window; odpu_pool_merge (in the output stage) merges
 // them. Items leave in the same order and at the same rate as without pooling.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_conv_unit #(
   parameter int LaneBits = Rows > 1 ? $clog2(Rows) : 1,  // bits of a lane index
@@ -540,4 +542,11 @@ module odpu_conv_unit #(
   // inputs are implied; addresses are 32-bit in the sequencer and cut to the buffer depth.
   assign unused_conv = ^{ibuf_rd_rvalid_i, abuf_rd_rvalid_i, OutWords, wld_addr,
                          tok_ibuf_addr, tok_abuf_addr};
+
+  // ---- Assertions (docs/rtl.md "Assertions"): an accumulator word stays offered to
+  // the output stage until taken.
+  `ODPU_ASSERT_HANDSHAKE(a_out_stable, out_valid_o, out_ready_i,
+      {out_x_o, out_apply1_o, out_m1_o, out_m2_o, out_s2_o, out_addr_o, out_mask_o, out_word_o,
+       out_first_h_o, out_last_h_o, out_first_v_o}, clk_i, !rst_ni || clear_i)
 endmodule
+`default_nettype wire

@@ -1,7 +1,9 @@
 // odpu_count_fifo.sv - small synchronous FIFO with an occupancy count, first-word fall-through.
 // The compute engine's and the memory side's decoupling queues (buffer read streams whose data
 // cannot wait, burst descriptors, read beats); odpu_fifo is the valid/ready one of the controller.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_count_fifo #(
   parameter int Width = 8,
@@ -48,13 +50,10 @@ module odpu_count_fifo #(
     end
   end
 
-`ifndef SYNTHESIS
-  // The callers' promises; a violation is a design bug.
-  always_ff @(posedge clk_i) begin
-    if (rst_ni && !clear_i) begin
-      if (push_i && !pop_i && count_q == (PtrBits+1)'(Depth)) $error("odpu_count_fifo: push when full");
-      if (pop_i && count_q == '0) $error("odpu_count_fifo: pop when empty");
-    end
-  end
-`endif
+  // ---- Assertions (docs/rtl.md "Assertions"): the callers' promises; a violation is a
+  // design bug.
+  `ODPU_ASSERT(a_push_not_full, !push_i || pop_i || count_q != (PtrBits+1)'(Depth), clk_i,
+      !rst_ni || clear_i)
+  `ODPU_ASSERT(a_pop_not_empty, !pop_i || count_q != '0, clk_i, !rst_ni || clear_i)
 endmodule
+`default_nettype wire

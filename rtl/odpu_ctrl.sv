@@ -1,7 +1,9 @@
 // odpu_ctrl - the control path of a run: fetch, per-instruction checks, dispatch to the
 // three in-order engine queues, dependency tokens, the watchdog, END, the error stop and
 // ABORT (docs/rtl.md "Errors and stopping" and "Control, fetch and checks").
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_ctrl (
   input  logic                   clk_i,
@@ -241,6 +243,10 @@ module odpu_ctrl (
       .out_ready_i(q_out_ready[e]),
       .out_data_o (q_out_data[e])
     );
+    // An instruction offered to a queue stays offered until taken while the run dispatches
+    // (docs/rtl.md "Assertions"); an abort or error stop withdraws it.
+    `ODPU_ASSERT_HANDSHAKE(a_dispatch_stable, q_in_valid[e], q_in_ready[e], {c_index, c_insn},
+        clk_i, !rst_ni || clear_o || !running)
 
     odpu_engine_seq u_seq (
       .clk_i             (clk_i),
@@ -302,11 +308,14 @@ module odpu_ctrl (
   end
 
   // Flags naming a neighbour the engine lacks never reach here (rule dep-engine).
-  logic unused_flags, unused_core_busy;
+  logic unused_flags;
   assign unused_flags = seq_pop_prev[odpu_pkg::EngineLoad] | seq_push_prev[odpu_pkg::EngineLoad] |
                         seq_pop_next[odpu_pkg::EngineStore] | seq_push_next[odpu_pkg::EngineStore];
-  // The sequencers know when a core executes; the cores' own busy adds nothing.
-  assign unused_core_busy = ld_busy_i | cp_busy_i | st_busy_i;
+  // The sequencers know when a core executes and start one only when it is free: the
+  // cores' own busy flags check that (docs/rtl.md "Assertions").
+  `ODPU_ASSERT(a_ld_start_idle, !ld_start_o || !ld_busy_i, clk_i, !rst_ni)
+  `ODPU_ASSERT(a_cp_start_idle, !cp_start_o || !cp_busy_i, clk_i, !rst_ni)
+  `ODPU_ASSERT(a_st_start_idle, !st_start_o || !st_busy_i, clk_i, !rst_ni)
 
   // ---- Watchdog --------------------------------------------------------------------------
   logic wd_enable, wd_progress, wd_fire;
@@ -554,3 +563,4 @@ module odpu_ctrl (
   assign ddr_base_o     = ddr_base_q;
   assign ddr_size_o     = ddr_size_q;
 endmodule
+`default_nettype wire

@@ -1,6 +1,8 @@
 // odpu_dma_walker.sv - cuts the DDR footprint of a LOAD or SAVE box into AXI bursts: rows x
 // cols runs of run_bytes contiguous bytes, each in beat-aligned bursts (<= 16, no 4 KiB cross).
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_dma_walker #(
   parameter int BeatBytes = 8,
@@ -112,4 +114,10 @@ module odpu_dma_walker #(
       end
     end
   end
+
+  // ---- Assertions (docs/rtl.md "Assertions"): a burst descriptor stays offered until
+  // taken.
+  `ODPU_ASSERT_HANDSHAKE(a_bst_stable, bst_valid_o, bst_ready_i,
+      {bst_addr_o, bst_beats_o, bst_skip_o, bst_hi_o}, clk_i, !rst_ni || clear_i)
 endmodule
+`default_nettype wire

@@ -6,7 +6,9 @@
 // goes through the shared output stage as two items (odpu_out_stage: MBQM1 of a, MBQM1 of
 // b, add, MBQM2, zero point, clamp); results are written to OBUF in order. A
 // word is read before its result is written, so out_addr = a_addr or b_addr (in place) works.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_elew_unit (
   input  logic                         clk_i,
@@ -166,4 +168,10 @@ module odpu_elew_unit (
       end
     end
   end
+
+  // ---- Assertions (docs/rtl.md "Assertions"): an operand word stays offered to the
+  // output stage until taken.
+  `ODPU_ASSERT_HANDSHAKE(a_out_stable, out_valid_o, out_ready_i, {out_is_b_o, out_x_o, out_addr_o},
+      clk_i, !rst_ni || clear_i)
 endmodule
+`default_nettype wire

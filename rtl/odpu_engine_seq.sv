@@ -1,6 +1,7 @@
 // odpu_engine_seq - runs one engine's instruction queue in order: pops the instruction's
 // dependency tokens, starts the engine core, waits for it, pushes tokens and retires.
 // NOP only pops and pushes; the core never sees it (docs/rtl.md "Engine core").
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_engine_seq (
@@ -174,3 +175,4 @@ module odpu_engine_seq (
     insn_q <= insn_d;
   end
 endmodule
+`default_nettype wire

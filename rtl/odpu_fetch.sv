@@ -3,7 +3,9 @@
 // Bursts of up to MaxBurstBeats never cross 4 KiB; several are kept in flight, and a burst
 // is only requested when the beat buffer has room for all of it, so fetch never holds up
 // the shared R channel (load reads behind it would otherwise wait on a full fetch queue).
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_fetch (
   input  logic                   clk_i,
@@ -282,4 +284,12 @@ module odpu_fetch (
       asm_q <= asm_d;
     end
   end
+
+  // ---- Assertions (docs/rtl.md "Assertions"): a burst request and an instruction stay
+  // offered until taken; stop_i withdraws the instruction (END seen or an error).
+  `ODPU_ASSERT_HANDSHAKE(a_rq_stable, rq_valid_o, rq_ready_i, {rq_addr_o, rq_beats_o}, clk_i,
+      !rst_ni || clear_i)
+  `ODPU_ASSERT_HANDSHAKE(a_out_stable, out_valid_o, out_ready_i, {out_insn_o, out_index_o},
+      clk_i, !rst_ni || clear_i || stop_i)
 endmodule
+`default_nettype wire

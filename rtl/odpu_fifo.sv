@@ -1,6 +1,8 @@
 // odpu_fifo - a synchronous first-in first-out queue with valid/ready on both sides.
 // Used by the controller for the per-engine instruction queues and the fetch beat buffer.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_fifo #(
   parameter int Width = 1,
@@ -73,4 +75,11 @@ module odpu_fifo #(
       mem_q[wr_ptr_q] <= in_data_i;
     end
   end
+
+  // ---- Assertions (docs/rtl.md "Assertions"): an entry stays offered until taken; clear_i
+  // drops everything at once. The producer asserts its own side: the controller's
+  // dispatch withdraws an offer when the run stops.
+  `ODPU_ASSERT_HANDSHAKE(a_out_stable, out_valid_o, out_ready_i, out_data_o, clk_i,
+      !rst_ni || clear_i)
 endmodule
+`default_nettype wire

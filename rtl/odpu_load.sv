@@ -1,5 +1,6 @@
 // odpu_load.sv - the load engine core: executes LOAD (docs/isa.md section 5), DDR to IBUF,
 // OBUF (activation tiles) or WBUF, PBUF (whole words), through the AXI master's client l.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_load (
@@ -376,3 +377,4 @@ module odpu_load (
   logic unused_load;
   assign unused_load = ^{al_empty, walk_active, out_addr_q};
 endmodule
+`default_nettype wire

@@ -1,6 +1,8 @@
 // odpu_load_stage.sv - the load engine's staging window for overlapping LOADs: takes the beats
 // of each tile row's DDR span once and cuts every pixel's c-byte pieces out of it on chip.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 // The stream. Row y's span [row_y, row_y + span) is fetched as whole beats from
 // row_y rounded down to a beat; the beats of all rows, in order, form one stream whose beat s
@@ -216,4 +218,12 @@ module odpu_load_stage #(
                           row_stride_i[63:BeatShift], span_i[63:PosBits],
                           end_byte[BeatShift-1:0], row_span_end[BeatShift-1:0],
                           rd_beat[BPosBits-1:BankBits+RowBits]};
+
+  // ---- Assertions (docs/rtl.md "Assertions"): the DDR beats offered to the stage and
+  // the pieces it offers to the buffer writer stay until taken.
+  `ODPU_ASSERT_HANDSHAKE(a_in_stable, in_valid_i, in_ready_o, in_data_i, clk_i,
+      !rst_ni || clear_i)
+  `ODPU_ASSERT_HANDSHAKE(a_out_stable, out_valid_o, out_ready_i, {out_data_o, out_tag_o},
+      clk_i, !rst_ni || clear_i)
 endmodule
+`default_nettype wire

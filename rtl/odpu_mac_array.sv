@@ -19,6 +19,7 @@
 //   depthwise: W'[j][l] = W[j][tap] if col_en[j] and l = col_lane[j]
 //     (column j reads its single input channel, lane col_lane[j] of the IBUF word).
 // Everything else is 0, so lanes c' >= Cg and other groups' columns never contribute.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_mac_array #(
@@ -201,3 +202,4 @@ module odpu_mac_array #(
   end
 `endif
 endmodule
+`default_nettype wire

@@ -11,6 +11,7 @@
 // lies in [-16256, 16384] (-128 * 127 .. -128 * -128), so for at most MaxChainRows lanes
 // (8: 8 * 32640 < 2^18) that field stays within [0, 2^18) and never borrows from the high
 // field, which is exactly sum(w_b * x). The caller removes Init.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_mac_chain #(
@@ -66,3 +67,4 @@ module odpu_mac_chain #(
   end
 `endif
 endmodule
+`default_nettype wire

@@ -16,6 +16,7 @@
 // simulation that defines ODPU_DSP48E2_MODEL and compiles tests/rtl/models/DSP48E2.sv; the
 // lint and the other simulations take the written-out body.
 // tests/test_rtl_mac_pair_dsp.sh runs both side by side and compares P and PCOUT every cycle.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 `ifdef SYNTHESIS
@@ -128,3 +129,4 @@ module odpu_mac_pair #(
 endmodule
 
 `undef ODPU_MAC_PAIR_PRIMITIVE
+`default_nettype wire

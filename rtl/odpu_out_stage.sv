@@ -4,6 +4,7 @@
 // max-merge of a CONV with fused pooling). An item is one OBUF word's worth of lanes; items
 // that only feed the next one (ELEW's a operand) write nothing. Lanes whose mask bit is 0
 // (channels beyond the tensor) are written 0.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_out_stage #(
@@ -132,3 +133,4 @@ module odpu_out_stage #(
 
   assign idle_o = v_q == '0 && merge_idle;
 endmodule
+`default_nettype wire

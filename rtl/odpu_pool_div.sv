@@ -3,6 +3,7 @@
 // Sizes 1, 2 and 4 are shifts; 3 is a multiplication by ceil(2^11 / 3) = 683:
 // floor(x * 683 / 2^11) = floor(x / 3) for every x < 2^11 (the error x / 6144 stays below
 // 1/3), which covers the 10-bit CONV sizes. Combinational.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_pool_div (
@@ -34,3 +35,4 @@ module odpu_pool_div (
   end
 `endif
 endmodule
+`default_nettype wire

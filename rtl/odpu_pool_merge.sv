@@ -18,6 +18,7 @@
 //     "Buffer client ports") and completes its entry in the queue, which may be written in
 //     that same cycle.
 // The read request depends only on registers and the incoming word, never on a ready.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_pool_merge #(
@@ -154,3 +155,4 @@ module odpu_pool_merge #(
 
   assign idle_o = q_cnt_q == '0;
 endmodule
+`default_nettype wire

@@ -5,7 +5,9 @@
 // by 0, i.e. only the clamp; average: MBQM(sum, mult, shift) + out_zp, clamp; odpu_compute
 // sets them from the instruction) to OBUF, one word per output pixel and channel block, in
 // destination order. Padding lanes (channel >= c) are written 0.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_pool_unit (
   input  logic                         clk_i,
@@ -268,4 +270,10 @@ module odpu_pool_unit (
       icount_q <= icount_q + 1;
     end
   end
+
+  // ---- Assertions (docs/rtl.md "Assertions"): a pooled word stays offered to the
+  // output stage until taken.
+  `ODPU_ASSERT_HANDSHAKE(a_out_stable, out_valid_o, out_ready_i, {out_x_o, out_addr_o, out_mask_o},
+      clk_i, !rst_ni || clear_i)
 endmodule
+`default_nettype wire

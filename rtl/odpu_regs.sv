@@ -2,7 +2,9 @@
 // control of the Vitis kernel protocol ap_ctrl_hs (AP_CTRL, GIE, IER, ISR), then the
 // arguments in the layout Vitis HLS gives an s_axilite interface (docs/hal.md "The register
 // map", docs/rtl.md "Registers"). It owns the start/done handshake; the controller owns the run.
+`default_nettype none
 `include "odpu_arch_params.vh"
+`include "odpu_assert.svh"
 
 module odpu_regs (
   input  logic                   clk_i,
@@ -355,4 +357,19 @@ module odpu_regs (
   assign ddr_size_o   = {ddr_size_hi_q, ddr_size_lo_q};
   assign watchdog_o   = watchdog_q;
   assign abort_o      = abort_q[odpu_pkg::AbortRequestBit];
+
+  // ---- Assertions (docs/rtl.md "Assertions"): AXI4-Lite holds valid and payload until the
+  // handshake on all five channels; the controller ends only a run this block started.
+  `ODPU_ASSERT_HANDSHAKE(a_aw_stable, s_axil_awvalid_i, s_axil_awready_o, s_axil_awaddr_i,
+      clk_i, !rst_ni)
+  `ODPU_ASSERT_HANDSHAKE(a_w_stable, s_axil_wvalid_i, s_axil_wready_o,
+      {s_axil_wdata_i, s_axil_wstrb_i}, clk_i, !rst_ni)
+  `ODPU_ASSERT_HANDSHAKE(a_b_stable, s_axil_bvalid_o, s_axil_bready_i, s_axil_bresp_o,
+      clk_i, !rst_ni)
+  `ODPU_ASSERT_HANDSHAKE(a_ar_stable, s_axil_arvalid_i, s_axil_arready_o, s_axil_araddr_i,
+      clk_i, !rst_ni)
+  `ODPU_ASSERT_HANDSHAKE(a_r_stable, s_axil_rvalid_o, s_axil_rready_i,
+      {s_axil_rdata_o, s_axil_rresp_o}, clk_i, !rst_ni)
+  `ODPU_ASSERT(a_finish_in_run, !finish_i || running_q, clk_i, !rst_ni)
 endmodule
+`default_nettype wire

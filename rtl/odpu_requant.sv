@@ -7,6 +7,7 @@
 //   ELEW:  two items a, b in consecutive cycles: MBQM1 gives a' (kept) and b', then
 //          MBQM2(sat(a' + b'), out_mult, out_shift) + out_zp, clamp for item b.
 // MBQM(x, m, s) = RDBPOT(SRDHM(SHL_SAT(x, max(s, 0)), m), max(-s, 0)) exactly as isa/arith.h.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_requant (
@@ -118,3 +119,4 @@ module odpu_requant (
 
   assign r8_o = r8_q;
 endmodule
+`default_nettype wire

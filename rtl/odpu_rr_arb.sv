@@ -1,5 +1,6 @@
 // odpu_rr_arb.sv - round-robin arbiter: one grant per cycle among N requesters.
 // Shares a buffer port between engines (odpu_bufs) and the AR channel (odpu_axi_master).
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_rr_arb #(
@@ -37,3 +38,4 @@ module odpu_rr_arb #(
     end
   end
 endmodule
+`default_nettype wire

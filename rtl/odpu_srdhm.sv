@@ -1,6 +1,7 @@
 // odpu_srdhm.sv - gemmlowp SaturatingRoundingDoublingHighMul (docs/isa.md section 6,
 // isa/arith.h odpu_srdhm): round(a * b / 2^31), nudge +2^30 or 1-2^30, truncate toward
 // zero, INT32_MIN * INT32_MIN saturated to INT32_MAX. Combinational.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_srdhm (
@@ -56,3 +57,4 @@ module odpu_srdhm (
     end
   end
 endmodule
+`default_nettype wire

@@ -1,5 +1,6 @@
 // odpu_store.sv - the store engine core: executes SAVE (docs/isa.md section 5), an IBUF or
 // OBUF tile to DDR through the AXI master's client s, byte strobes on exactly h*w*c bytes.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_store (
@@ -341,3 +342,4 @@ module odpu_store (
   assign unused_store = ^{aw_skip_unused, aw_hi_unused, meta_q[PieceBits-1 -: WordBits],
                           f_ps[63:BeatShift], f_rs[63:BeatShift]};
 endmodule
+`default_nettype wire

@@ -1,6 +1,7 @@
 // odpu_top - the opendpu engine: registers, control, AXI master, the load, compute and
 // store engines and the on-chip buffers, wired as docs/rtl.md describes. The port list is
 // the contract with sim/ and a board's block design; it does not change per arch.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_top (
@@ -530,3 +531,4 @@ module odpu_top (
     .st_obuf_rd_rdata_o (st_obuf_rd_rdata)
   );
 endmodule
+`default_nettype wire

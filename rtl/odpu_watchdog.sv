@@ -1,5 +1,6 @@
 // odpu_watchdog - fires when a run has made no progress for WATCHDOG cycles, so a
 // dependency deadlock or a DDR that never answers ends the run instead of hanging it.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module odpu_watchdog (
@@ -35,3 +36,4 @@ module odpu_watchdog (
     end
   end
 endmodule
+`default_nettype wire

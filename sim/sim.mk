@@ -50,6 +50,9 @@ SIM_OPT_SLOW ?= -O0
 SIM_CXXFLAGS := -I$(VL_ROOT)/include -I$(VL_ROOT)/include/vltstd -DVM_COVERAGE=0 -DVM_SC=0 \
                 -DVM_TRACE=1 -DVM_TRACE_FST=$(SIM_TRACE_FST) -DVM_TRACE_VCD=$(SIM_TRACE_VCD) \
                 -faligned-new -O2
+# The runtime prints $display and assertion messages through VL_PRINTF: to stderr, so that
+# they never mix with a report the host writes on stdout.
+SIM_RT_DEFS := '-DVL_PRINTF(...)=fprintf(stderr, __VA_ARGS__)'
 SIM_RT_OBJS := $(addprefix $(SIM_DIR)/rt/,verilated.o verilated_threads.o verilated_$(SIM_TRACE)_c.o)
 SIM_SHIM_OBJS := $(foreach a,$(SIM_ARCHS),$(SIM_DIR)/$(a)/vl_model.o)
 SIM_MODEL_LIBS := $(foreach a,$(SIM_ARCHS),$(SIM_DIR)/$(a)/Vodpu_$(a)__ALL.a)
@@ -75,7 +78,7 @@ define SIM_ARCH_RULES
 # runs only when the RTL, the arch or the options (the flags file) changed.
 $(SIM_DIR)/$(1)/flags: FORCE
 	@mkdir -p $(SIM_DIR)/$(1)
-	@echo "$(SIM_VL_FLAGS) | $(SIM_OPT_FAST) | $(SIM_OPT_SLOW) | $(SIM_RTL_SRCS)" > $$@.tmp
+	@echo "$(SIM_VL_FLAGS) | $(SIM_OPT_FAST) | $(SIM_OPT_SLOW) | $(SIM_RT_DEFS) | $(SIM_RTL_SRCS)" > $$@.tmp
 	@if cmp -s $$@.tmp $$@; then rm -f $$@.tmp; else mv $$@.tmp $$@; fi
 
 $(SIM_DIR)/$(1)/Vodpu_$(1).mk: $(SIM_RTL_SRCS) rtl/rtl.f rtl/odpu_assert.svh $(GEN_DIR)/$(1)/odpu_arch_params.vh \
@@ -97,7 +100,7 @@ $(foreach a,$(SIM_ARCHS),$(eval $(call SIM_ARCH_RULES,$(a))))
 
 $(SIM_DIR)/rt/%.o: $(VL_ROOT)/include/%.cpp $(SIM_DIR)/$(firstword $(SIM_ARCHS))/flags
 	@mkdir -p $(dir $@)
-	$(CXX) $(SIM_CXXFLAGS) -c $< -o $@
+	$(CXX) $(SIM_CXXFLAGS) $(SIM_RT_DEFS) -c $< -o $@
 endif
 
 # hal.o lists the backends: recompile it when SIM flips (the file changes only then).

@@ -103,10 +103,15 @@ static void harness_fault(vl_device *d, const char *fmt, ...)
 
 /* ---- The clock ------------------------------------------------------------------------- */
 
+static uint64_t sim_time(const vl_device *d, int falling)
+{
+    return (2 * d->cycle + (uint64_t)falling) * d->half_ps;
+}
+
 static void dump(vl_device *d, int falling)
 {
     if (d->tracing)
-        d->ops->trace_dump(d->model, (2 * d->cycle + (uint64_t)falling) * d->half_ps);
+        d->ops->trace_dump(d->model, sim_time(d, falling));
 }
 
 /* The engine's AXI4 master outputs, as the DDR model samples them before the edge. */
@@ -183,6 +188,18 @@ static void record_events(vl_device *d)
     }
 }
 
+/* What the DDR model and the RTL's own assertions saw wrong in the cycle just clocked,
+ * whether a run or a register access clocked it. */
+static void check_cycle(vl_device *d)
+{
+    const char *proto = ddr_protocol_error(d->ddr);
+    if (proto)
+        harness_fault(d, "the engine broke the AXI4 protocol on its DDR port: %s", proto);
+    if (d->ops->assert_failed(d->model))
+        harness_fault(d, "an assertion of the RTL failed at cycle %" PRIu64 " (its message is on stderr)",
+                      d->cycle);
+}
+
 /* One clock cycle. On entry the inputs of this cycle are set and evaluated; the engine and
  * the DDR model both act on the rising edge, each on what the other showed before it. */
 static void tick(vl_device *d)
@@ -190,6 +207,7 @@ static void tick(vl_device *d)
     sample_axi(d);
     record_events(d);
     set(d, VL_PORT_clk_i, 1);
+    d->ops->set_time(d->model, sim_time(d, 0));
     d->ops->eval(d->model);
     dump(d, 0);
     ddr_clock(d->ddr, &d->ddr_in);
@@ -197,6 +215,7 @@ static void tick(vl_device *d)
     set(d, VL_PORT_clk_i, 0);
     d->ops->eval(d->model);
     dump(d, 1);
+    check_cycle(d);
     d->cycle++;
 }
 
@@ -450,15 +469,8 @@ int vl_device_irq(const vl_device *d)
 uint64_t vl_device_run(vl_device *d, uint64_t max_cycles)
 {
     uint64_t n = 0;
-    for (; n < max_cycles && !vl_device_irq(d) && d->fault.code == ODPU_OK; n++) {
+    for (; n < max_cycles && !vl_device_irq(d) && d->fault.code == ODPU_OK; n++)
         tick(d);
-        const char *proto = ddr_protocol_error(d->ddr);
-        if (proto)
-            harness_fault(d, "the engine broke the AXI4 protocol on its DDR port: %s", proto);
-        if (d->ops->assert_failed(d->model))
-            harness_fault(d, "an assertion of the RTL failed at cycle %" PRIu64 " (its message is on stderr)",
-                          d->cycle);
-    }
     if (vl_device_irq(d) && d->in_run)
         end_run(d);
     return n;

@@ -87,6 +87,11 @@ static void eval(vl_model *m)
     m->top->eval();
 }
 
+static void set_time(vl_model *m, uint64_t time)
+{
+    m->context->time(time);
+}
+
 static int trace_open(vl_model *m, const char *path, char err[VL_ERR_MAX])
 {
     try {
@@ -131,6 +136,6 @@ extern "C" const vl_model_ops VL_CAT(vl_model_ops_, VL_ARCH);
 
 const vl_model_ops VL_CAT(vl_model_ops_, VL_ARCH) = {
     {VL_STR(VL_ARCH), ODPU_ARCH_FINGERPRINT, ODPU_ARCH_AXI_DATA_BITS}, VL_TRACE_EXT,
-    create,          destroy,               eval,                    trace_open,
-    trace_dump,      trace_close,           assert_failed,
+    create,          destroy,               eval,                    set_time,
+    trace_open,      trace_dump,            trace_close,             assert_failed,
 };

@@ -43,6 +43,8 @@ typedef struct vl_model_ops {
     vl_model *(*create)(int with_trace, vl_port ports[VL_PORT_COUNT], char err[VL_ERR_MAX]);
     void (*destroy)(vl_model *m);
     void (*eval)(vl_model *m);
+    /* The simulation time $time and the assertion messages show (the waveform's, in ps). */
+    void (*set_time)(vl_model *m, uint64_t time);
     /* Waveform of every signal from now on; 0 on success. */
     int (*trace_open)(vl_model *m, const char *path, char err[VL_ERR_MAX]);
     void (*trace_dump)(vl_model *m, uint64_t time);
