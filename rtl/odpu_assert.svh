@@ -7,33 +7,36 @@
 
 `ifdef SYNTHESIS
 `define ODPU_ASSERT(name, prop, clk, off)
-`define ODPU_ASSERT_MSG(name, prop, clk, off, msg)
 `define ODPU_ASSERT_HANDSHAKE(name, valid, ready, data, clk, off)
 `else
 // prop must hold at every rising edge of clk at which off is 0. Immediate assertions in a
 // clocked block rather than concurrent properties: Verilator 5.006 miscompiles the sampled
 // copy of wide vectors ($stable, $past) that the property form needs.
-`define ODPU_ASSERT_MSG(name, prop, clk, off, msg) \
+`define ODPU_ASSERT(name, prop, clk, off) \
   always_ff @(posedge clk) begin : name \
     if (!(off)) begin \
-      assert (prop) else $error msg; \
+      assert (prop) else $error("%s", `"prop`"); \
     end \
   end
-`define ODPU_ASSERT(name, prop, clk, off) \
-  `ODPU_ASSERT_MSG(name, prop, clk, off, ("%s", `"prop`"))
 
 // A valid/ready handshake: valid, once up, stays up until a cycle with ready, and the data it
 // offers do not change meanwhile (AMBA AXI's rule, and every internal handshake's). The
-// check is off from any cycle in which off is 1 to the next offer.
+// check is off from any cycle in which off is 1 to the next offer. The payload is copied and
+// compared only in cycles that wait: buffer words are thousands of bits wide, and copying
+// them every cycle would cost the simulation a tenth of its speed.
 `define ODPU_ASSERT_HANDSHAKE(name, valid, ready, data, clk, off) \
   logic name``_wait_q; \
   logic [$bits(data)-1:0] name``_data_q; \
-  always_ff @(posedge clk) begin \
+  always_ff @(posedge clk) begin : name \
+    if (!(off) && name``_wait_q) begin \
+      assert ((valid) && (data) == name``_data_q) \
+        else $error("%s dropped, or its payload changed, before %s", `"valid`", `"ready`"); \
+    end \
     name``_wait_q <= !(off) && (valid) && !(ready); \
-    name``_data_q <= (data); \
-  end \
-  `ODPU_ASSERT_MSG(name, !name``_wait_q || ((valid) && (data) == name``_data_q), clk, off, \
-      ("%s dropped, or its payload changed, before %s", `"valid`", `"ready`"))
+    if ((valid) && !(ready)) begin \
+      name``_data_q <= (data); \
+    end \
+  end
 `endif
 
 `endif // ODPU_ASSERT_SVH

@@ -285,10 +285,9 @@ module odpu_fetch (
     end
   end
 
-  // ---- Assertions (docs/rtl.md "Assertions"): a burst request and an instruction stay
-  // offered until taken; stop_i withdraws the instruction (END seen or an error).
-  `ODPU_ASSERT_HANDSHAKE(a_rq_stable, rq_valid_o, rq_ready_i, {rq_addr_o, rq_beats_o}, clk_i,
-      !rst_ni || clear_i)
+  // ---- Assertions (docs/rtl.md "Assertions"): an instruction stays offered until taken;
+  // stop_i withdraws it (END seen or an error). The burst request is checked where the AXI
+  // master takes it.
   `ODPU_ASSERT_HANDSHAKE(a_out_stable, out_valid_o, out_ready_i, {out_insn_o, out_index_o},
       clk_i, !rst_ni || clear_i || stop_i)
 endmodule

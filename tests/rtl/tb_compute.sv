@@ -9,6 +9,7 @@
 // Prints cycles per case class and the MAC utilization of the CONV cases. A "C case base
 // slack" line (a CONV with fused pooling after the same CONV without) requires case to take
 // at most slack cycles more than base; checked only when no port stalls.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module tb_compute;
@@ -288,3 +289,4 @@ module tb_compute;
     $finish;
   end
 endmodule
+`default_nettype wire

@@ -10,6 +10,7 @@
 // every AXI burst inside the window, aligned, <= 16 beats, not crossing 4 KiB; the window
 // refusal (no AR/AW leaves, one error pulse naming the client) and SLVERR reporting;
 // round-robin fairness on the contended buffer ports.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 // Behavioural integer arithmetic (int and longint mixed by the language's rules, addresses
@@ -1120,3 +1121,4 @@ module tb_dma;
     $finish;
   end
 endmodule
+`default_nettype wire

@@ -5,6 +5,7 @@
 // extreme operands (all lanes -128 * -128, -128 * 127, ...) where the low field is at its
 // limits. Inputs follow the array's systolic schedule: lane k's activation and weight switch
 // arrive k cycles after lane 0's; each step's two sums are checked ChainRows + 2 cycles later.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module tb_mac_chain;
@@ -137,3 +138,4 @@ module tb_mac_chain;
     cyc <= cyc + 1;
   end
 endmodule
+`default_nettype wire

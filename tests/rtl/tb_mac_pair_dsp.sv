@@ -15,6 +15,7 @@
 // several densities; all held; all on) and its own value style (uniform, extremes only, a
 // mix, all -128, +-127/-128). Prints PASS or the first MISMATCH (cycle, chain, pair, values)
 // and a FAIL count; exits non-zero on a mismatch.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module tb_mac_pair_dsp;
@@ -247,3 +248,4 @@ module tb_mac_pair_dsp;
     cyc = cyc + 1;
   end
 endmodule
+`default_nettype wire

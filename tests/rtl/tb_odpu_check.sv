@@ -1,6 +1,7 @@
 // tb_odpu_check - odpu_check against the golden model's verdicts: every vector of
 // +vectors=FILE (written by gen_check_vectors from isa/validate.c and ref/ref.c's admit
 // path) must get the same ERR_CODE, with the instruction and index passed through.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module tb_odpu_check;
@@ -82,3 +83,4 @@ module tb_odpu_check;
     $finish;
   end
 endmodule
+`default_nettype wire

@@ -8,6 +8,7 @@
 // middle of long streams, while an engine waits for a token and while a core waits for DDR
 // must end ABORTED at the first unretired index, with every executing instruction finished,
 // nothing started after the abort and the bus quiet.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module tb_odpu_ctrl;
@@ -683,3 +684,4 @@ module tb_odpu_ctrl;
     $finish;
   end
 endmodule
+`default_nettype wire

@@ -3,6 +3,7 @@
 // and unmapped offsets, the read-only output words, AP_CTRL (ap_start, one start per run,
 // ap_idle, ap_done/ap_ready clear on read, auto_restart), GIE/IER/ISR and the interrupt,
 // ABORT, and AW/W arriving in either order.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module tb_odpu_regs;
@@ -419,3 +420,4 @@ module tb_odpu_regs;
     $finish;
   end
 endmodule
+`default_nettype wire

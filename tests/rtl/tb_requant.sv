@@ -2,6 +2,7 @@
 // (+vectors=FILE, +count=N: CONV, POOL and ELEW items) go in one per enabled cycle; en_i
 // drops at random so the stall path is tested too. Every written result (r8_o) is compared
 // with the C result.
+`default_nettype none
 `include "odpu_arch_params.vh"
 
 module tb_requant;
@@ -85,3 +86,4 @@ module tb_requant;
     $finish;
   end
 endmodule
+`default_nettype wire

@@ -32,6 +32,7 @@
 // 000. CARRYOUT, CARRYCASCOUT, MULTSIGNOUT, OVERFLOW, UNDERFLOW, PATTERN(B)DETECT and XOROUT
 // are driven to X. (The checks run in initial blocks rather than as elaboration-time tasks,
 // which Verilator only warns about under -Wno-fatal, as tests/rtl/rtl_lib.sh builds.)
+`default_nettype none
 module DSP48E2 #(
   // Data path selection
   parameter string AMULTSEL = "A",
@@ -345,3 +346,4 @@ module DSP48E2 #(
   assign CARRYOUT = 'x;
   assign XOROUT = 'x;
 endmodule
+`default_nettype wire
