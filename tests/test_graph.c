@@ -1,6 +1,7 @@
 /* test_graph.c - the graph IR's building blocks (quantizer/graph.c): tensors with owned names
  * and constants, nodes with owned index lists and ONNX-default attributes, producers, name
- * lookup, consumers, growth past the first capacity, and argument errors. */
+ * lookup, consumers, growth past the first capacity, graph inputs and outputs set in memory,
+ * and argument errors. */
 #include <float.h>
 #include <stdio.h>
 #include <string.h>
@@ -241,6 +242,48 @@ START_TEST(grows_past_first_capacity)
 }
 END_TEST
 
+START_TEST(set_io_copies_replaces_and_refuses)
+{
+    odpu_graph g;
+    odpu_graph_init(&g);
+    odpu_err err;
+    odpu_err_clear(&err);
+    int x = odpu_graph_add_tensor(&g, "x", 0, NULL, NULL, &err);
+    int w = odpu_graph_add_tensor(&g, "w", 1, (const int64_t[]){1}, (const float[]){1.0f}, &err);
+    int y = odpu_graph_add_tensor(&g, "y", 0, NULL, NULL, &err);
+    int z = odpu_graph_add_tensor(&g, "z", 0, NULL, NULL, &err);
+    int ins[1] = {x}, outs[2] = {y, z};
+    ck_assert_int_eq(odpu_graph_set_io(&g, ins, 1, outs, 2, &err), ODPU_OK);
+    ins[0] = z; /* the graph keeps its own copies */
+    outs[0] = x;
+    ck_assert_int_eq(g.n_inputs, 1);
+    ck_assert_int_eq(g.inputs[0], x);
+    ck_assert_int_eq(g.n_outputs, 2);
+    ck_assert_int_eq(g.outputs[0], y);
+    ck_assert_int_eq(g.outputs[1], z);
+
+    /* A second call replaces both lists; a constant may be an output. */
+    ck_assert_int_eq(odpu_graph_set_io(&g, (const int[]){y}, 1, (const int[]){w}, 1, &err), ODPU_OK);
+    ck_assert_int_eq(g.inputs[0], y);
+    ck_assert_int_eq(g.n_outputs, 1);
+    ck_assert_int_eq(g.outputs[0], w);
+
+    /* Refused calls name the culprit and leave the graph as it was. */
+    ck_assert_int_eq(odpu_graph_set_io(&g, (const int[]){w}, 1, (const int[]){z}, 1, &err), ODPU_E_ARG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "'w' is a constant"));
+    ck_assert_int_eq(odpu_graph_set_io(&g, (const int[]){x}, 1, (const int[]){z, 9}, 2, &err), ODPU_E_ARG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "output 1 refers to tensor 9 of 4"));
+    ck_assert_int_eq(odpu_graph_set_io(&g, (const int[]){-1}, 1, (const int[]){z}, 1, &err), ODPU_E_ARG);
+    ck_assert_ptr_nonnull(strstr(err.msg, "input 0 refers to tensor -1"));
+    ck_assert_int_eq(odpu_graph_set_io(&g, NULL, 1, (const int[]){z}, 1, &err), ODPU_E_ARG);
+    ck_assert_int_eq(odpu_graph_set_io(&g, (const int[]){x}, -1, (const int[]){z}, 1, &err), ODPU_E_ARG);
+    ck_assert_int_eq(g.n_inputs, 1);
+    ck_assert_int_eq(g.inputs[0], y);
+    ck_assert_int_eq(g.outputs[0], w);
+    odpu_graph_free(&g);
+}
+END_TEST
+
 static Suite *graph_suite(void)
 {
     Suite *s = suite_create("graph");
@@ -253,6 +296,7 @@ static Suite *graph_suite(void)
     tcase_add_test(tc, op_names);
     tcase_add_test(tc, consumers_skip_dead_and_count_once);
     tcase_add_test(tc, grows_past_first_capacity);
+    tcase_add_test(tc, set_io_copies_replaces_and_refuses);
     suite_add_tcase(s, tc);
     return s;
 }
