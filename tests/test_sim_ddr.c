@@ -60,11 +60,17 @@ static void bench_open(bench *b, uint32_t bytes_per_cycle)
     b->m = make_model(b, bytes_per_cycle, 0);
 }
 
+/* The model and its arena, whatever the model saw. */
+static void bench_discard(bench *b)
+{
+    ddr_destroy(b->m);
+    odpu_arena_destroy(b->arena);
+}
+
 static void bench_close(bench *b)
 {
     ck_assert_msg(ddr_protocol_error(b->m) == NULL, "unexpected: %s", ddr_protocol_error(b->m));
-    ddr_destroy(b->m);
-    odpu_arena_destroy(b->arena);
+    bench_discard(b);
 }
 
 static const ddr_axi_out *out(const bench *b)
@@ -359,7 +365,7 @@ START_TEST(protocol_violations_are_reported)
     ck_assert_uint_eq(resp, DDR_RESP_SLVERR);
     const char *msg = ddr_protocol_error(b.m);
     ck_assert_msg(msg && strstr(msg, "INCR") && strstr(msg, "0x40000000"), "%s", msg ? msg : "(none)");
-    ddr_destroy(b.m);
+    bench_discard(&b);
 
     bench_open(&b, BEAT);
     send_ar(&b, 0, BASE + 0x1000 - BEAT, 2, AXI_INCR); /* crosses the 4 KiB page */
@@ -367,7 +373,7 @@ START_TEST(protocol_violations_are_reported)
     ck_assert_uint_eq(resp, DDR_RESP_SLVERR);
     msg = ddr_protocol_error(b.m);
     ck_assert_msg(msg && strstr(msg, "4 KiB"), "%s", msg ? msg : "(none)");
-    ddr_destroy(b.m);
+    bench_discard(&b);
 
     bench_open(&b, BEAT);
     send_aw(&b, 0, BASE, 2);
@@ -375,7 +381,7 @@ START_TEST(protocol_violations_are_reported)
     send_w(&b, data, 0xFFFF, 1); /* WLAST on the first of two beats */
     msg = ddr_protocol_error(b.m);
     ck_assert_msg(msg && strstr(msg, "WLAST"), "%s", msg ? msg : "(none)");
-    ddr_destroy(b.m);
+    bench_discard(&b);
 }
 END_TEST
 
