@@ -37,7 +37,8 @@ enum {
 
 static const char bench_usage[] =
     "usage: opendpu bench MODEL.onnx... [--arch ARCH.yaml[,ARCH.yaml...]] [--data DATA] [--limit N]\n"
-    "                     [--sim-images N] [--backend sim] [--threads N] [--format text|md|csv|json]\n"
+    "                     [--sim-images N] [--backend sim] [--device OPTS] [--threads N]\n"
+    "                     [--format text|md|csv|json]"
     "                     [calibration options: opendpu eval --help]\n"
     "  One row per model and arch: input, conv and FC layers, weights, MACs per frame; FP32 and INT8\n"
     "  (golden-model engine) top-1 over DATA (default: the test split of the model's dataset, every\n"
@@ -54,7 +55,7 @@ typedef struct bench_opts {
     char *arch_list;             /* owned copy of --arch, split in place at the commas */
     const char *archs[MAX_ARCHS];
     int n_archs;
-    const char *data, *backend;
+    const char *data, *backend, *device;
     long limit, sim_images, threads;
     odpu_table_format format;
 } bench_opts;
@@ -174,8 +175,8 @@ static odpu_status measure(const bench_opts *o, const cli_model *m, const odpu_d
     if (st == ODPU_OK) {
         snprintf(label, sizeof label, "%s %s, %s beside ref,", row->model, row->arch.name, o->backend);
         cli_eval_request rq = {.m = m, .ds = ds, .n_images = at_most(o->sim_images, ds->count),
-                               .threads = (int)o->threads, .backend = o->backend, .check_backend = "ref",
-                               .label = label};
+                               .threads = (int)o->threads, .backend = o->backend, .device = o->device,
+                               .check_backend = "ref", .label = label};
         st = cli_eval_run(&rq, &row->sim, err);
     }
     if (st == ODPU_OK && !row->sim.cycles_max)
@@ -517,6 +518,8 @@ static int parse_option(const char *a, const char *v, bench_opts *o)
         o->data = v;
     else if (!strcmp(a, "--backend"))
         o->backend = v;
+    else if (!strcmp(a, "--device"))
+        o->device = v;
     else if (!strcmp(a, "--format") && odpu_table_format_parse(v, &o->format, &ferr) != ODPU_OK)
         return cli_usage_error("bench", bench_usage, "%s", ferr.msg);
     else if (!strcmp(a, "--limit") && !cli_parse_count(v, 1, INT_MAX, &o->limit))
@@ -531,7 +534,7 @@ static int parse_option(const char *a, const char *v, bench_opts *o)
 
 static int takes_value(const char *a)
 {
-    static const char *const with_value[] = {"--arch", "--data", "--backend", "--format", "--limit",
+    static const char *const with_value[] = {"--arch", "--data", "--backend", "--device", "--format", "--limit",
                                              "--sim-images", "--threads"};
     for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
         if (!strcmp(a, with_value[k]))

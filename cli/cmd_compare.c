@@ -31,14 +31,17 @@ enum {
 
 static const char compare_usage[] =
     "usage: opendpu compare MODEL.onnx|MODEL.odpu --data DATA [--backends A,B] [--arch ARCH.yaml]\n"
-    "                       [--limit N] [calibration options for an .onnx: opendpu eval --help]\n"
+    "                       [--limit N] [--device [NAME:]OPTS] [calibration options for an .onnx: opendpu eval --help]\n"
     "  Runs every image on engines A and B (default ref,sim) and compares their int8 outputs byte\n"
     "  for byte. Exit status 0 when all are equal, 3 when any differ (the first difference is\n"
-    "  narrowed down to a layer and a byte), 1 on errors, 2 on usage errors.\n";
+    "  narrowed down to a layer and a byte), 1 on errors, 2 on usage errors.\n"
+    "  --device: device options (docs/hal.md) for B, or for NAME with NAME:OPTS (e.g. --device /tmp/vb\n"
+    "  with --backends ref,uio: the uio backend's root directory).\n";
 
 typedef struct compare_opts {
     cli_model_options model;
     const char *data;
+    const char *device; /* --device: for B, or "NAME:OPTIONS" for one of them */
     char backends[N_ENGINES][BACKEND_NAME_MAX];
     long limit;
 } compare_opts;
@@ -229,7 +232,7 @@ static odpu_status compare(const compare_opts *o, const cli_model *m, const odpu
     float *input = malloc((size_t)m->input->h * m->input->w * m->input->c * sizeof *input);
     odpu_status st = input ? ODPU_OK : odpu_fail(err, ODPU_E_NOMEM, "out of memory for the input");
     for (int e = 0; e < N_ENGINES && st == ODPU_OK; e++)
-        st = cli_engine_open(&eng[e], m, o->backends[e], NULL, err);
+        st = cli_engine_open(&eng[e], m, o->backends[e], cli_device_for(o->device, o->backends[e], e == 1), NULL, err);
     int first_bad = -1;
     *mismatches = 0;
     for (int i = 0; i < n && st == ODPU_OK; i++) {
@@ -288,7 +291,8 @@ static int parse_args(int argc, char **argv, compare_opts *o)
             printf("%s%s", compare_usage, quant_args_help);
             return -1;
         }
-        if (!strcmp(a, "--data") || !strcmp(a, "--arch") || !strcmp(a, "--backends") || !strcmp(a, "--limit")) {
+        if (!strcmp(a, "--data") || !strcmp(a, "--arch") || !strcmp(a, "--backends") || !strcmp(a, "--limit") ||
+            !strcmp(a, "--device")) {
             if (!v)
                 return cli_usage_error("compare", compare_usage, "%s needs a value", a);
             i++;
@@ -297,6 +301,8 @@ static int parse_args(int argc, char **argv, compare_opts *o)
                 o->data = v;
             else if (!strcmp(a, "--arch"))
                 o->model.arch_path = v;
+            else if (!strcmp(a, "--device"))
+                o->device = v;
             else if (!strcmp(a, "--backends") && parse_backends(v, o))
                 return EXIT_USAGE;
             else if (!strcmp(a, "--limit") && ((o->limit = strtol(v, &end, 10)) < 1 || *end || o->limit > INT_MAX))

@@ -25,6 +25,7 @@ enum {
 static const char eval_usage[] =
     "usage: opendpu eval MODEL.onnx|MODEL.odpu --data DATA [--backend ref] [--arch ARCH.yaml]\n"
     "                    [--onnx FLOAT.onnx] [--limit N] [--threads N] [--predictions OUT.csv]\n"
+    "                    [--device OPTS (the backend's device options, docs/hal.md)]\n"
     "                    [--trace WAVE.fst (sim backend, with --threads 1)]\n"
     "                    [calibration options for an .onnx: opendpu eval --help]\n"
     "  DATA: fashion-mnist:train|test, idx:IMAGES,LABELS or a folder of class folders; \"@N\" keeps N images.\n"
@@ -32,7 +33,7 @@ static const char eval_usage[] =
 
 typedef struct eval_opts {
     cli_model_options model;
-    const char *data, *backend, *predictions, *trace;
+    const char *data, *backend, *device, *predictions, *trace;
     long limit, threads;
 } eval_opts;
 
@@ -78,7 +79,7 @@ static odpu_status write_predictions(const char *path, const cli_eval_result *r,
 static odpu_status evaluate(const eval_opts *o, const cli_model *m, const odpu_dataset *ds, odpu_err *err)
 {
     cli_eval_request rq = {.m = m, .ds = ds, .threads = (int)o->threads, .fp32 = m->has_fp32,
-                           .backend = o->backend, .trace = o->trace};
+                           .backend = o->backend, .device = o->device, .trace = o->trace};
     rq.n_images = o->limit > 0 && o->limit < ds->count ? (int)o->limit : ds->count;
     cli_eval_result r;
     odpu_status st = cli_eval_run(&rq, &r, err);
@@ -106,6 +107,7 @@ static int parse_args(int argc, char **argv, eval_opts *o)
                          : !strcmp(a, "--onnx") ? &o->model.onnx_path
                          : !strcmp(a, "--predictions") ? &o->predictions
                          : !strcmp(a, "--trace") ? &o->trace
+                         : !strcmp(a, "--device") ? &o->device
                          : NULL;
         int shared = quant_args_parse("eval", argc, argv, &i, &o->model.quant);
         if (shared < 0)

@@ -34,7 +34,7 @@ enum {
 #define BOUND_SHARE 0.75
 
 static const char profile_usage[] =
-    "usage: opendpu profile MODEL.onnx|MODEL.odpu [--backend sim] [--arch ARCH.yaml] [--trace FILE.fst|.vcd]\n"
+    "usage: opendpu profile MODEL.onnx|MODEL.odpu [--backend sim] [--device OPTS] [--arch ARCH.yaml] [--trace FILE.fst|.vcd]\n"
     "                       [--timeline FILE.json] [--roofline FILE.svg] [--format text|md|csv|json]\n"
     "                       [calibration options for an .onnx: opendpu eval --help]\n"
     "  One frame on an engine that counts cycles; per-layer cycles, utilization, DDR bytes, stalls.\n"
@@ -47,6 +47,7 @@ static const char profile_usage[] =
 typedef struct profile_opts {
     cli_model_options model;
     const char *backend;
+    const char *device;   /* the backend's device options (docs/hal.md), NULL for defaults */
     const char *trace;    /* waveform of the frame (sim), NULL for none */
     const char *timeline; /* Chrome trace of the engines' instructions, NULL for none */
     const char *roofline; /* SVG roofline plot of the layers, NULL for none */
@@ -361,7 +362,7 @@ static int parse_args(int argc, char **argv, profile_opts *o)
             printf("%s%s", profile_usage, quant_args_help);
             return -1;
         }
-        if (!strcmp(a, "--backend") || !strcmp(a, "--arch") || !strcmp(a, "--trace") || !strcmp(a, "--timeline") ||
+        if (!strcmp(a, "--backend") || !strcmp(a, "--arch") || !strcmp(a, "--trace") || !strcmp(a, "--timeline") || !strcmp(a, "--device") ||
             !strcmp(a, "--roofline") || !strcmp(a, "--format")) {
             if (!v)
                 return cli_usage_error("profile", profile_usage, "%s needs a value", a);
@@ -370,6 +371,8 @@ static int parse_args(int argc, char **argv, profile_opts *o)
                 o->backend = v;
             else if (!strcmp(a, "--trace"))
                 o->trace = v;
+            else if (!strcmp(a, "--device"))
+                o->device = v;
             else if (!strcmp(a, "--timeline"))
                 o->timeline = v;
             else if (!strcmp(a, "--roofline"))
@@ -410,7 +413,7 @@ int cmd_profile(int argc, char **argv)
     memset(&f, 0, sizeof f);
     odpu_status st = cli_model_load(&o.model, &m, &err);
     if (st == ODPU_OK)
-        st = cli_engine_open(&e, &m, o.backend, o.trace, &err);
+        st = cli_engine_open(&e, &m, o.backend, cli_device_for(o.device, o.backend, 1), o.trace, &err);
     if (st == ODPU_OK)
         st = run_frame(&e, &m, &f, &err);
     if (st == ODPU_OK && o.timeline)

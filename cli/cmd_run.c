@@ -23,12 +23,13 @@ enum {
 
 static const char run_usage[] =
     "usage: opendpu run MODEL.odpu|MODEL.onnx --input IMAGE.png|.jpg [--backend ref] [--arch ARCH.yaml]\n"
-    "                   [--top N] [--trace WAVE.fst] [calibration options for an .onnx: opendpu run --help]\n"
+    "                   [--top N] [--device OPTS] [--trace WAVE.fst] [calibration options for an .onnx: opendpu run --help]\n"
+    "  --device: the backend's device options (docs/hal.md), e.g. uio's root directory\n"
     "  --trace: waveform of the run (sim backend)\n";
 
 typedef struct run_opts {
     cli_model_options model;
-    const char *input, *backend, *trace;
+    const char *input, *backend, *device, *trace;
     long top;
 } run_opts;
 
@@ -68,7 +69,7 @@ static odpu_status infer(const run_opts *o, const cli_model *m, run_ctx *r, odpu
     if (st == ODPU_OK && (st = odpu_preprocess_image(&m->meta.pre, r->pixels, r->h, r->w, r->c, r->x, err)) != ODPU_OK)
         return odpu_err_prefix(err, "%s: ", o->input);
     if (st == ODPU_OK)
-        st = cli_engine_open(&r->engine, m, o->backend, o->trace, err);
+        st = cli_engine_open(&r->engine, m, o->backend, cli_device_for(o->device, o->backend, 1), o->trace, err);
     if (st == ODPU_OK)
         st = cli_engine_classify(&r->engine, m, r->x, err);
     if (st != ODPU_OK)
@@ -104,6 +105,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
                          : !strcmp(a, "--backend") ? &o->backend
                          : !strcmp(a, "--arch") ? &o->model.arch_path
                          : !strcmp(a, "--trace") ? &o->trace
+                         : !strcmp(a, "--device") ? &o->device
                          : NULL;
         int shared = quant_args_parse("run", argc, argv, &i, &o->model.quant);
         if (shared < 0)

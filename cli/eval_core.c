@@ -119,9 +119,11 @@ static odpu_status worker_open(worker *w, odpu_err *err)
     w->input = malloc((size_t)p->out_c * p->out_h * p->out_w * sizeof *w->input);
     if (!w->input)
         return odpu_fail(err, ODPU_E_NOMEM, "out of memory for a worker's buffers");
-    odpu_status st = cli_engine_open(&w->engine, rq->m, rq->backend, rq->trace, err);
+    odpu_status st = cli_engine_open(&w->engine, rq->m, rq->backend, cli_device_for(rq->device, rq->backend, 1),
+                                     rq->trace, err);
     if (st == ODPU_OK && rq->check_backend)
-        st = cli_engine_open(&w->check, rq->m, rq->check_backend, NULL, err);
+        st = cli_engine_open(&w->check, rq->m, rq->check_backend, cli_device_for(rq->device, rq->check_backend, 0),
+                             NULL, err);
     if (st == ODPU_OK && rq->fp32)
         st = odpu_f32_exec_create(&rq->m->fp32, &w->ex, err);
     return st;
@@ -286,6 +288,11 @@ odpu_status cli_eval_run(const cli_eval_request *rq, cli_eval_result *r, odpu_er
     atomic_init(&job.done, 0);
     r->n = rq->n_images;
     r->threads = rq->threads < r->n ? rq->threads : r->n;
+    /* Every worker opens its own engine: a backend that owns one physical engine (a board)
+     * gets one worker, rather than a second open refused mid-run. */
+    const odpu_hal_caps *caps = odpu_hal_backend_capabilities(rq->backend);
+    if (caps && caps->exclusive)
+        r->threads = 1;
     worker *ws = calloc((size_t)r->threads, sizeof *ws);
     st = ws ? alloc_result(&job, err) : odpu_fail(err, ODPU_E_NOMEM, "out of memory for %d workers", r->threads);
     if (st == ODPU_OK)

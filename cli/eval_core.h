@@ -20,9 +20,11 @@ typedef struct cli_eval_request {
     const cli_model *m;
     const odpu_dataset *ds;
     int n_images;              /* the first n_images of ds (1 .. ds->count) */
-    int threads;               /* 1 .. CLI_EVAL_MAX_THREADS; fewer if there are fewer images */
+    int threads;               /* 1 .. CLI_EVAL_MAX_THREADS; fewer if there are fewer images, 1 on an
+                                  exclusive backend (host/hal.h caps) */
     int fp32;                  /* also run the float model (needs m->has_fp32) */
     const char *backend;       /* the INT8 engine */
+    const char *device;        /* the --device argument (cli_device_for), or NULL */
     const char *check_backend; /* NULL, or an engine whose outputs must equal backend's */
     const char *trace;         /* waveform of the INT8 engine's session (threads 1), or NULL */
     const char *label;         /* prefix of the progress line (e.g. the model), or NULL */

@@ -233,8 +233,26 @@ odpu_status cli_model_load(const cli_model_options *o, cli_model *m, odpu_err *e
  * engine hangs. */
 enum { ENGINE_TIMEOUT_MS = 60000 };
 
-odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, const char *trace_path,
-                            odpu_err *err)
+const char *cli_device_for(const char *device_arg, const char *backend, int under_test)
+{
+    if (!device_arg)
+        return NULL;
+    const char *colon = strchr(device_arg, ':');
+    if (colon) {
+        char name[64];
+        size_t len = (size_t)(colon - device_arg);
+        if (len < sizeof name) {
+            memcpy(name, device_arg, len);
+            name[len] = '\0';
+            if (odpu_hal_backend_capabilities(name))
+                return strcmp(name, backend) ? NULL : colon + 1;
+        }
+    }
+    return under_test ? device_arg : NULL;
+}
+
+odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, const char *device,
+                            const char *trace_path, odpu_err *err)
 {
     memset(e, 0, sizeof *e);
     const odpu_tensor_desc *in = m->input, *out = m->output;
@@ -243,7 +261,7 @@ odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backe
     e->scores = malloc((size_t)out->c * sizeof *e->scores);
     if (!e->qin || !e->qout || !e->scores)
         return odpu_fail(err, ODPU_E_NOMEM, "out of memory for the engine's buffers");
-    odpu_hal_options hopt = {.arch = &m->arch, .trace_path = trace_path};
+    odpu_hal_options hopt = {.arch = &m->arch, .trace_path = trace_path, .device = device};
     odpu_status st = odpu_hal_open(backend, &hopt, &e->hal, err);
     if (st == ODPU_OK)
         st = odpu_runtime_open(e->hal, &m->model, &e->rt, err);

@@ -56,9 +56,16 @@ typedef struct cli_engine {
     odpu_run_stats stats;     /* the last run's engine counters (cycles 0 on an untimed engine) */
 } cli_engine;
 
-/* trace_path: a waveform of the whole session (sim backend, docs/sim.md), NULL for none. */
-odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, const char *trace_path,
-                            odpu_err *err);
+/* device: the backend's device options (docs/hal.md), NULL for its defaults; trace_path: a
+ * waveform of the whole session (sim backend, docs/sim.md), NULL for none. */
+odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backend, const char *device,
+                            const char *trace_path, odpu_err *err);
+
+/* Which backend a --device argument is for. "NAME:OPTIONS" (NAME a backend of this build) is
+ * for NAME only; plain OPTIONS are for the engine under test (--backend, or the second of
+ * --backends), never for a reference engine a command checks it against. Returns the options
+ * for `backend`, or NULL. */
+const char *cli_device_for(const char *device_arg, const char *backend, int under_test);
 void cli_engine_close(cli_engine *e);
 /* Quantize one preprocessed NCHW float input, run it, dequantize into e->scores. */
 odpu_status cli_engine_classify(cli_engine *e, const cli_model *m, const float *input, odpu_err *err);

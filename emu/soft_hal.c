@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "emu/arena.h"
-#include "emu/options.h"
+#include "host/device_options.h"
 #include "emu/regfile.h"
 #include "isa/isa.h"
 
@@ -27,7 +27,7 @@ enum { IDENTITY_FROM_RESET, IDENTITY_AFTER_RUN };
 odpu_status odpu_soft_open(const odpu_soft_engine *eng, const odpu_hal_options *opt, void **out, odpu_err *err)
 {
     int identity = IDENTITY_FROM_RESET;
-    const odpu_device_option known[] = {{"identity", identity_values, &identity}};
+    const odpu_device_option known[] = {{.key = "identity", .values = identity_values, .choice = &identity}};
     odpu_status st = odpu_device_options_parse(eng->name, opt->device, known, sizeof known / sizeof known[0], err);
     if (st != ODPU_OK)
         return st;

@@ -12,7 +12,7 @@
 #include "isa/regs.h"
 
 /* Every backend of this build. ref is always there; the others need their toolchains
- * (Vitis HLS headers, Verilator, a board's kernel driver) and are switched on by the
+ * (Verilator, Linux for uio, libxrt-dev for xrt) and are switched on by the
  * build with -DODPU_HAL_WITH_<NAME>. */
 #ifdef ODPU_HAL_WITH_HLS
 #define ODPU_HAL_BACKEND_HLS(X) X(hls)
@@ -24,14 +24,19 @@
 #else
 #define ODPU_HAL_BACKEND_SIM(X)
 #endif
-#ifdef ODPU_HAL_WITH_BOARD
-#define ODPU_HAL_BACKEND_BOARD(X) X(board)
+#ifdef ODPU_HAL_WITH_UIO
+#define ODPU_HAL_BACKEND_UIO(X) X(uio)
 #else
-#define ODPU_HAL_BACKEND_BOARD(X)
+#define ODPU_HAL_BACKEND_UIO(X)
+#endif
+#ifdef ODPU_HAL_WITH_XRT
+#define ODPU_HAL_BACKEND_XRT(X) X(xrt)
+#else
+#define ODPU_HAL_BACKEND_XRT(X)
 #endif
 
 #define ODPU_HAL_BACKENDS(X) \
-    X(ref) ODPU_HAL_BACKEND_HLS(X) ODPU_HAL_BACKEND_SIM(X) ODPU_HAL_BACKEND_BOARD(X)
+    X(ref) ODPU_HAL_BACKEND_HLS(X) ODPU_HAL_BACKEND_SIM(X) ODPU_HAL_BACKEND_UIO(X) ODPU_HAL_BACKEND_XRT(X)
 
 /* Each backend defines odpu_hal_<name>_ops; its name field must be "<name>". */
 #define X_DECLARE(name) extern const odpu_hal_ops odpu_hal_##name##_ops;

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "emu/arena.h"
-#include "emu/options.h"
+#include "host/device_options.h"
 #include "host/hal.h"
 #include "sim/vl_device.h"
 
@@ -38,7 +38,7 @@ static const ddr_fault fault_of[] = {DDR_FAULT_NONE, DDR_FAULT_SILENT, DDR_FAULT
 static odpu_status sim_open(const odpu_hal_options *opt, void **out, odpu_err *err)
 {
     int fault = 0;
-    const odpu_device_option known[] = {{"ddr-fault", fault_values, &fault}};
+    const odpu_device_option known[] = {{.key = "ddr-fault", .values = fault_values, .choice = &fault}};
     odpu_status st = odpu_device_options_parse("sim", opt->device, known, sizeof known / sizeof known[0], err);
     if (st != ODPU_OK)
         return st;
