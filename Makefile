@@ -203,7 +203,7 @@ lint: lint-c lint-rtl
 
 lint-c:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --inline-suppr --suppress=missingIncludeSystem -I. -I$(GEN_DIR) $(LIB_DIRS) sim cli tests tools
+	  --inline-suppr --suppress=missingIncludeSystem -I. -I$(GEN_DIR) $(LIB_DIRS) sim boards/drv cli tests tools
 
 lint-rtl: gen
 	@for a in $(RTL_ARCHS); do \
@@ -225,3 +225,5 @@ clean:
 
 # The sim backend (Verilator): its rules, its objects in libodpu.a, TEST_BACKENDS.
 include sim/sim.mk
+# The board backends: uio (generic-uio + u-dma-buf).
+include boards/drv/uio.mk

@@ -34,6 +34,9 @@ int cmd_bench(int argc, char **argv);
 /* opendpu run MODEL --input IMAGE [--backend ref]: the top-5 classes of one image */
 int cmd_run(int argc, char **argv);
 
+/* opendpu vboard --arch ARCH.yaml --root DIR: a virtual board for the uio backend (sim build) */
+int cmd_vboard(int argc, char **argv);
+
 /* opendpu compile MODEL.onnx --arch ARCH.yaml [--calib DATA] [options] -o OUT.odpu */
 int cmd_compile(int argc, char **argv);
 

@@ -31,7 +31,9 @@ static const command commands[] = {
                              "cycles, utilization, DDR bytes and stalls of one frame, per layer"},
     {"bench", cmd_bench, "bench MODEL.onnx... [--arch ARCH.yaml[,ARCH.yaml...]] [--sim-images N] [--limit N] "
                          "[--format text|md|csv|json]: the model table (accuracy, bit-exactness, FPS)"},
-    {"run", cmd_run, "run MODEL.odpu|.onnx --input IMAGE [--backend ref] [--top N]"},
+    {"run", cmd_run, "run MODEL.odpu|.onnx --input IMAGE [--backend ref] [--device OPTS] [--top N]"},
+    {"vboard", cmd_vboard, "vboard --arch ARCH.yaml --root DIR: serve the Verilated engine as a virtual board "
+                           "for --backend uio --device DIR"},
 };
 
 static void usage(FILE *out)

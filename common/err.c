@@ -63,6 +63,7 @@ const char *odpu_status_name(odpu_status code)
     case ODPU_E_NOMEM: return "nomem";
     case ODPU_E_ARG: return "argument";
     case ODPU_E_UNSUPPORTED: return "unsupported";
+    case ODPU_E_BUSY: return "busy";
     }
     return "unknown";
 }

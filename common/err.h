@@ -17,7 +17,8 @@ typedef enum odpu_status {
     ODPU_E_TIMEOUT,   /* the engine did not finish in time */
     ODPU_E_NOMEM,     /* an allocation failed */
     ODPU_E_ARG,       /* the caller passed an invalid argument */
-    ODPU_E_UNSUPPORTED /* this backend or build does not offer the operation */
+    ODPU_E_UNSUPPORTED, /* this backend or build does not offer the operation */
+    ODPU_E_BUSY        /* the device is held by another process */
 } odpu_status;
 
 enum { ODPU_ERR_MSG_MAX = 512 };

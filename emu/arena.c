@@ -23,20 +23,31 @@ struct odpu_arena {
     region **list; /* sorted by off; each a separate allocation so buf->backend stays valid */
     size_t n, cap;
     uint64_t cursor; /* next fit starts here */
+    int owned;       /* host is our reservation (anonymous, private), not the caller's mapping */
 };
+
+static int grow_list(odpu_arena *a);
 
 static uint64_t round_page(uint64_t v)
 {
     return (v + ODPU_ARENA_PAGE - 1) / ODPU_ARENA_PAGE * ODPU_ARENA_PAGE;
 }
 
-odpu_status odpu_arena_create(uint64_t phys_base, uint64_t size_bytes, odpu_arena **out, odpu_err *err)
+static odpu_status check_range(uint64_t phys_base, uint64_t size_bytes, odpu_err *err)
 {
-    *out = NULL;
     if (size_bytes == 0 || size_bytes % ODPU_ARENA_PAGE || phys_base % ODPU_ARENA_PAGE || size_bytes > SIZE_MAX ||
         phys_base > UINT64_MAX - size_bytes)
         return odpu_fail(err, ODPU_E_ARG, "arena: %" PRIu64 " bytes at phys 0x%" PRIx64 " is not a page-aligned range",
                          size_bytes, phys_base);
+    return ODPU_OK;
+}
+
+odpu_status odpu_arena_create(uint64_t phys_base, uint64_t size_bytes, odpu_arena **out, odpu_err *err)
+{
+    *out = NULL;
+    odpu_status st = check_range(phys_base, size_bytes, err);
+    if (st != ODPU_OK)
+        return st;
     odpu_arena *a = calloc(1, sizeof *a);
     if (!a)
         return odpu_fail(err, ODPU_E_NOMEM, "arena: out of memory");
@@ -49,6 +60,34 @@ odpu_status odpu_arena_create(uint64_t phys_base, uint64_t size_bytes, odpu_aren
     a->phys_base = phys_base;
     a->bytes = size_bytes;
     a->host = host;
+    a->owned = 1;
+    *out = a;
+    return ODPU_OK;
+}
+
+odpu_status odpu_arena_wrap(uint64_t phys_base, void *host, uint64_t size_bytes, int whole, odpu_arena **out,
+                            odpu_err *err)
+{
+    *out = NULL;
+    odpu_status st = check_range(phys_base, size_bytes, err);
+    if (st != ODPU_OK)
+        return st;
+    odpu_arena *a = calloc(1, sizeof *a);
+    region *all = whole ? malloc(sizeof *all) : NULL;
+    if (!a || (whole && (!all || !grow_list(a)))) {
+        free(all);
+        odpu_arena_destroy(a);
+        return odpu_fail(err, ODPU_E_NOMEM, "arena: out of memory");
+    }
+    *a = (odpu_arena){.phys_base = phys_base, .bytes = size_bytes, .host = host, .list = a->list, .cap = a->cap};
+    if (whole) {
+        *all = (region){0, size_bytes, (size_t)size_bytes};
+        a->list[a->n++] = all;
+    } else if (mprotect(host, (size_t)size_bytes, PROT_NONE) != 0) {
+        odpu_arena_destroy(a);
+        return odpu_fail(err, ODPU_E_IO, "arena: cannot protect the %" PRIu64 "-byte mapping: %s", size_bytes,
+                         strerror(errno));
+    }
     *out = a;
     return ODPU_OK;
 }
@@ -60,7 +99,10 @@ void odpu_arena_destroy(odpu_arena *a)
     for (size_t i = 0; i < a->n; i++)
         free(a->list[i]);
     free(a->list);
-    munmap(a->host, (size_t)a->bytes);
+    if (a->owned)
+        munmap(a->host, (size_t)a->bytes);
+    else if (a->host)
+        mprotect(a->host, (size_t)a->bytes, PROT_READ | PROT_WRITE); /* the caller's mapping, as it was */
     free(a);
 }
 
@@ -120,6 +162,8 @@ odpu_status odpu_arena_alloc(odpu_arena *a, size_t size, odpu_dma_buf *buf, odpu
         free(r);
         return odpu_fail(err, ODPU_E_NOMEM, "cannot map %zu bytes of the arena: %s", size, strerror(errno));
     }
+    if (!a->owned)
+        memset(a->host + off, 0, (size_t)span); /* a u-dma-buf holds what its last user left */
     *r = (region){off, span, size};
     memmove(&a->list[at + 1], &a->list[at], (a->n - at) * sizeof *a->list);
     a->list[at] = r;
@@ -143,8 +187,12 @@ void odpu_arena_free(odpu_arena *a, odpu_dma_buf *buf)
     if (i == SIZE_MAX)
         return;
     region *r = a->list[i];
-    /* Drop the pages (they read as zeros when mapped again), then make them fault. */
-    madvise(a->host + r->off, (size_t)r->span, MADV_DONTNEED);
+    /* Drop the pages (they read as zeros when mapped again), then make them fault. A shared
+     * mapping keeps its content, so it is cleared by hand. */
+    if (a->owned)
+        madvise(a->host + r->off, (size_t)r->span, MADV_DONTNEED);
+    else
+        memset(a->host + r->off, 0, (size_t)r->span);
     mprotect(a->host + r->off, (size_t)r->span, PROT_NONE);
     memmove(&a->list[i], &a->list[i + 1], (a->n - i - 1) * sizeof *a->list);
     a->n--;

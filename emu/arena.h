@@ -1,5 +1,5 @@
-/* arena.h - the physical memory of every software-modelled device: one contiguous region, as a
- * u-dma-buf is on a board, sub-allocated into page-aligned DMA buffers with guard pages. */
+/* arena.h - physical memory sub-allocated into page-aligned DMA buffers with guard pages: the
+ * memory of every software-modelled device, and the u-dma-buf of a board (odpu_arena_wrap). */
 #ifndef ODPU_EMU_ARENA_H
 #define ODPU_EMU_ARENA_H
 
@@ -23,6 +23,12 @@ typedef struct odpu_arena odpu_arena;
  * [phys_base, phys_base + size_bytes). No page is usable until it is allocated. */
 odpu_status odpu_arena_create(uint64_t phys_base, uint64_t size_bytes, odpu_arena **out, odpu_err *err);
 void odpu_arena_destroy(odpu_arena *a);
+/* An arena over size_bytes the caller mapped (a u-dma-buf: MAP_SHARED, page-aligned) and
+ * keeps; buffers work as in a reserved arena (the pages outside them are made inaccessible,
+ * freed pages are zeroed). With whole set, all of it is one allocated buffer instead: a
+ * device's view of memory that another process sub-allocates (the virtual board). */
+odpu_status odpu_arena_wrap(uint64_t phys_base, void *host, uint64_t size_bytes, int whole, odpu_arena **out,
+                            odpu_err *err);
 
 /* A zeroed buffer of size bytes at a page-aligned physical address, followed by one unmapped
  * guard page; addresses are handed out round the arena (next fit), so a freed range is

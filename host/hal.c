@@ -165,6 +165,8 @@ const char *odpu_hal_backend_name(const odpu_hal *hal)
 
 const odpu_hal_caps *odpu_hal_capabilities(const odpu_hal *hal)
 {
+    if (hal->ops->dev_caps)
+        return hal->ops->dev_caps(hal->dev);
     return &hal->ops->caps;
 }
 
@@ -336,16 +338,16 @@ odpu_status odpu_hal_events(odpu_hal *hal, const odpu_hal_event **ev, size_t *n,
     if (!hal->ops->caps.events || !hal->ops->events)
         return odpu_fail(err, ODPU_E_UNSUPPORTED,
                          "HAL backend '%s' records no per-instruction events (timing: %s)", hal->ops->name,
-                         odpu_timing_name(hal->ops->caps.timing));
+                         odpu_timing_name(odpu_hal_capabilities(hal)->timing));
     return hal->ops->events(hal->dev, ev, n, err);
 }
 
 odpu_status odpu_hal_read_stats(odpu_hal *hal, odpu_hal_stats *out, odpu_err *err)
 {
     memset(out, 0, sizeof *out);
-    if (!hal->ops->caps.events || !hal->ops->stats)
+    if (!hal->ops->stats)
         return odpu_fail(err, ODPU_E_UNSUPPORTED,
                          "HAL backend '%s' has no clock or DDR model to measure (timing: %s)", hal->ops->name,
-                         odpu_timing_name(hal->ops->caps.timing));
+                         odpu_timing_name(odpu_hal_capabilities(hal)->timing));
     return hal->ops->stats(hal->dev, out, err);
 }

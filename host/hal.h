@@ -76,6 +76,9 @@ typedef struct odpu_hal_ops {
     odpu_hal_caps caps;
     odpu_status (*open)(const odpu_hal_options *opt, void **dev, odpu_err *err);
     void (*close)(void *dev);
+    /* Optional: the capabilities of this handle when they depend on what was opened (the uio
+     * backend on a virtual board is simulated, on a board measured); NULL: caps. */
+    const odpu_hal_caps *(*dev_caps)(void *dev);
     uint32_t (*reg_read)(void *dev, uint32_t offset);
     void (*reg_write)(void *dev, uint32_t offset, uint32_t value);
     odpu_status (*buf_alloc)(void *dev, size_t size, odpu_dma_buf *buf, odpu_err *err);
@@ -90,8 +93,10 @@ typedef struct odpu_hal_ops {
      * reset line, for an engine that does not stop when asked. */
     void (*reset)(void *dev);
     /* Optional (caps.events): the last run's retired instructions in retirement order, valid
-     * until the next start or close; its stats. */
+     * until the next start or close. */
     odpu_status (*events)(void *dev, const odpu_hal_event **ev, size_t *n, odpu_err *err);
+    /* Optional: what the backend measured of the last run (a board: cycles and wall time; a
+     * simulator: DDR traffic too); fields it cannot know are 0. */
     odpu_status (*stats)(void *dev, odpu_hal_stats *out, odpu_err *err);
 } odpu_hal_ops;
 
@@ -145,7 +150,8 @@ typedef struct odpu_hal_identity {
 } odpu_hal_identity;
 odpu_status odpu_hal_identify(odpu_hal *hal, uint32_t timeout_ms, odpu_hal_identity *id, odpu_err *err);
 
-/* Profiling of the last run; ODPU_E_UNSUPPORTED from backends without caps.events. */
+/* Profiling of the last run: events need caps.events, stats a backend that measures;
+ * ODPU_E_UNSUPPORTED otherwise. */
 odpu_status odpu_hal_events(odpu_hal *hal, const odpu_hal_event **ev, size_t *n, odpu_err *err);
 odpu_status odpu_hal_read_stats(odpu_hal *hal, odpu_hal_stats *out, odpu_err *err);
 

@@ -33,7 +33,7 @@ SIM_TEST_CASES ?= 20
 
 ifeq ($(SIM),1)
 TEST_BACKENDS := ref,sim
-SIM_LIB_OBJS += $(BUILD)/sim/hal_sim.o $(BUILD)/sim/vl_device.o
+SIM_LIB_OBJS += $(BUILD)/sim/hal_sim.o $(BUILD)/sim/vl_device.o $(BUILD)/sim/vboard.o
 VL_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT)
 
 # -O3: Verilator's own optimizations; x-assign/x-initial fast: X becomes whatever is
@@ -60,6 +60,7 @@ SIM_LINK_DEPS := $(SIM_SHIM_OBJS) $(SIM_RT_OBJS) $(SIM_MODEL_LIBS)
 LIBS += $(SIM_LINK_DEPS) -lz -lstdc++ -lm -pthread -latomic
 
 $(BUILD)/host/hal.o: CFLAGS += -DODPU_HAL_WITH_SIM
+$(BUILD)/cli/cmd_vboard.o: CFLAGS += -DODPU_WITH_VBOARD
 $(BUILD)/sim/vl_device.o: CFLAGS += -I$(BUILD)/sim
 $(BUILD)/sim/vl_device.o: | $(BUILD)/sim/sim_archs.h
 $(CLI) $(TEST_BINS) $(BENCH_BINS) $(RTL_TEST_TOOLS): $(SIM_LINK_DEPS)
@@ -104,7 +105,7 @@ $(SIM_DIR)/rt/%.o: $(VL_ROOT)/include/%.cpp $(SIM_DIR)/$(firstword $(SIM_ARCHS))
 endif
 
 # hal.o lists the backends: recompile it when SIM flips (the file changes only then).
-$(BUILD)/host/hal.o: $(BUILD)/sim/enabled
+$(BUILD)/host/hal.o $(BUILD)/cli/cmd_vboard.o: $(BUILD)/sim/enabled
 $(BUILD)/sim/enabled: FORCE
 	@mkdir -p $(dir $@)
 	@echo "SIM=$(SIM) SIM_ARCHS=$(SIM_ARCHS)" > $@.tmp
