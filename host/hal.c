@@ -130,6 +130,9 @@ odpu_status odpu_hal_open(const char *backend, const odpu_hal_options *opt, odpu
     const odpu_hal_ops *ops = find_backend(backend);
     if (!ops)
         return unknown_backend(backend, err);
+    if (!ops->reset != !ops->caps.reset)
+        return odpu_fail(err, ODPU_E_ARG, "HAL backend '%s' declares reset %d but %s a reset function", backend,
+                         ops->caps.reset, ops->reset ? "has" : "lacks");
     odpu_status st = check_options(ops, opt, err);
     if (st != ODPU_OK)
         return st;

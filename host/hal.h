@@ -43,6 +43,7 @@ typedef struct odpu_hal_caps {
     int trace;          /* writes a waveform of the engine's signals (trace_path) */
     int events;         /* records every retired instruction (odpu_hal_events) and run stats */
     int exclusive;      /* one process at a time holds the engine; a second open fails */
+    int reset;          /* can pulse the engine's reset line (ops->reset): an abort always ends */
     const char *what;   /* one line for `opendpu backends` */
 } odpu_hal_caps;
 

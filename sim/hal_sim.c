@@ -156,7 +156,7 @@ static odpu_status sim_stats(void *dev, odpu_hal_stats *out, odpu_err *err)
 extern const odpu_hal_ops odpu_hal_sim_ops;
 const odpu_hal_ops odpu_hal_sim_ops = {
     .name = "sim",
-    .caps = {.timing = ODPU_TIMING_SIMULATED, .trace = 1, .events = 1, .exclusive = 0,
+    .caps = {.timing = ODPU_TIMING_SIMULATED, .trace = 1, .events = 1, .exclusive = 0, .reset = 1,
              .what = "the RTL of rtl/ in Verilator: cycles at the arch's clock with its DDR model"},
     .open = sim_open,
     .close = sim_close,

@@ -24,13 +24,27 @@ struct engine_runner {
     long max_cases; /* cases per loop this backend runs; -1 for all */
 };
 
+/* PREFIX<NAME> with NAME upper-cased, in out. */
+static void backend_var(const char *prefix, const char *backend, char *out, size_t size)
+{
+    int n = snprintf(out, size, "%s%s", prefix, backend);
+    for (int i = 0; i < n && out[i]; i++)
+        out[i] = (char)toupper((unsigned char)out[i]);
+}
+
+const char *engine_device(const char *backend)
+{
+    char var[ENGINE_NAME_MAX + sizeof "ODPU_TEST_DEVICE_"];
+    backend_var("ODPU_TEST_DEVICE_", backend, var, sizeof var);
+    const char *v = getenv(var);
+    return v && *v ? v : NULL;
+}
+
 /* ODPU_TEST_CASES_<NAME> (NAME upper-cased): -1 when unset, else a count >= 0. */
 static odpu_status case_limit(const char *backend, long *out, odpu_err *err)
 {
     char var[ENGINE_NAME_MAX + sizeof "ODPU_TEST_CASES_"];
-    int n = snprintf(var, sizeof var, "ODPU_TEST_CASES_%s", backend);
-    for (int i = 0; i < n && var[i]; i++)
-        var[i] = (char)toupper((unsigned char)var[i]);
+    backend_var("ODPU_TEST_CASES_", backend, var, sizeof var);
     *out = -1;
     const char *v = getenv(var);
     if (!v || !*v)
@@ -80,6 +94,7 @@ odpu_status engine_open(const char *backend, const odpu_arch *arch, engine_runne
     odpu_hal_options opt;
     memset(&opt, 0, sizeof opt);
     opt.arch = arch;
+    opt.device = engine_device(backend);
     odpu_status st = odpu_hal_open(backend, &opt, &r->hal, err);
     if (st != ODPU_OK) {
         free(r);

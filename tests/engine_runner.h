@@ -22,6 +22,10 @@ typedef struct engine_list {
 
 void engine_backends(engine_list *out);
 
+/* The device options a backend under test needs (a board's root directory): the value of
+ * ODPU_TEST_DEVICE_<NAME> (NAME upper-cased), or NULL. tests/test_vboard.sh sets it for uio. */
+const char *engine_device(const char *backend);
+
 /* One open engine of one backend, instantiated for one arch. */
 typedef struct engine_runner engine_runner;
 

@@ -57,7 +57,7 @@ static void load_arch(const char *name, odpu_arch *arch)
 static odpu_status fixture_try_open(fixture *f, const char *backend, const char *device, odpu_err *err)
 {
     load_arch("tiny", &f->arch);
-    odpu_hal_options opt = {.arch = &f->arch, .device = device};
+    odpu_hal_options opt = {.arch = &f->arch, .device = device ? device : engine_device(backend)};
     return odpu_hal_open(backend, &opt, &f->hal, err);
 }
 
