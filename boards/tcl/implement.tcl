@@ -1,6 +1,6 @@
 # implement.tcl - synthesis, implementation, bitstream and hardware platform of a board build
 # (boards/tcl/odpu_flow.tcl, docs/boards.md). Writes, in the output directory, reports/
-# (utilization, timing), <app>.bit (only when timing is met) and <app>.xsa
+# (utilization, timing) and, only when timing is met, <app>.bit and <app>.xsa
 # (write_hw_platform -fixed -include_bit, for PetaLinux or a Vitis platform).
 
 # Parallel jobs for the runs: ODPU_VIVADO_JOBS, else the machine's cores.
@@ -35,7 +35,6 @@ proc odpu_implement {odpu_name} {
     file mkdir $reports
     report_utilization -hierarchical -file [file join $reports utilization.rpt]
     report_timing_summary -file [file join $reports timing.rpt]
-    write_hw_platform -fixed -include_bit -force -file [file join $odpu(out_dir) $odpu(app).xsa]
 
     set wns [get_property STATS.WNS [get_runs impl_1]]
     if {$wns < 0} {
@@ -45,6 +44,7 @@ proc odpu_implement {odpu_name} {
     if {[llength $bits] != 1} {
         error "odpu_flow: impl_1 wrote [llength $bits] bitstreams, expected one"
     }
+    write_hw_platform -fixed -include_bit -force -file [file join $odpu(out_dir) $odpu(app).xsa]
     file copy -force [lindex $bits 0] [file join $odpu(out_dir) $odpu(app).bit]
     puts "odpu_flow: $odpu(app).bit and $odpu(app).xsa written (WNS $wns ns)"
 }
