@@ -212,12 +212,12 @@ odpu_status odpu_board_write_next_steps(const odpu_board_gen *g, FILE *out, odpu
             "What remains (needs Vivado, not run here):\n"
             "  1. make board-bit BOARD=%s ARCH=%s%s\n"
             "     = cd %s && vivado -mode batch -source %s/boards/tcl/odpu_flow.tcl -tclargs params.tcl\n"
-            "     packages the engine IP, builds the block design, synthesizes, implements and writes\n"
-            "     vivado/%s.bit, %s.bit (a copy here), %s.xsa, reports/ (utilization, timing)\n"
+            "     packages the engine IP, builds the block design, synthesizes, implements and, when\n"
+            "     timing is met, writes %s.bit (copied from vivado/), %s.xsa, reports/ (utilization, timing)\n"
             "  2. make board BOARD=%s ARCH=%s again: bootgen turns %s.bit into %s.bit.bin and\n"
             "     copies it into app/%s/\n"
             "  3. on the board: docs/boards.md, \"On the board\"\n",
-            b->name, g->arch_path, strcmp(g->ip, "hls") == 0 ? " IP=hls" : "", d, g->repo, g->app, g->app, g->app,
+            b->name, g->arch_path, strcmp(g->ip, "hls") == 0 ? " IP=hls" : "", d, g->repo, g->app, g->app,
             b->name, g->arch_path, g->app, g->app, g->app);
     return odpu_gen_status(out, "NEXT_STEPS.txt", err);
 }
