@@ -73,7 +73,8 @@ GEN_TOOL_OBJS := $(GEN_TOOL_SRCS:%.c=$(TOOLS_DIR)/obj/%.o)
 
 DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys \
                 libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
-                dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck
+                dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck \
+                device-tree-compiler xilinx-bootgen libxrt-dev libxrt-utils uuid-dev tcl
 
 .PHONY: all gen test demo results deps lint lint-c lint-rtl resources clean bench zoo
 
@@ -203,7 +204,7 @@ lint: lint-c lint-rtl
 
 lint-c:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --inline-suppr --suppress=missingIncludeSystem -I. -I$(GEN_DIR) $(LIB_DIRS) sim boards/drv cli tests tools
+	  --inline-suppr --suppress=missingIncludeSystem -I. -I$(GEN_DIR) $(LIB_DIRS) sim boards cli tests tools
 
 lint-rtl: gen
 	@for a in $(RTL_ARCHS); do \
@@ -227,3 +228,5 @@ clean:
 include sim/sim.mk
 # The board backends: uio (generic-uio + u-dma-buf).
 include boards/drv/uio.mk
+# Board builds: `make board BOARD=kv260|zcu104`, `make board-bit` (docs/boards.md).
+include boards/boards.mk
