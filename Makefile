@@ -73,7 +73,8 @@ GEN_TOOL_OBJS := $(GEN_TOOL_SRCS:%.c=$(TOOLS_DIR)/obj/%.o)
 
 DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys \
                 libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
-                dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck
+                dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck \
+                libxrt-dev
 
 .PHONY: all gen test demo results deps lint lint-c lint-rtl resources clean bench zoo
 
@@ -203,7 +204,7 @@ lint: lint-c lint-rtl
 
 lint-c:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	  --inline-suppr --suppress=missingIncludeSystem -I. -I$(GEN_DIR) $(LIB_DIRS) sim cli tests tools
+	  --inline-suppr --suppress=missingIncludeSystem -I. -I$(GEN_DIR) $(LIB_DIRS) sim boards/drv cli tests tools
 
 lint-rtl: gen
 	@for a in $(RTL_ARCHS); do \
@@ -225,3 +226,5 @@ clean:
 
 # The sim backend (Verilator): its rules, its objects in libodpu.a, TEST_BACKENDS.
 include sim/sim.mk
+# The xrt backend (XRT's native C API, for a board): its objects in libodpu.a.
+include boards/drv/xrt.mk
