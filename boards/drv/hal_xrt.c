@@ -228,7 +228,12 @@ static odpu_status xrt_buf_alloc(void *dev, size_t size, odpu_dma_buf *buf, odpu
     b->phys = xrtBOAddress(b->bo);
     b->size = size;
     memset(virt, 0, size);
-    xrtBOSync(b->bo, XCL_BO_SYNC_BO_TO_DEVICE, size, 0);
+    if (b->phys == UINT64_MAX || xrtBOSync(b->bo, XCL_BO_SYNC_BO_TO_DEVICE, size, 0) != 0) {
+        xrtBOFree(b->bo);
+        free(b);
+        return odpu_fail(err, ODPU_E_DEVICE, "xrt: a new %zu-byte DMA buffer has no device address or cannot be synced",
+                         size);
+    }
     b->next = d->bufs;
     d->bufs = b;
     *buf = (odpu_dma_buf){.virt = virt, .phys = b->phys, .size = size, .backend = b};
@@ -286,7 +291,8 @@ static void record_fault(xrt_dev *d, odpu_status code, const odpu_err *what)
  * object, so an address of 0 (the identifying run) is an argument never set on the handle. */
 static int fresh_run(xrt_dev *d)
 {
-    xrtRunClose(d->run);
+    if (d->run)
+        xrtRunClose(d->run);
     d->pointers_set = 0;
     d->run = xrtRunOpen(d->kernel);
     return d->run != NULL;
@@ -319,6 +325,8 @@ static odpu_status set_pointer(xrt_dev *d, const odpu_xrt_arg *a, uint64_t addr,
 static odpu_status set_inputs(xrt_dev *d, odpu_err *err)
 {
     const odpu_xrt_arg *a = odpu_xrt_args();
+    if (!d->run && !fresh_run(d)) /* lost by an earlier failed reopen */
+        return odpu_fail(err, ODPU_E_DEVICE, "xrt: xrtRunOpen failed");
     for (size_t i = 0; i < ODPU_ARG_COUNT; i++)
         if (a[i].input && a[i].kind == ODPU_XRT_PTR && !d->regs.in[a[i].index] && (d->pointers_set & 1u << a[i].index))
             if (!fresh_run(d))
