@@ -198,6 +198,27 @@ START_TEST(options_a_backend_cannot_honour_are_refused)
 }
 END_TEST
 
+/* The rule for a compiled backend this run leaves out: one that needs no hardware must be under
+ * test (ODPU_TEST_BACKENDS, which make test sets to the Makefile's TEST_BACKENDS); one whose
+ * timing is measured needs a board and is left out by name, with how to run it on one. */
+START_TEST(backends_left_out_are_named)
+{
+    engine_list list;
+    engine_backends(&list);
+    for (const char *const *n = odpu_hal_backends(); *n; n++) {
+        int listed = 0;
+        for (size_t i = 0; i < list.count; i++)
+            listed |= !strcmp(list.names[i], *n);
+        if (listed)
+            continue;
+        ck_assert_msg(odpu_hal_backend_capabilities(*n)->timing == ODPU_TIMING_MEASURED,
+                      "backend '%s' needs no board but is not under test: add it to ODPU_TEST_BACKENDS", *n);
+        fprintf(stderr, "hal_contract: backend '%s' (timing measured) needs a board and is not under test here; "
+                        "on one: ODPU_TEST_BACKENDS=ref,%s\n", *n, *n);
+    }
+}
+END_TEST
+
 /* ---- Identity and the register map ------------------------------------------------------- */
 
 START_TEST(identity)
@@ -564,6 +585,7 @@ static Suite *hal_contract_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, registry_and_capabilities);
     tcase_add_test(tc, options_a_backend_cannot_honour_are_refused);
+    tcase_add_test(tc, backends_left_out_are_named);
     tcase_add_test(tc, identity);
     tcase_add_test(tc, register_words);
     tcase_add_test(tc, dma_buffers);
