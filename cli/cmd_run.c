@@ -23,14 +23,15 @@ enum {
 
 static const char run_usage[] =
     "usage: opendpu run MODEL.odpu|MODEL.onnx --input IMAGE.png|.jpg [--backend ref] [--arch ARCH.yaml]\n"
-    "                   [--top N] [--device OPTS] [--trace WAVE.fst] [calibration options for an .onnx: opendpu run --help]\n"
+    "                   [--top N] [--device OPTS] [--timeout MS] [--trace WAVE.fst] [calibration options for an .onnx: opendpu run --help]\n"
     "  --device: the backend's device options (docs/hal.md), e.g. uio's root directory\n"
+    "  --timeout: host wall time the inference may take (default 60000 ms)\n"
     "  --trace: waveform of the run (sim backend)\n";
 
 typedef struct run_opts {
     cli_model_options model;
     const char *input, *backend, *device, *trace;
-    long top;
+    long top, timeout_ms;
 } run_opts;
 
 /* Everything one inference needs; freed by run_free. */
@@ -70,6 +71,7 @@ static odpu_status infer(const run_opts *o, const cli_model *m, run_ctx *r, odpu
         return odpu_err_prefix(err, "%s: ", o->input);
     if (st == ODPU_OK)
         st = cli_engine_open(&r->engine, m, o->backend, cli_device_for(o->device, o->backend, 1), o->trace, err);
+    r->engine.timeout_ms = (uint32_t)o->timeout_ms;
     if (st == ODPU_OK)
         st = cli_engine_classify(&r->engine, m, r->x, err);
     if (st != ODPU_OK)
@@ -99,6 +101,7 @@ static int parse_args(int argc, char **argv, run_opts *o)
     cli_model_default_options(&o->model);
     o->backend = "ref";
     o->top = DEFAULT_TOP;
+    o->timeout_ms = CLI_ENGINE_TIMEOUT_MS;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         const char **str = !strcmp(a, "--input") ? &o->input
@@ -115,13 +118,17 @@ static int parse_args(int argc, char **argv, run_opts *o)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             printf("%s%s", run_usage, quant_args_help);
             return -1;
-        } else if (str || !strcmp(a, "--top")) {
+        } else if (str || !strcmp(a, "--top") || !strcmp(a, "--timeout")) {
             if (!v)
                 return cli_usage_error("run", run_usage, "%s needs a value", a);
             i++;
             char *end;
             if (str)
                 *str = v;
+            else if (!strcmp(a, "--timeout") && !cli_parse_count(v, 1, INT32_MAX, &o->timeout_ms))
+                return cli_usage_error("run", run_usage, "--timeout wants a number of milliseconds, got '%s'", v);
+            else if (!strcmp(a, "--timeout"))
+                continue;
             else if ((o->top = strtol(v, &end, 10)) < 1 || o->top > INT_MAX || *end || !*v)
                 return cli_usage_error("run", run_usage, "--top wants a positive number, got '%s'", v);
         } else if (a[0] == '-') {

@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "boards/board_names.h"
 #include "cli/commands.h"
 #include "cli/usage.h"
+#include "host/device_options.h"
 
 #ifdef ODPU_WITH_VBOARD
 #include "sim/vboard.h"
@@ -17,33 +19,36 @@
 enum {
     EXIT_FAIL = 1,
     EXIT_USAGE = 2,
-    DEFAULT_UDMABUF_MIB = 256, /* a sparse file: the zoo's largest model uses a few MiB */
-    MAX_UDMABUF_MIB = 4096,
 };
+
+/* The DMA buffer: a sparse file, so its size costs nothing until used; the zoo's largest
+ * model needs a few MiB. */
+#define DEFAULT_UDMABUF_SIZE "256M"
+#define MAX_UDMABUF_BYTES (UINT64_C(4) << 30)
 
 /* Where the u-dma-buf sits in the physical map: in the PS DDR below 2 GiB, where CMA puts it. */
 #define DEFAULT_UDMABUF_PHYS UINT64_C(0x70000000)
 
 static const char vboard_usage[] =
     "usage: opendpu vboard --arch ARCH.yaml --root DIR [--name opendpu] [--udmabuf udmabuf-opendpu]\n"
-    "                      [--udmabuf-mib N] [--phys ADDR] [--coherent] [--fault irq-lost]\n"
+    "                      [--udmabuf-size BYTES] [--phys ADDR] [--coherent] [--fault irq-lost]\n"
     "                      [--ddr-fault silent|slverr] [--trace WAVE.fst]\n"
     "  Serves the Verilated engine of ARCH behind DIR/dev and DIR/sys laid out like a board with the\n"
     "  engine's overlay loaded, until SIGINT or SIGTERM; drive it with --backend uio --device DIR.\n"
-    "  --udmabuf-mib: the DMA buffer's size (default 256, a sparse file); --coherent: dma_coherent reads 1;\n"
+    "  --udmabuf-size: the DMA buffer's size (K/M/G suffixes; default 256M, a sparse file); --coherent:\n"
+    "  dma_coherent reads 1 (the driver skips cache syncs);\n"
     "  --fault irq-lost: the CPU never sees the interrupt; --ddr-fault: a DDR that stops answering or\n"
     "  answers SLVERR. docs/boards.md, \"The virtual board\".\n";
 
 #ifdef ODPU_WITH_VBOARD
 typedef struct vboard_args {
-    const char *arch_path, *root, *name, *udmabuf, *phys, *fault, *ddr_fault, *trace;
-    long mib;
+    const char *arch_path, *root, *name, *udmabuf, *size, *phys, *fault, *ddr_fault, *trace;
     int coherent;
 } vboard_args;
 
 static int parse_args(int argc, char **argv, vboard_args *a)
 {
-    *a = (vboard_args){.name = "opendpu", .udmabuf = "udmabuf-opendpu", .mib = DEFAULT_UDMABUF_MIB};
+    *a = (vboard_args){.name = ODPU_BOARD_UIO_NAME, .udmabuf = ODPU_BOARD_UDMABUF_NAME, .size = DEFAULT_UDMABUF_SIZE};
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         const char **str = !strcmp(o, "--arch") ? &a->arch_path
@@ -51,6 +56,7 @@ static int parse_args(int argc, char **argv, vboard_args *a)
                          : !strcmp(o, "--name") ? &a->name
                          : !strcmp(o, "--udmabuf") ? &a->udmabuf
                          : !strcmp(o, "--phys") ? &a->phys
+                         : !strcmp(o, "--udmabuf-size") ? &a->size
                          : !strcmp(o, "--fault") ? &a->fault
                          : !strcmp(o, "--ddr-fault") ? &a->ddr_fault
                          : !strcmp(o, "--trace") ? &a->trace
@@ -60,14 +66,10 @@ static int parse_args(int argc, char **argv, vboard_args *a)
             return -1;
         } else if (!strcmp(o, "--coherent")) {
             a->coherent = 1;
-        } else if (str || !strcmp(o, "--udmabuf-mib")) {
+        } else if (str) {
             if (!v)
                 return cli_usage_error("vboard", vboard_usage, "%s needs a value", o);
-            i++;
-            if (str)
-                *str = v;
-            else if (!cli_parse_count(v, 1, MAX_UDMABUF_MIB, &a->mib))
-                return cli_usage_error("vboard", vboard_usage, "--udmabuf-mib wants 1 to %d, got '%s'", MAX_UDMABUF_MIB, v);
+            *str = argv[++i];
         } else {
             return cli_usage_error("vboard", vboard_usage, "unknown argument '%s'", o);
         }
@@ -80,8 +82,12 @@ static int parse_args(int argc, char **argv, vboard_args *a)
 static int to_options(const vboard_args *a, const odpu_arch *arch, vboard_options *o)
 {
     *o = (vboard_options){.arch = arch, .root = a->root, .uio_name = a->name, .udmabuf_name = a->udmabuf,
-                          .udmabuf_bytes = (uint64_t)a->mib << 20, .udmabuf_phys = DEFAULT_UDMABUF_PHYS,
-                          .coherent = a->coherent, .trace_path = a->trace};
+                          .udmabuf_phys = DEFAULT_UDMABUF_PHYS, .coherent = a->coherent, .trace_path = a->trace};
+    odpu_err err;
+    unsigned long long bytes;
+    if (odpu_device_option_number("vboard", "--udmabuf-size", a->size, MAX_UDMABUF_BYTES, &bytes, &err) != ODPU_OK)
+        return cli_usage_error("vboard", vboard_usage, "%s", err.msg);
+    o->udmabuf_bytes = bytes;
     char *end = NULL;
     if (a->phys && ((o->udmabuf_phys = strtoull(a->phys, &end, 0)) == 0 || *end))
         return cli_usage_error("vboard", vboard_usage, "--phys wants an address such as 0x70000000, got '%s'", a->phys);

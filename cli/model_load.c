@@ -229,10 +229,6 @@ odpu_status cli_model_load(const cli_model_options *o, cli_model *m, odpu_err *e
     return st;
 }
 
-/* One inference of a zoo model on the golden model takes milliseconds; a minute means the
- * engine hangs. */
-enum { ENGINE_TIMEOUT_MS = 60000 };
-
 const char *cli_device_for(const char *device_arg, const char *backend, int under_test)
 {
     if (!device_arg)
@@ -255,6 +251,7 @@ odpu_status cli_engine_open(cli_engine *e, const cli_model *m, const char *backe
                             const char *trace_path, odpu_err *err)
 {
     memset(e, 0, sizeof *e);
+    e->timeout_ms = CLI_ENGINE_TIMEOUT_MS;
     const odpu_tensor_desc *in = m->input, *out = m->output;
     e->qin = malloc((size_t)in->h * in->w * in->c);
     e->qout = malloc(out->c);
@@ -286,7 +283,7 @@ odpu_status cli_engine_classify(cli_engine *e, const cli_model *m, const float *
     const int8_t *inputs[1] = {e->qin};
     int8_t *outputs[1] = {e->qout};
     if (st == ODPU_OK)
-        st = odpu_runtime_run(e->rt, inputs, outputs, ENGINE_TIMEOUT_MS, &e->stats, err);
+        st = odpu_runtime_run(e->rt, inputs, outputs, e->timeout_ms, &e->stats, err);
     if (st == ODPU_OK)
         odpu_dequantize(e->qout, out->c, out->scale, out->zero_point, e->scores);
     return st;

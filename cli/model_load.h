@@ -54,7 +54,12 @@ typedef struct cli_engine {
     int8_t *qin, *qout;       /* engine input / output tensors */
     float *scores;            /* dequantized output, meta.n_labels values */
     odpu_run_stats stats;     /* the last run's engine counters (cycles 0 on an untimed engine) */
+    uint32_t timeout_ms;      /* host wall time one inference may take (CLI_ENGINE_TIMEOUT_MS) */
 } cli_engine;
+
+/* One inference of a zoo model on the golden model takes milliseconds; a minute means the
+ * engine hangs. */
+enum { CLI_ENGINE_TIMEOUT_MS = 60000 };
 
 /* device: the backend's device options (docs/hal.md), NULL for its defaults; trace_path: a
  * waveform of the whole session (sim backend, docs/sim.md), NULL for none. */

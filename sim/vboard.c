@@ -342,7 +342,11 @@ odpu_status vboard_serve(const vboard_options *opt, odpu_err *err)
     if (opt->udmabuf_bytes == 0 || opt->udmabuf_bytes % ODPU_ARENA_PAGE || opt->udmabuf_phys % ODPU_ARENA_PAGE)
         return odpu_fail(err, ODPU_E_ARG, "vboard: the DMA buffer (%" PRIu64 " bytes at 0x%" PRIx64 ") must be whole "
                          "pages at a page-aligned address", opt->udmabuf_bytes, opt->udmabuf_phys);
-    odpu_status st = make_dirs(opt->root, err);
+    /* Before the model starts its worker threads, which inherit the mask: the signals must
+     * reach the signalfd, not end the process in another thread. */
+    odpu_status st = open_signals(&vb, err);
+    if (st == ODPU_OK)
+        st = make_dirs(opt->root, err);
     if (st == ODPU_OK)
         st = lay_out_uio(opt->root, DECOY_INDEX, "axi-pmon", err);
     if (st == ODPU_OK)
@@ -356,8 +360,6 @@ odpu_status vboard_serve(const vboard_options *opt, odpu_err *err)
                                 .fault = opt->ddr};
         st = vl_device_open(&vo, &vb.dev, err);
     }
-    if (st == ODPU_OK)
-        st = open_signals(&vb, err);
     if (st == ODPU_OK)
         st = open_socket(&vb, err); /* last: a driver that finds the socket finds everything */
     if (st == ODPU_OK) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "boards/board_names.h"
 #include "boards/drv/sysfs.h"
 #include "boards/drv/udmabuf.h"
 #include "boards/drv/uio_dev.h"
@@ -16,10 +17,6 @@
 #include "host/device_options.h"
 #include "host/hal.h"
 #include "isa/regs.h"
-
-/* The names the overlay gives the engine's nodes (boards/, docs/boards.md). */
-#define UIO_DEFAULT_NAME "opendpu"
-#define UDMABUF_DEFAULT_NAME "udmabuf-opendpu"
 
 enum {
     NAME_MAX_LEN = 64,
@@ -78,9 +75,9 @@ static odpu_status parse_options(const char *text, uio_options *o, odpu_err *err
     if (st != ODPU_OK)
         return st;
     if (!o->name[0])
-        strcpy(o->name, UIO_DEFAULT_NAME);
+        strcpy(o->name, ODPU_BOARD_UIO_NAME);
     if (!o->udmabuf[0])
-        strcpy(o->udmabuf, UDMABUF_DEFAULT_NAME);
+        strcpy(o->udmabuf, ODPU_BOARD_UDMABUF_NAME);
     o->answer_ms = DEFAULT_ANSWER_MS;
     if (o->answer[0])
         st = odpu_device_option_number("uio", "answer-ms", o->answer, MAX_ANSWER_MS, &o->answer_ms, err);
@@ -152,9 +149,9 @@ static odpu_status uio_buf_alloc(void *dev, size_t size, odpu_dma_buf *buf, odpu
     if (odpu_arena_alloc(h->arena, size, buf, &why) == ODPU_OK)
         return ODPU_OK;
     return odpu_fail(err, ODPU_E_NOMEM,
-                     "uio: %s: no room for a %zu-byte DMA buffer in its %" PRIu64 " MiB (%s); give the u-dma-buf "
+                     "uio: %s: no room for a %zu-byte DMA buffer in its %" PRIu64 " bytes (%s); give the u-dma-buf "
                      "more memory (its size in the overlay, docs/boards.md)",
-                     udmabuf_path(h->mem), size, udmabuf_size(h->mem) >> 20, why.msg);
+                     udmabuf_path(h->mem), size, udmabuf_size(h->mem), why.msg);
 }
 
 static void uio_buf_free(void *dev, odpu_dma_buf *buf)
@@ -180,15 +177,15 @@ static odpu_status explain_timeout(uio_hal *h, uint32_t timeout_ms, odpu_err *er
     uint32_t isr = uio_dev_read(h->dev, ODPU_REG_ISR);
     uint32_t done = uio_dev_read(h->dev, ODPU_REG_INSN_DONE);
     if (uio_dev_fault(h->dev)->code != ODPU_OK)
-        return odpu_fail(err, ODPU_E_DEVICE, "uio: %s", uio_dev_fault(h->dev)->msg);
+        return odpu_fail(err, ODPU_E_DEVICE, "%s", uio_dev_fault(h->dev)->msg);
     if (isr & ODPU_IRQ_DONE)
         return odpu_fail(err, ODPU_E_TIMEOUT,
-                         "uio: %s: the engine finished (ISR.ap_done set, %" PRIu32 " instructions retired) but no "
+                         "%s: the engine finished (ISR.ap_done set, %" PRIu32 " instructions retired) but no "
                          "interrupt reached the CPU within %" PRIu32 " ms: check the overlay's interrupts property "
                          "and the pl_ps_irq0 connection (docs/boards.md)",
                          uio_dev_path(h->dev), done, timeout_ms);
     return odpu_fail(err, ODPU_E_TIMEOUT,
-                     "uio: %s: no interrupt within %" PRIu32 " ms of wall time; the engine has retired %" PRIu32
+                     "%s: no interrupt within %" PRIu32 " ms of wall time; the engine has retired %" PRIu32
                      " instructions of this run",
                      uio_dev_path(h->dev), timeout_ms, done);
 }
@@ -201,7 +198,7 @@ static odpu_status uio_wait_irq(void *dev, uint32_t timeout_ms, odpu_err *err)
         h->wall_ns = now_ns() - h->start_ns;
     else if (st == ODPU_E_TIMEOUT)
         return explain_timeout(h, timeout_ms, err);
-    return st == ODPU_OK ? st : odpu_err_prefix(err, "uio: ");
+    return st;
 }
 
 /* What a board can tell: the engine's own cycle counter and the host's wall time; DDR

@@ -11,8 +11,8 @@ $(BUILD)/host/hal.o: CFLAGS += -DODPU_HAL_WITH_UIO
 endif
 
 # hal.o lists the backends: recompile it when UIO flips.
-$(BUILD)/host/hal.o: $(BUILD)/boards/drv/enabled
-$(BUILD)/boards/drv/enabled: FORCE
+$(BUILD)/host/hal.o: $(BUILD)/boards/drv/uio_enabled
+$(BUILD)/boards/drv/uio_enabled: FORCE
 	@mkdir -p $(dir $@)
 	@echo "UIO=$(UIO)" > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi

@@ -192,7 +192,8 @@ odpu_status uio_dev_open(const char *root, const char *name, uint32_t answer_ms,
         st = read_map0(class_dir, n, &u->map_size, err);
     struct stat sb;
     if (st == ODPU_OK && stat(u->path, &sb) != 0)
-        st = odpu_fail(err, ODPU_E_IO, "%s: %s", u->path, strerror(errno));
+        st = odpu_fail(err, ODPU_E_IO, "%s: %s (sysfs lists uio%d '%s', its device file is missing)", u->path,
+                       strerror(errno), n, name);
     if (st == ODPU_OK)
         st = S_ISCHR(sb.st_mode)    ? open_chardev(u, err)
              : S_ISSOCK(sb.st_mode) ? open_socket(u, err)
