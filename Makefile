@@ -3,6 +3,27 @@
 # SANITIZE=1 builds into build-san/ with AddressSanitizer and UBSan.
 
 CC ?= gcc
+# The generators run on this machine whatever the target is.
+HOST_CC ?= $(CC)
+PKG_CONFIG ?= pkg-config
+
+# The cross build for the board's Cortex-A53: make CROSS=aarch64-linux-gnu- (docs/boards.md).
+# Debian's cross gcc and the target's multiarch libraries (make deps), into build-<triplet>/,
+# without the Verilator backend; `make CROSS=... test` runs the tests that need no device
+# under qemu-user (TARGET_RUN) and checks the target makes the same bytes as this machine.
+CROSS ?=
+TARGET_RUN :=
+ifneq ($(CROSS),)
+CROSS_TRIPLET := $(patsubst %-,%,$(CROSS))
+HOST_CC := cc
+CC := $(CROSS)gcc
+CXX := $(CROSS)g++
+BUILD ?= build-$(CROSS_TRIPLET)
+SIM := 0
+PKG_CONFIG := PKG_CONFIG_LIBDIR=/usr/lib/$(CROSS_TRIPLET)/pkgconfig:/usr/share/pkgconfig pkg-config
+TARGET_RUN := qemu-$(firstword $(subst -, ,$(CROSS_TRIPLET))) -L /usr/$(CROSS_TRIPLET)
+endif
+
 SANITIZE ?= 0
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
@@ -24,10 +45,10 @@ CFLAGS := $(BASE_CFLAGS) $(OPT) -I$(BUILD)/gen -I$(GEN_DIR) $(SAN_FLAGS) $(EXTRA
 LDFLAGS := $(SAN_FLAGS)
 DEPFLAGS = -MMD -MP
 
-YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
-CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
-CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
-PROTOBUF_C_LIBS := $(shell pkg-config --libs libprotobuf-c 2>/dev/null || echo -lprotobuf-c)
+YAML_LIBS := $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
+PROTOBUF_C_LIBS := $(shell $(PKG_CONFIG) --libs libprotobuf-c 2>/dev/null || echo -lprotobuf-c)
 LIBS := $(YAML_LIBS) $(PROTOBUF_C_LIBS) -lz -lm
 
 # The library: one folder per layer of the blueprint (docs/architecture.md).
@@ -75,6 +96,11 @@ DEB_PACKAGES := build-essential pkg-config libyaml-dev check verilator yosys \
                 libprotobuf-c-dev protobuf-c-compiler libonnx-dev libstb-dev \
                 dataset-fashion-mnist zlib1g-dev python3-onnx python3-numpy cppcheck \
                 device-tree-compiler xilinx-bootgen libxrt-dev libxrt-utils uuid-dev tcl
+# The board's host (CROSS=aarch64-linux-gnu-): the cross compiler, the target's libraries from
+# Debian's arm64 multiarch archive, and qemu-user to test it here.
+CROSS_ARCH := arm64
+DEB_CROSS_PACKAGES := gcc-aarch64-linux-gnu qemu-user libc6-dev:$(CROSS_ARCH) libyaml-dev:$(CROSS_ARCH) \
+                      libprotobuf-c-dev:$(CROSS_ARCH) zlib1g-dev:$(CROSS_ARCH) check:$(CROSS_ARCH)
 
 .PHONY: all gen test demo results deps lint lint-c lint-rtl resources clean bench zoo
 
@@ -89,10 +115,10 @@ $(BUILD)/%.o: %.c | $(GEN_FILES)
 
 $(TOOLS_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(BASE_CFLAGS) -O2 $(DEPFLAGS) -c $< -o $@
+	$(HOST_CC) $(BASE_CFLAGS) -O2 $(DEPFLAGS) -c $< -o $@
 
 $(GEN_TOOL): $(GEN_TOOL_OBJS)
-	$(CC) -o $@ $^ $(YAML_LIBS)
+	$(HOST_CC) -o $@ $^ -lyaml
 
 # One run writes the whole tree; files whose content did not change keep their time stamps,
 # so nothing downstream rebuilds (the rule itself then runs again next time: milliseconds).
@@ -140,11 +166,25 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL_OBJS) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(TEST_UTIL_OBJS) $(LIB) $(CHECK_LIBS) $(LIBS)
 
 # Every test binary runs even if an earlier one fails; the target fails if any did.
+# A cross build runs its test binaries under qemu-user, each in one process (CK_FORK=no: Check's
+# forked mode hangs under qemu-user), all but the Verilator ones, which test this machine's
+# tools; its one script checks that the target makes the bytes this machine makes.
+RUN_TEST_BINS := $(TEST_BINS)
+RUN_TEST_SCRIPTS := $(TEST_SCRIPTS)
+TEST_ENV :=
+ifneq ($(TARGET_RUN),)
+RUN_TEST_BINS := $(filter-out $(addprefix $(BUILD)/tests/,test_sim_hal test_sim_ddr test_isagen),$(TEST_BINS))
+RUN_TEST_SCRIPTS := tests/cross_bytes.sh
+TEST_ENV := CK_FORK=no ODPU_TARGET_RUN="$(TARGET_RUN)" ODPU_HOST_CLI=build/opendpu
+endif
+
 test: all
-	@fail=0; for t in $(TEST_BINS) $(TEST_SCRIPTS); do \
+	@fail=0; for t in $(RUN_TEST_BINS) $(RUN_TEST_SCRIPTS); do \
 	  echo "== $$t"; \
-	  ODPU_BUILD=$(BUILD) ODPU_GEN=$(GEN_DIR) ODPU_CLI=$(CLI) ODPU_TEST_BACKENDS=$${ODPU_TEST_BACKENDS:-$(TEST_BACKENDS)} \
-	    ODPU_TEST_CASES_SIM=$${ODPU_TEST_CASES_SIM-$(SIM_TEST_CASES)} $$t || fail=1; \
+	  case $$t in *.sh) run=;; *) run="$(TARGET_RUN)";; esac; \
+	  $(TEST_ENV) ODPU_BUILD=$(BUILD) ODPU_GEN=$(GEN_DIR) ODPU_CLI=$(CLI) \
+	    ODPU_TEST_BACKENDS=$${ODPU_TEST_BACKENDS:-$(TEST_BACKENDS)} \
+	    ODPU_TEST_CASES_SIM=$${ODPU_TEST_CASES_SIM-$(SIM_TEST_CASES)} $$run $$t || fail=1; \
 	done; \
 	if [ $$fail -ne 0 ]; then echo "FAILED: some tests failed"; exit 1; fi; \
 	echo "all test binaries passed"
@@ -188,9 +228,11 @@ results:
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES); \
+	  dpkg --add-architecture $(CROSS_ARCH) && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES) $(DEB_CROSS_PACKAGES); \
 	else \
-	  echo "not root; run: sudo apt-get update && sudo apt-get install -y $(DEB_PACKAGES)"; \
+	  echo "not root; run: sudo dpkg --add-architecture $(CROSS_ARCH) && sudo apt-get update &&" \
+	       "sudo apt-get install -y $(DEB_PACKAGES) $(DEB_CROSS_PACKAGES)"; \
 	  exit 1; \
 	fi
 

@@ -29,12 +29,12 @@ XRT_LIBS := -lxrt_coreutil
 all: $(BOARD_TOOL) $(XCLBIN_READ)
 
 $(BOARD_TOOL): $(BOARD_TOOL_OBJS)
-	$(CC) -o $@ $^ $(YAML_LIBS)
+	$(HOST_CC) -o $@ $^ -lyaml
 
 # XRT's C API header includes "xrt.h" from its own folder.
 $(TOOLS_DIR)/obj/tests/board/xclbin_read.o: BASE_CFLAGS += -I/usr/include/xrt
 $(XCLBIN_READ): $(XCLBIN_READ_OBJS)
-	$(CC) -o $@ $^ $(XRT_LIBS)
+	$(HOST_CC) -o $@ $^ $(XRT_LIBS)
 
 board: $(BOARD_TOOL) $(GEN_TOOL)
 	@test -f $(BOARD_YAML) || { echo "make board: BOARD=$(BOARD): no $(BOARD_YAML) (boards: $(BOARDS))"; exit 1; }

@@ -22,7 +22,7 @@ SIM_ARCHS ?= tiny b512 b1024 b4096
 SIM_DIR ?= build/sim
 SIM_RTL_SRCS ?= $(RTL_SRCS)
 # Waveform format compiled in: FST needs zlib (zlib1g-dev, in make deps); else VCD.
-SIM_TRACE ?= $(if $(shell pkg-config --exists zlib 2>/dev/null && echo y),fst,vcd)
+SIM_TRACE ?= $(if $(shell $(PKG_CONFIG) --exists zlib 2>/dev/null && echo y),fst,vcd)
 
 SIM_LIB_OBJS := $(BUILD)/sim/ddr_model.o
 

@@ -934,7 +934,9 @@ static const char *cli_path(void)
 static int run_cli(const char *args, char *out, size_t size, const char *dir)
 {
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s archgen %s >%s/out.txt 2>&1", cli_path(), args, dir);
+    /* A cross build's CLI runs through the emulator its tests run under (make CROSS=...). */
+    const char *target_run = getenv("ODPU_TARGET_RUN");
+    snprintf(cmd, sizeof cmd, "%s %s archgen %s >%s/out.txt 2>&1", target_run ? target_run : "", cli_path(), args, dir);
     int rc = test_system(cmd);
     char path[512];
     snprintf(path, sizeof path, "%s/out.txt", dir);
