@@ -181,7 +181,7 @@ static odpu_status measure(const bench_opts *o, const cli_model *m, const odpu_d
     }
     if (st == ODPU_OK && !row->sim.cycles_max)
         st = odpu_fail(err, ODPU_E_ARG, "the '%s' engine counts no cycles (timing: %s); --backend wants a timed engine",
-                       o->backend, timing_of(o->backend));
+                       o->backend, odpu_timing_name(row->sim.timing));
     return st;
 }
 
@@ -292,6 +292,12 @@ static const odpu_table_col bar_cols[N_BAR_COLS] = {
 #define REPORT_DPU_FPS "480-604"
 #define REPORT_DPU_DROP "1 to 2 points lower"
 
+/* Frames over the host wall time of their runs (input in, run, output out), one at a time. */
+static double wall_fps(const cli_eval_result *r)
+{
+    return r->run_wall_ns ? r->n / (r->run_wall_ns * 1e-9) : 0.0;
+}
+
 static odpu_status add_bar_row(odpu_table *t, const bench_row *r, const char *backend, odpu_err *err)
 {
     char fps[CELL_MAX], drop[2 * CELL_MAX], how[2 * CELL_MAX];
@@ -302,12 +308,12 @@ static odpu_status add_bar_row(odpu_table *t, const bench_row *r, const char *ba
                  percent(r->sim.correct_int8, r->sim.n) - percent(r->sim.correct_check, r->sim.n), r->sim.n);
     else
         snprintf(drop, sizeof drop, "bit-exact on %d of %d images", r->sim.equal, r->sim.n);
-    const odpu_hal_caps *caps = odpu_hal_backend_capabilities(backend);
-    if (caps && caps->timing == ODPU_TIMING_SIMULATED)
+    if (r->sim.timing == ODPU_TIMING_SIMULATED)
         snprintf(how, sizeof how, "simulated on '%s', %u MHz, DDR model %u B/cycle", backend, r->arch.clock_mhz,
                  r->arch.ddr_bytes_per_cycle);
     else
-        snprintf(how, sizeof how, "%s on '%s' at %u MHz", timing_of(backend), backend, r->arch.clock_mhz);
+        snprintf(how, sizeof how, "%s on '%s': the engine's cycle counter at %u MHz; %.0f FPS from wall time",
+                 odpu_timing_name(r->sim.timing), backend, r->arch.clock_mhz, wall_fps(&r->sim));
     const char *cells[N_BAR_COLS] = {"opendpu", r->model, r->arch.name, fps, drop, how};
     return odpu_table_add_row(t, cells, err);
 }
@@ -346,7 +352,12 @@ static void print_notes(const bench_opts *o, const bench_row *rows, int n, const
     printf("%scycles: START to the interrupt, per frame, on '%s' (the same on every image it ran), timing %s. "
            "latency = cycles / clock, FPS = 1 / latency (one frame at a time, no batching), "
            "GOPS = 2 × MACs run × FPS, util = MACs run / (cycles × the array's MACs).\n", bullet, o->backend,
-           timing_of(o->backend));
+           n ? odpu_timing_name(rows[0].sim.timing) : timing_of(o->backend));
+    for (int k = 0; k < n; k++)
+        if (rows[k].sim.timing == ODPU_TIMING_MEASURED)
+            printf("%s%s on %s, measured: %.1f FPS from wall time (%d frames over the host time of their runs: "
+                   "input in, run, output out, one frame at a time) beside %.1f FPS from the engine's cycles.\n",
+                   bullet, rows[k].model, rows[k].arch.name, wall_fps(&rows[k].sim), rows[k].sim.n, rows[k].rates.fps);
     for (int k = 0; k < n; k++) {
         if (k && !strcmp(rows[k].arch.name, rows[k - 1].arch.name))
             continue;

@@ -56,9 +56,15 @@ static void print_report(const eval_opts *o, const cli_model *m, const odpu_data
     print_row(int8_col, r->correct_int8, r->n, r->sec_int8);
     if (m->has_fp32)
         printf("  FP32/INT8 argmax agreement: %.2f %% (%d / %d)\n", 100.0 * r->agree / r->n, r->agree, r->n);
-    printf("images/s is host wall time with %d thread%s, preprocessing included. The INT8 figure is the speed\n"
-           "of the functional %s model on this host, not accelerator FPS (that comes from cycle counts).\n",
-           threads, threads == 1 ? "" : "s", o->backend);
+    if (r->timing == ODPU_TIMING_MEASURED)
+        printf("images/s is host wall time with %d thread%s, preprocessing included. The INT8 figure is this host\n"
+               "driving the '%s' engine, measured: %.1f frames/s over the wall time of the runs alone.\n",
+               threads, threads == 1 ? "" : "s", o->backend, r->run_wall_ns ? r->n / (r->run_wall_ns * 1e-9) : 0.0);
+    else
+        printf("images/s is host wall time with %d thread%s, preprocessing included. The INT8 figure is the speed\n"
+               "of the %s %s model on this host, not accelerator FPS (that comes from cycle counts).\n",
+               threads, threads == 1 ? "" : "s", r->timing == ODPU_TIMING_SIMULATED ? "simulated" : "functional",
+               o->backend);
 }
 
 static odpu_status write_predictions(const char *path, const cli_eval_result *r, int has_fp32, odpu_err *err)

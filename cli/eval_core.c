@@ -36,6 +36,7 @@ typedef struct worker {
     odpu_f32_exec *ex;          /* FP32 column */
     float *input;               /* preprocessed input */
     uint64_t cycles_min, cycles_max;
+    uint64_t run_wall_ns;       /* of the INT8 engine's runs */
     odpu_status st;
     odpu_err err;
 } worker;
@@ -79,6 +80,7 @@ static odpu_status classify_int8(worker *w, int i)
     if ((st = cli_engine_classify(&w->engine, m, w->input, &w->err)) != ODPU_OK)
         return odpu_err_prefix(&w->err, "%s: image %d: ", job->rq->ds->source, i);
     note_cycles(w, w->engine.stats.cycles);
+    w->run_wall_ns += w->engine.run_wall_ns;
     int n_scores = (int)m->output->c;
     job->r->pred_int8[i] = odpu_argmax(w->engine.scores, n_scores);
     if (!job->rq->check_backend)
@@ -193,7 +195,10 @@ static void count(const eval_job *job, const worker *ws, int n_workers)
             r->cycles_min = ws[k].cycles_min;
         if (ws[k].cycles_max > r->cycles_max)
             r->cycles_max = ws[k].cycles_max;
+        r->run_wall_ns += ws[k].run_wall_ns;
     }
+    if (n_workers && ws[0].engine.hal)
+        r->timing = odpu_hal_capabilities(ws[0].engine.hal)->timing;
 }
 
 /* ---- Classes ----------------------------------------------------------------------------- */

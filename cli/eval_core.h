@@ -38,6 +38,8 @@ typedef struct cli_eval_result {
     int correct_check, equal;       /* check_backend's hits; images whose outputs are equal */
     double sec_fp32, sec_int8;      /* host wall time of each phase */
     uint64_t cycles_min, cycles_max; /* backend's cycles per image (0 on an untimed engine) */
+    odpu_timing timing;             /* how backend's cycles come about (its handle's capabilities) */
+    uint64_t run_wall_ns;           /* host wall time of backend's runs (cli_engine.run_wall_ns), summed */
     const char *mapping;            /* how dataset classes were matched to the model's */
     int *labels;                    /* by image: the model class of the image's label */
     int *pred_fp32, *pred_int8;     /* by image: predicted classes (pred_fp32 all 0 without fp32) */

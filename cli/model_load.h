@@ -55,6 +55,7 @@ typedef struct cli_engine {
     float *scores;            /* dequantized output, meta.n_labels values */
     odpu_run_stats stats;     /* the last run's engine counters (cycles 0 on an untimed engine) */
     uint32_t timeout_ms;      /* host wall time one inference may take (CLI_ENGINE_TIMEOUT_MS) */
+    uint64_t run_wall_ns;     /* host wall time of the last odpu_runtime_run: input in, run, output out */
 } cli_engine;
 
 /* One inference of a zoo model on the golden model takes milliseconds; a minute means the

@@ -64,7 +64,10 @@ done
 
 # The reports say how the board's cycles were obtained: on a virtual board, simulated.
 expect 0 "^uio +measured .* yes " -- "$CLI" backends
-expect 0 "INT8 \(uio engine\)" -- "$CLI" eval "$tmp/m.odpu" --data fashion-mnist:test --limit 5 --backend uio --device "$vb"
+expect 0 "of the simulated uio model" -- \
+  "$CLI" eval "$tmp/m.odpu" --data fashion-mnist:test --limit 5 --backend uio --device "$vb"
+expect 0 "simulated on 'uio', 200 MHz" -- "$CLI" bench models/mnist_cnn/mnist_cnn.onnx --arch arch/tiny.yaml \
+  --calib "$CALIB" --limit 5 --sim-images 3 --backend uio --device "$vb"
 
 # ---- A second process is refused while the first holds the engine ----
 # The holder's lock is an open-file-description lock on the DMA buffer (/proc/locks: OFDLCK).

@@ -97,6 +97,7 @@ static odpu_status check_device(uio_hal *h, odpu_err *err)
 static odpu_status uio_open(const odpu_hal_options *opt, void **out, odpu_err *err)
 {
     uio_options o;
+    memset(&o, 0, sizeof o);
     odpu_status st = parse_options(opt->device, &o, err);
     if (st != ODPU_OK)
         return st;
