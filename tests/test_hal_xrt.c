@@ -218,28 +218,28 @@ START_TEST(device_options)
 {
     odpu_xrt_options o;
     odpu_err err;
-    ck_assert_int_eq(odpu_xrt_options_parse(NULL, &o, &err), ODPU_OK);
+    ck_assert_int_eq(odpu_xrt_options_parse(NULL, "b1024", &o, &err), ODPU_OK);
     ck_assert_uint_eq(o.index, 0);
-    ck_assert_str_eq(o.xclbin, ODPU_XRT_DEFAULT_XCLBIN);
+    ck_assert_str_eq(o.xclbin, "/lib/firmware/xilinx/opendpu-b1024/opendpu-b1024.xclbin"); /* the app package's */
     ck_assert_str_eq(o.kernel, ODPU_KERNEL_NAME);
     ck_assert_int_eq(o.uncached, 0);
-    ck_assert_int_eq(odpu_xrt_options_parse("3", &o, &err), ODPU_OK); /* the bare word is the index */
+    ck_assert_int_eq(odpu_xrt_options_parse("3", "tiny", &o, &err), ODPU_OK); /* the bare word is the index */
     ck_assert_uint_eq(o.index, 3);
-    ck_assert_int_eq(odpu_xrt_options_parse("index=1,xclbin=/tmp/a.xclbin,kernel=k2,buffers=uncached", &o, &err),
+    ck_assert_int_eq(odpu_xrt_options_parse("index=1,xclbin=/tmp/a.xclbin,kernel=k2,buffers=uncached", "tiny", &o, &err),
                      ODPU_OK);
     ck_assert_uint_eq(o.index, 1);
     ck_assert_str_eq(o.xclbin, "/tmp/a.xclbin");
     ck_assert_str_eq(o.kernel, "k2");
     ck_assert_int_eq(o.uncached, 1);
 
-    ck_assert_int_eq(odpu_xrt_options_parse("index=first", &o, &err), ODPU_E_ARG);
+    ck_assert_int_eq(odpu_xrt_options_parse("index=first", "tiny", &o, &err), ODPU_E_ARG);
     ck_assert_msg(strstr(err.msg, "index=first") && strstr(err.msg, "xrt"), "%s", err.msg);
-    ck_assert_int_eq(odpu_xrt_options_parse("index=99999999999", &o, &err), ODPU_E_ARG);
-    ck_assert_int_eq(odpu_xrt_options_parse("colour=red", &o, &err), ODPU_E_ARG);
+    ck_assert_int_eq(odpu_xrt_options_parse("index=99999999999", "tiny", &o, &err), ODPU_E_ARG);
+    ck_assert_int_eq(odpu_xrt_options_parse("colour=red", "tiny", &o, &err), ODPU_E_ARG);
     ck_assert_msg(strstr(err.msg, "colour") && strstr(err.msg, "xclbin") && strstr(err.msg, "kernel"), "%s", err.msg);
-    ck_assert_int_eq(odpu_xrt_options_parse("buffers=maybe", &o, &err), ODPU_E_ARG);
+    ck_assert_int_eq(odpu_xrt_options_parse("buffers=maybe", "tiny", &o, &err), ODPU_E_ARG);
     ck_assert_msg(strstr(err.msg, "cacheable|uncached"), "%s", err.msg);
-    ck_assert_int_eq(odpu_xrt_options_parse("xclbin=", &o, &err), ODPU_E_ARG);
+    ck_assert_int_eq(odpu_xrt_options_parse("xclbin=", "tiny", &o, &err), ODPU_E_ARG);
 }
 END_TEST
 

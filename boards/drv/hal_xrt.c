@@ -188,7 +188,7 @@ static odpu_status xrt_open(const odpu_hal_options *opt, void **out, odpu_err *e
     if (!d)
         return odpu_fail(err, ODPU_E_NOMEM, "xrt: out of memory for the device state");
     odpu_xrt_regs_init(&d->regs);
-    odpu_status st = odpu_xrt_options_parse(opt->device, &d->opt, err);
+    odpu_status st = odpu_xrt_options_parse(opt->device, opt->arch->name, &d->opt, err);
     if (st == ODPU_OK)
         st = check_driver_library(d, err);
     if (st == ODPU_OK) {

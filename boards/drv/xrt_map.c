@@ -3,6 +3,8 @@
  * check and the messages. */
 #include "boards/drv/xrt_map.h"
 
+#include "boards/board_names.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -157,7 +159,7 @@ void odpu_xrt_regs_lost(odpu_xrt_regs *r)
 
 static const char *const buffer_values[] = {"cacheable", "uncached", NULL};
 
-odpu_status odpu_xrt_options_parse(const char *text, odpu_xrt_options *out, odpu_err *err)
+odpu_status odpu_xrt_options_parse(const char *text, const char *arch_name, odpu_xrt_options *out, odpu_err *err)
 {
     char index[ODPU_XRT_NAME_MAX] = "";
     memset(out, 0, sizeof *out);
@@ -171,7 +173,8 @@ odpu_status odpu_xrt_options_parse(const char *text, odpu_xrt_options *out, odpu
     if (st != ODPU_OK)
         return st;
     if (!out->xclbin[0])
-        snprintf(out->xclbin, sizeof out->xclbin, "%s", ODPU_XRT_DEFAULT_XCLBIN);
+        snprintf(out->xclbin, sizeof out->xclbin, "%s/" ODPU_BOARD_APP_PREFIX "-%s/" ODPU_BOARD_APP_PREFIX "-%s.xclbin",
+                 ODPU_XRT_FIRMWARE_DIR, arch_name, arch_name);
     if (!out->kernel[0])
         snprintf(out->kernel, sizeof out->kernel, "%s", ODPU_KERNEL_NAME);
     unsigned long long n = 0;

@@ -62,9 +62,11 @@ void odpu_xrt_regs_lost(odpu_xrt_regs *r);
 int odpu_xrt_regs_irq(const odpu_xrt_regs *r);
 
 /* Device options (docs/hal.md): index=N (also the bare first word), xclbin=PATH, kernel=NAME,
- * buffers=cacheable|uncached (how XRT allocates DMA buffers: CPU-cached and synced, or not). */
+ * buffers=cacheable|uncached (how XRT allocates DMA buffers: CPU-cached and synced, or not).
+ * The default xclbin is the one the board's app package installs for the arch (docs/boards.md):
+ * ODPU_XRT_FIRMWARE_DIR/opendpu-<arch>/opendpu-<arch>.xclbin. */
 enum { ODPU_XRT_PATH_MAX = 4096, ODPU_XRT_NAME_MAX = 128 };
-#define ODPU_XRT_DEFAULT_XCLBIN "/lib/firmware/xilinx/opendpu/opendpu.xclbin"
+#define ODPU_XRT_FIRMWARE_DIR "/lib/firmware/xilinx"
 typedef struct odpu_xrt_options {
     unsigned index;
     char xclbin[ODPU_XRT_PATH_MAX];
@@ -72,7 +74,7 @@ typedef struct odpu_xrt_options {
     int uncached;
 } odpu_xrt_options;
 
-odpu_status odpu_xrt_options_parse(const char *text, odpu_xrt_options *out, odpu_err *err);
+odpu_status odpu_xrt_options_parse(const char *text, const char *arch_name, odpu_xrt_options *out, odpu_err *err);
 
 /* Where XRT 2.13 loads its driver library (libxrt_core.so.<major>) from, decided as its loader
  * decides: $XILINX_XRT/lib, or /usr/lib on Arm when XILINX_XRT is unset. XRT aborts the whole
