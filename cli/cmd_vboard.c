@@ -23,7 +23,7 @@ enum {
 
 /* The DMA buffer: a sparse file, so its size costs nothing until used; the zoo's largest
  * model needs a few MiB. */
-#define DEFAULT_UDMABUF_SIZE "256M"
+#define DEFAULT_UDMABUF_SIZE "64M" /* the boards' udmabuf_mib (boards/*/board.yaml) */
 #define MAX_UDMABUF_BYTES (UINT64_C(4) << 30)
 
 /* Where the u-dma-buf sits in the physical map: in the PS DDR below 2 GiB, where CMA puts it. */
@@ -35,7 +35,7 @@ static const char vboard_usage[] =
     "                      [--ddr-fault silent|slverr] [--trace WAVE.fst]\n"
     "  Serves the Verilated engine of ARCH behind DIR/dev and DIR/sys laid out like a board with the\n"
     "  engine's overlay loaded, until SIGINT or SIGTERM; drive it with --backend uio --device DIR.\n"
-    "  --udmabuf-size: the DMA buffer's size (K/M/G suffixes; default 256M, a sparse file); --coherent:\n"
+    "  --udmabuf-size: the DMA buffer's size (K/M/G suffixes; default 64M as on the boards, a sparse file); --coherent:\n"
     "  dma_coherent reads 1 (the driver skips cache syncs);\n"
     "  --fault irq-lost: the CPU never sees the interrupt; --ddr-fault: a DDR that stops answering or\n"
     "  answers SLVERR. docs/boards.md, \"The virtual board\".\n";
