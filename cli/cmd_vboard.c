@@ -23,7 +23,7 @@ enum {
 
 /* The DMA buffer: a sparse file, so its size costs nothing until used; the zoo's largest
  * model needs a few MiB. */
-#define DEFAULT_UDMABUF_SIZE "64M" /* the boards' udmabuf_mib (boards/*/board.yaml) */
+#define DEFAULT_UDMABUF_SIZE "64M" /* udmabuf_mib of the shipped board descriptions */
 #define MAX_UDMABUF_BYTES (UINT64_C(4) << 30)
 
 /* Where the u-dma-buf sits in the physical map: in the PS DDR below 2 GiB, where CMA puts it. */
