@@ -269,7 +269,6 @@ clean:
 # The sim backend (Verilator): its rules, its objects in libodpu.a, TEST_BACKENDS.
 include sim/sim.mk
 # The board backends: uio (generic-uio + u-dma-buf) and xrt (XRT's native C API).
-include boards/drv/uio.mk
-include boards/drv/xrt.mk
+include boards/drv/drv.mk
 # Board builds: `make board BOARD=kv260|zcu104`, `make board-bit` (docs/boards.md).
 include boards/boards.mk

@@ -1,5 +1,5 @@
 # boards/drv/xrt.mk - the build of the `xrt` HAL backend (docs/hal.md, "The xrt backend"),
-# included by the Makefile after sim/sim.mk.
+# included by boards/drv/drv.mk.
 #
 # On when the target compiler finds XRT's native-API library and its headers are installed
 # (Debian's libxrt-dev, in make deps): `$(CC) -print-file-name` answers a bare name when the
@@ -23,13 +23,6 @@ $(BUILD)/host/hal.o: CFLAGS += -DODPU_HAL_WITH_XRT
 # A shared library that brings its own C++ runtime, Boost and libuuid as dependencies.
 LIBS += -lxrt_coreutil
 endif
-
-# hal.o lists the backends: recompile it when XRT flips.
-$(BUILD)/host/hal.o: $(BUILD)/boards/drv/enabled
-$(BUILD)/boards/drv/enabled: FORCE
-	@mkdir -p $(dir $@)
-	@echo "XRT=$(XRT)" > $@.tmp
-	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 $(LIB): $(XRT_LIB_OBJS)
 
