@@ -38,12 +38,21 @@ build_gen() {
 
 # build_tb TOP INCDIR FILES...: a Verilator binary $RTL_OUT/TOP_<name of INCDIR>/tb of
 # testbench TOP from FILES and the whole engine (only TOP's hierarchy is elaborated), with the
-# arch include of INCDIR (an arch name stands for $GEN/ARCH).
+# arch include of INCDIR (an arch name stands for $GEN/ARCH). A testbench is SystemVerilog
+# only, the same for every host build: it is built once under build/ and the sanitized build
+# links to it, as the sim backend shares build/sim.
 build_tb() {
   local top=$1 inc=$2
   shift 2
   [ -d "$inc" ] || inc=$GEN/$inc
-  local dir=$RTL_OUT/${top}_$(basename "$inc")
+  local name=${top}_$(basename "$inc")
+  local shared=build/${RTL_OUT#"$BUILD"/}
+  local dir=$shared/$name
+  mkdir -p "$shared"
+  if [ "$shared" != "$RTL_OUT" ]; then
+    [ -L "$RTL_OUT/$name" ] || rm -rf "${RTL_OUT:?}/$name" "$RTL_OUT/$name.log" # a copy of an older layout
+    ln -sfn "$(realpath "$shared")/$name" "$RTL_OUT/$name"
+  fi
   # shellcheck disable=SC2086
   if stale "$dir/tb" "$@" $RTL_FILES rtl/rtl.f rtl/odpu_assert.svh "$inc/odpu_arch_params.vh"; then
     # -O1 for the C++: the testbenches run for seconds, compiling them at -O3 takes longer.
