@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/quant_args.h"
+#include "common/clock.h"
 #include "data/classify.h"
 #include "compiler/compiler.h"
 
@@ -230,8 +230,6 @@ odpu_status cli_model_load(const cli_model_options *o, cli_model *m, odpu_err *e
     return st;
 }
 
-enum { NS_PER_S = 1000000000 };
-
 const char *cli_device_for(const char *device_arg, const char *backend, int under_test)
 {
     if (!device_arg)
@@ -285,12 +283,10 @@ odpu_status cli_engine_classify(cli_engine *e, const cli_model *m, const float *
                                          e->qin, err);
     const int8_t *inputs[1] = {e->qin};
     int8_t *outputs[1] = {e->qout};
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t start = odpu_now_ns();
     if (st == ODPU_OK)
         st = odpu_runtime_run(e->rt, inputs, outputs, e->timeout_ms, &e->stats, err);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    e->run_wall_ns = (uint64_t)((t1.tv_sec - t0.tv_sec) * NS_PER_S + (t1.tv_nsec - t0.tv_nsec));
+    e->run_wall_ns = odpu_now_ns() - start;
     if (st == ODPU_OK)
         odpu_dequantize(e->qout, out->c, out->scale, out->zero_point, e->scores);
     return st;

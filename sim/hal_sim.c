@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "emu/arena.h"
 #include "host/device_options.h"
 #include "host/hal.h"
@@ -12,7 +13,6 @@
 
 enum {
     CYCLES_PER_CHECK = 4096, /* cycles simulated between two looks at the wall clock */
-    NS_PER_MS = 1000000,
 };
 
 typedef struct sim_dev {
@@ -92,13 +92,6 @@ static odpu_status sim_buf_sync(void *dev, odpu_dma_buf *buf, size_t offset, siz
     return odpu_arena_check_sync(d->mem, "sim", buf, offset, len, err);
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * NS_PER_MS * 1000u + (uint64_t)ts.tv_nsec;
-}
-
 static odpu_status report_fault(const sim_dev *d, odpu_err *err)
 {
     const odpu_err *f = vl_device_fault(d->dev);
@@ -113,7 +106,7 @@ static odpu_status report_fault(const sim_dev *d, odpu_err *err)
 static odpu_status sim_wait_irq(void *dev, uint32_t timeout_ms, odpu_err *err)
 {
     sim_dev *d = dev;
-    uint64_t deadline = now_ns() + (uint64_t)timeout_ms * NS_PER_MS;
+    uint64_t deadline = odpu_now_ns() + (uint64_t)timeout_ms * ODPU_NS_PER_MS;
     uint64_t simulated = 0;
     for (;;) {
         odpu_status st = report_fault(d, err);
@@ -121,7 +114,7 @@ static odpu_status sim_wait_irq(void *dev, uint32_t timeout_ms, odpu_err *err)
             return st;
         if (vl_device_irq(d->dev))
             return ODPU_OK;
-        if (now_ns() >= deadline)
+        if (odpu_now_ns() >= deadline)
             break;
         simulated += vl_device_run(d->dev, CYCLES_PER_CHECK);
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "emu/models.h"
 #include "isa/isa.h"
 #include "isa/regs.h"
@@ -344,13 +345,6 @@ static void reset(vl_device *d)
     d->ops->eval(d->model);
 }
 
-static uint64_t clock_ns(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* A START is on its way: the run's events and traffic start from zero, and the DDR model
  * from the state it had after reset (a frame's cycles must not depend on the frame before:
  * its read/write turn-taking changed a b512 mnist_cnn frame by a cycle). */
@@ -361,8 +355,8 @@ static void begin_run(vl_device *d)
     ddr_begin_frame(d->ddr);
     d->in_run = 1;
     d->finished = 0;
-    d->stats.wall_ns = clock_ns(CLOCK_MONOTONIC); /* start times until the run ends */
-    d->stats.cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    d->stats.wall_ns = odpu_clock_ns(CLOCK_MONOTONIC); /* start times until the run ends */
+    d->stats.cpu_ns = odpu_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 static void end_run(vl_device *d)
@@ -379,8 +373,8 @@ static void end_run(vl_device *d)
     d->stats.ddr_fetch_bytes = s->rd_bytes_by_id[0]; /* fetch reads with ID 0 (docs/rtl.md) */
     d->stats.ddr_rd_bursts = s->rd_bursts;
     d->stats.ddr_wr_bursts = s->wr_bursts;
-    d->stats.wall_ns = clock_ns(CLOCK_MONOTONIC) - d->stats.wall_ns;
-    d->stats.cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - d->stats.cpu_ns;
+    d->stats.wall_ns = odpu_clock_ns(CLOCK_MONOTONIC) - d->stats.wall_ns;
+    d->stats.cpu_ns = odpu_clock_ns(CLOCK_PROCESS_CPUTIME_ID) - d->stats.cpu_ns;
 }
 
 /* ---- The device ------------------------------------------------------------------------- */

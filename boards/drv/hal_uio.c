@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "boards/board_names.h"
 #include "boards/drv/sysfs.h"
 #include "boards/drv/udmabuf.h"
@@ -22,7 +23,6 @@ enum {
     NAME_MAX_LEN = 64,
     DEFAULT_ANSWER_MS = 5000, /* a virtual board's register reply; a board answers in ns */
     MAX_ANSWER_MS = 600000,
-    NS_PER_MS = 1000000,
 };
 
 typedef struct uio_hal {
@@ -37,13 +37,6 @@ typedef struct uio_hal {
 static const odpu_hal_caps board_caps = {
     .timing = ODPU_TIMING_MEASURED, .trace = 0, .events = 0, .exclusive = 1,
     .what = "the engine in a board's PL through generic-uio and u-dma-buf (or a virtual board): --device ROOT"};
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * NS_PER_MS * 1000u + (uint64_t)ts.tv_nsec;
-}
 
 static void uio_close(void *dev)
 {
@@ -139,7 +132,7 @@ static void uio_reg_write(void *dev, uint32_t offset, uint32_t value)
 {
     uio_hal *h = dev;
     if (offset == ODPU_REG_AP_CTRL && (value & ODPU_AP_START))
-        h->start_ns = now_ns();
+        h->start_ns = odpu_now_ns();
     uio_dev_write(h->dev, offset, value);
 }
 
@@ -196,7 +189,7 @@ static odpu_status uio_wait_irq(void *dev, uint32_t timeout_ms, odpu_err *err)
     uio_hal *h = dev;
     odpu_status st = uio_dev_wait_irq(h->dev, timeout_ms, err);
     if (st == ODPU_OK)
-        h->wall_ns = now_ns() - h->start_ns;
+        h->wall_ns = odpu_now_ns() - h->start_ns;
     else if (st == ODPU_E_TIMEOUT)
         return explain_timeout(h, timeout_ms, err);
     return st;

@@ -15,14 +15,14 @@
 #include <xrt/xrt_bo.h>
 #include <xrt/xrt_device.h>
 #include <xrt/xrt_kernel.h>
+
 #include <version.h> /* XRT's: /usr/include/xrt/version.h */
 
 #include "boards/drv/xrt_map.h"
+#include "common/clock.h"
 #include "host/hal.h"
 
 enum {
-    NS_PER_MS = 1000000,
-    MS_PER_S = 1000,
     XRT_MAJOR = XRT_VERSION_CODE >> 16, /* the soname of the driver library XRT loads */
 };
 
@@ -53,18 +53,6 @@ typedef struct xrt_dev {
     uint64_t start_ns, end_ns;         /* CLOCK_MONOTONIC at xrtRunStart and when the end was seen */
     uint64_t start_cpu_ns, end_cpu_ns; /* this process's CPU time at the same points */
 } xrt_dev;
-
-static uint64_t clock_ns(clockid_t clock)
-{
-    struct timespec ts;
-    clock_gettime(clock, &ts);
-    return (uint64_t)ts.tv_sec * NS_PER_MS * MS_PER_S + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t now_ns(void)
-{
-    return clock_ns(CLOCK_MONOTONIC);
-}
 
 static const char *state_name(enum ert_cmd_state s)
 {
@@ -364,8 +352,8 @@ static void start_run(xrt_dev *d)
         record_fault(d, st, &err);
         return;
     }
-    d->start_ns = now_ns();
-    d->start_cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+    d->start_ns = odpu_now_ns();
+    d->start_cpu_ns = odpu_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
     odpu_xrt_regs_started(&d->regs);
 }
 
@@ -385,8 +373,8 @@ static void observe(xrt_dev *d, uint32_t timeout_ms)
     case ERT_CMD_STATE_TIMEOUT: /* xrtRunWaitFor's own: the wait ended, not the run */
         return;
     case ERT_CMD_STATE_COMPLETED:
-        d->end_ns = now_ns();
-        d->end_cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+        d->end_ns = odpu_now_ns();
+        d->end_cpu_ns = odpu_clock_ns(CLOCK_PROCESS_CPUTIME_ID);
         if (odpu_xrt_regs_ended(&d->regs))
             start_run(d);
         return;
@@ -412,7 +400,7 @@ static odpu_status take_fault(xrt_dev *d, odpu_err *err)
 static odpu_status xrt_wait_irq(void *dev, uint32_t timeout_ms, odpu_err *err)
 {
     xrt_dev *d = dev;
-    uint64_t deadline = now_ns() + (uint64_t)timeout_ms * NS_PER_MS;
+    uint64_t deadline = odpu_now_ns() + (uint64_t)timeout_ms * ODPU_NS_PER_MS;
     for (;;) {
         odpu_status st = take_fault(d, err);
         if (st != ODPU_OK)
@@ -424,13 +412,13 @@ static odpu_status xrt_wait_irq(void *dev, uint32_t timeout_ms, odpu_err *err)
                              "no interrupt within %" PRIu32 " ms: no run is going and none is pending (GIE 0x%" PRIx32
                              ", IER 0x%" PRIx32 ")",
                              timeout_ms, d->regs.gie, d->regs.ier);
-        uint64_t now = now_ns();
-        uint32_t left = now >= deadline ? 0 : (uint32_t)((deadline - now + NS_PER_MS - 1) / NS_PER_MS);
+        uint64_t now = odpu_now_ns();
+        uint32_t left = now >= deadline ? 0 : (uint32_t)((deadline - now + ODPU_NS_PER_MS - 1) / ODPU_NS_PER_MS);
         observe(d, left);
-        if (d->regs.running && now_ns() >= deadline)
+        if (d->regs.running && odpu_now_ns() >= deadline)
             return odpu_fail(err, ODPU_E_TIMEOUT,
                              "no interrupt within %" PRIu32 " ms of wall time: XRT has the run %s after %.3f ms",
-                             timeout_ms, state_name(xrtRunState(d->run)), (double)(now_ns() - d->start_ns) / NS_PER_MS);
+                             timeout_ms, state_name(xrtRunState(d->run)), (double)(odpu_now_ns() - d->start_ns) / ODPU_NS_PER_MS);
     }
 }
 

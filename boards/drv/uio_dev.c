@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "boards/drv/sysfs.h"
 #include "emu/vboard_proto.h"
 #include "isa/regs.h"
@@ -24,7 +25,6 @@
 enum {
     ALL_ONES = 0xFFFFFFFFu,
     NAMES_LIST_MAX = 200, /* the UIO names found, for the not-found message */
-    NS_PER_MS = 1000000,
 };
 
 struct uio_dev {
@@ -238,13 +238,6 @@ void uio_dev_write(uio_dev *u, uint32_t offset, uint32_t value)
         socket_write(u, offset, value);
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * NS_PER_MS * 1000u + (uint64_t)ts.tv_nsec;
-}
-
 /* UIO's interrupt protocol, the same on both: writing a 32-bit 1 unmasks the interrupt (the
  * kernel masks it when it fires: the line is level-sensitive and stays high until ISR is
  * acknowledged), poll() waits, read() takes the 32-bit count of interrupts so far. */
@@ -256,10 +249,10 @@ odpu_status uio_dev_wait_irq(uio_dev *u, uint32_t timeout_ms, odpu_err *err)
     if (write(u->irq_fd, &unmask, sizeof unmask) != (ssize_t)sizeof unmask)
         return odpu_fail(err, ODPU_E_DEVICE, "%s: cannot unmask the interrupt: %s (does the overlay give the "
                          "node `interrupts`, and is it bound to uio_pdrv_genirq?)", u->path, strerror(errno));
-    uint64_t deadline = now_ns() + (uint64_t)timeout_ms * NS_PER_MS;
+    uint64_t deadline = odpu_now_ns() + (uint64_t)timeout_ms * ODPU_NS_PER_MS;
     for (;;) {
-        uint64_t now = now_ns();
-        int left_ms = now >= deadline ? 0 : (int)((deadline - now + NS_PER_MS - 1) / NS_PER_MS);
+        uint64_t now = odpu_now_ns();
+        int left_ms = now >= deadline ? 0 : (int)((deadline - now + ODPU_NS_PER_MS - 1) / ODPU_NS_PER_MS);
         struct pollfd p = {.fd = u->irq_fd, .events = POLLIN};
         int ready = poll(&p, 1, left_ms);
         if (ready < 0 && errno == EINTR)
